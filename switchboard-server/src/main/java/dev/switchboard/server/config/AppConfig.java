@@ -1,0 +1,62 @@
+package dev.switchboard.server.config;
+
+import java.util.List;
+
+/**
+ * One app's settings. Every limit is named here with Pusher's default (PROTOCOL.md §6.9); the same names,
+ * in snake_case, are the keys of the config file and the suffixes of the environment variables
+ * (see {@link ConfigLoader}).
+ */
+public record AppConfig(
+        String id,
+        String key,
+        String secret,
+        boolean enabled,
+        /** Relay {@code client-*} events on private and presence channels (§4). */
+        boolean enableClientMessages,
+        /** Maximum simultaneous connections for the app; -1 for no limit. Over it: close 4004. */
+        int maxConnections,
+        /** "Authorized connections" (§5.6): close with 4009 sockets that neither sign in nor subscribe privately in time. */
+        boolean requireAuthorizedConnections,
+        int userAuthenticationTimeoutSeconds,
+        /** Watchlist online/offline events (§5.10). */
+        boolean enableWatchlistEvents,
+        int maxWatchlistSize,
+        /** Send {@code pusher_internal:subscription_count} to non-presence channels (§2.9). */
+        boolean enableSubscriptionCount,
+        /** Also send subscription counts on presence channels (the docs contradict each other, §2.9). */
+        boolean subscriptionCountOnPresence,
+        /** Also send a channel-scoped {@code pusher:subscription_error} for soketi migrants (§2.6). */
+        boolean sendSubscriptionErrors,
+        int maxPresenceMembers,
+        int maxPresenceUserInfoBytes,
+        int maxUserIdLength,
+        int maxEventDataBytes,
+        int maxChannelsPerTrigger,
+        int maxBatchEvents,
+        int maxEventNameLength,
+        int maxChannelNameLength,
+        int maxClientEventsPerSecond,
+        /** Seconds a cache channel keeps its last event (Pusher: up to 30 minutes). */
+        int cacheTtlSeconds,
+        List<WebhookConfig> webhooks) {
+
+    public AppConfig {
+        webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+    }
+
+    /** The built-in default app, as soketi users know it. */
+    public static AppConfig defaults(String id, String key, String secret) {
+        return new AppConfig(id, key, secret, true, true, -1, false, 30, true, 100, false, false, false,
+                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1800, List.of());
+    }
+
+    public AppConfig withWebhooks(List<WebhookConfig> hooks) {
+        return new AppConfig(id, key, secret, enabled, enableClientMessages, maxConnections,
+                requireAuthorizedConnections, userAuthenticationTimeoutSeconds, enableWatchlistEvents,
+                maxWatchlistSize, enableSubscriptionCount, subscriptionCountOnPresence, sendSubscriptionErrors,
+                maxPresenceMembers, maxPresenceUserInfoBytes, maxUserIdLength, maxEventDataBytes,
+                maxChannelsPerTrigger, maxBatchEvents, maxEventNameLength, maxChannelNameLength,
+                maxClientEventsPerSecond, cacheTtlSeconds, hooks);
+    }
+}

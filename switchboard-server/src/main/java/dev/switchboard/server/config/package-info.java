@@ -1,0 +1,2 @@
+/** The one immutable configuration tree and how it is read from defaults, a file, the environment and flags. */
+package dev.switchboard.server.config;

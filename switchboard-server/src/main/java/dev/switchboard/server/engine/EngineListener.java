@@ -1,0 +1,59 @@
+package dev.switchboard.server.engine;
+
+import dev.switchboard.server.config.AppConfig;
+
+/**
+ * What happens in the engine, for webhooks and metrics. Called on event-loop threads: implementations must
+ * return at once (queue, count) and never block or throw.
+ */
+public interface EngineListener {
+    EngineListener NONE = new EngineListener() {};
+
+    default void connectionOpened(AppConfig app) {}
+
+    default void connectionClosed(AppConfig app) {}
+
+    default void channelOccupied(AppConfig app, String channel) {}
+
+    default void channelVacated(AppConfig app, String channel) {}
+
+    default void subscribed(AppConfig app, String channel) {}
+
+    default void unsubscribed(AppConfig app, String channel) {}
+
+    default void memberAdded(AppConfig app, String channel, String userId) {}
+
+    default void memberRemoved(AppConfig app, String channel, String userId) {}
+
+    /** {@code dataJson} is the data as the client sent it, as JSON text; {@code userId} null off presence. */
+    default void clientEvent(AppConfig app, String channel, String event, String dataJson, String socketId,
+                             String userId) {}
+
+    default void cacheMiss(AppConfig app, String channel) {}
+
+    default void subscriptionCount(AppConfig app, String channel, int count) {}
+
+    default void signedIn(AppConfig app, String userId) {}
+
+    /** The user's first signed-in connection opened (cluster-wide once clustered). */
+    default void userOnline(AppConfig app, String userId) {}
+
+    /** The user's last signed-in connection closed. */
+    default void userOffline(AppConfig app, String userId) {}
+
+    default void userTerminated(AppConfig app, String userId) {}
+
+    /** A frame received from a client, of {@code bytes} bytes. */
+    default void messageIn(AppConfig app, int bytes) {}
+
+    /** One frame of {@code bytes} bytes handed to {@code recipients} sockets. */
+    default void delivered(AppConfig app, int recipients, int bytes) {}
+
+    /** A client could not keep up and was closed. */
+    default void slowConsumerClosed(AppConfig app) {}
+
+    /** One listener that forwards to several. */
+    static EngineListener of(EngineListener... listeners) {
+        return new CompositeListener(listeners);
+    }
+}
