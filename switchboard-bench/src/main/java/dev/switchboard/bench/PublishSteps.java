@@ -92,6 +92,7 @@ final class PublishSteps {
             r.put("p99.9 ms", Report.fmt(n.get("latencyP999Ms").asDouble()));
             r.put("max ms", Report.fmt(n.get("latencyMaxMs").asDouble()));
             r.put("lost", Long.toString(Math.max(0, expected - s.delivered)));
+            r.put("publish errors", Long.toString(pub.rejected + pub.ioErrors + pub.notSent));
             r.put("**server CPU µs/delivery**", "**" + Report.fmt(n.get("serverCpuMicrosPerDelivery").asDouble()) + "**");
             r.put("server CPU %", Report.fmt(n.get("serverCpuPercent").asDouble()));
             r.put("server RSS MiB", Report.fmt(ProcStats.rssBytes(pid) / 1048576.0));
@@ -103,6 +104,10 @@ final class PublishSteps {
                     step, rate, pub.achievedRate(), s.delivered, expected, n.get("latencyP50Ms").asDouble(),
                     n.get("latencyP99Ms").asDouble(), n.get("serverCpuMicrosPerDelivery").asDouble(),
                     n.get("serverCpuPercent").asDouble(), clientCpu / 1e4 / wallS);
+            if (pub.rejected + pub.ioErrors + pub.notSent > 0) {
+                System.err.printf("  publisher: %d rejected, %d I/O errors, %d not sent (backlog full); first error: %s%n",
+                        pub.rejected, pub.ioErrors, pub.notSent, pub.firstError);
+            }
         }
         return steps;
     }
