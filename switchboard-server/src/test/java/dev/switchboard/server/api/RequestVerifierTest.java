@@ -131,6 +131,21 @@ class RequestVerifierTest {
         }
     }
 
+    /**
+     * A guard rather than a timing measurement (which would be flaky): every secret-derived value is compared
+     * through {@link Signatures#matches} (MessageDigest.isEqual), never with equals.
+     */
+    @Test
+    void secretDerivedValuesAreComparedInConstantTime() throws Exception {
+        String source = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "src/main/java/dev/switchboard/server/api/RequestVerifier.java"));
+        assertThat(source)
+                .contains("Signatures.matches(Signatures.hmacSha256Hex(app.secret(), rawString), signature)")
+                .contains("Signatures.matches(Signatures.hmacSha256Hex(app.secret(), decodedString), signature)")
+                .contains("Signatures.matches(Signatures.md5Hex(body), md5)")
+                .doesNotContainPattern("equals\\((signature|md5|key)\\)");
+    }
+
     @Test
     void missingAuthParametersAre401() {
         assertThat(problem(verifierAt(TS), app, new ApiRequest("GET", "/apps/3/channels", new byte[0])).status())
