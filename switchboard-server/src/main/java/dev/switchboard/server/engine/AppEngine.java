@@ -52,6 +52,14 @@ public final class AppEngine {
         return connectionCount.get();
     }
 
+    public int channelCount() {
+        return channels.size();
+    }
+
+    public int onlineUserCount() {
+        return users.size();
+    }
+
     // ------------------------------------------------------------------ connections
 
     /** Reserves a slot under the app's connection quota. */
