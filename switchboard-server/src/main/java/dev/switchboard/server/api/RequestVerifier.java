@@ -3,6 +3,7 @@ package dev.switchboard.server.api;
 import dev.switchboard.protocol.Signatures;
 import dev.switchboard.server.config.AppConfig;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,7 +57,7 @@ final class RequestVerifier {
             }
         }
         String canonical = canonicalQuery(params);
-        String upper = method.toUpperCase(java.util.Locale.ROOT);
+        String upper = method.toUpperCase(Locale.ROOT);
         String rawString = upper + "\n" + target.rawPath() + "\n" + canonical;
         boolean ok = Signatures.matches(Signatures.hmacSha256Hex(app.secret(), rawString), signature);
         if (!target.decodedPath().equals(target.rawPath())) {
@@ -107,7 +108,7 @@ final class RequestVerifier {
 
     /** The string to sign, as SDKs build it (exposed for tests and error texts). */
     static String stringToSign(String method, String path, Map<String, String> params) {
-        return method.toUpperCase(java.util.Locale.ROOT) + "\n" + path + "\n" + canonicalQuery(params);
+        return method.toUpperCase(Locale.ROOT) + "\n" + path + "\n" + canonicalQuery(params);
     }
 
     private static String quoted(String s) {
