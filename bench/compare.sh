@@ -9,10 +9,11 @@
 # Settings (env): SCENARIOS (fanout users idle http presence), SUBS (1000 10000; at most 19000: the
 #   server's open-files limit is 20,000), TARGETS (deliveries/s per fan-out step: 20000 50000 100000
 #   200000; rate = target / subscribers), USER_RATES (200,500,1000,2000), USERS (5000), IDLE (10000),
-#   HTTP_C (16), PRESENCE_RATES (100,200,500,1000), DURATION (5 s per step), WARMUP (3 s),
+#   HTTP_C (16), PRESENCE_RATES (100,200,500,1000), DURATION (5 s per step), WARMUP (10 s: a fresh
+#   JVM needs that long before its hot paths are compiled; node gets the same),
 #   SB_PORT (6101), PEER_PORT (6102), OUT (bench/results/<timestamp>), MARKDOWN (BENCHMARKS.md).
-# Switchboard: bin/switchboard when present, else java -jar switchboard-server/target/switchboard.jar,
-# with SWITCHBOARD_PORT; extra JVM flags in SB_JAVA_OPTS (only for the jar). soketi: ../shared/peers/soketi/run.sh
+# Switchboard: SB_CMD if set, else bin/switchboard when present, else java -jar
+# switchboard-server/target/switchboard.jar, with SWITCHBOARD_PORT; extra JVM flags in SB_JAVA_OPTS. soketi: ../shared/peers/soketi/run.sh
 # (PEER_USER_AUTH=true for the users and signed-in idle runs: soketi ignores pusher:signin otherwise).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +27,7 @@ IDLE=${IDLE:-10000}
 HTTP_C=${HTTP_C:-16}
 PRESENCE_RATES=${PRESENCE_RATES:-100,200,500,1000}
 DURATION=${DURATION:-5}
-WARMUP=${WARMUP:-3}
+WARMUP=${WARMUP:-10}
 SB_PORT=${SB_PORT:-6101}
 PEER_PORT=${PEER_PORT:-6102}
 OUT=${OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -58,8 +59,11 @@ wait_port() { # port seconds
 start_server() { # label [user-auth]
   local label=$1 auth=${2:-false}
   if [ "$label" = switchboard ]; then
-    if [ -x bin/switchboard ]; then
-      SWITCHBOARD_PORT=$SB_PORT "${SERVER_PIN[@]}" bin/switchboard > "$OUT/switchboard.log" 2>&1 &
+    if [ -n "${SB_CMD:-}" ]; then
+      # shellcheck disable=SC2086
+      JAVA_OPTS=${SB_JAVA_OPTS:-} SWITCHBOARD_PORT=$SB_PORT "${SERVER_PIN[@]}" $SB_CMD > "$OUT/switchboard.log" 2>&1 &
+    elif [ -x bin/switchboard ]; then
+      JAVA_OPTS=${SB_JAVA_OPTS:-} SWITCHBOARD_PORT=$SB_PORT "${SERVER_PIN[@]}" bin/switchboard > "$OUT/switchboard.log" 2>&1 &
     else
       # shellcheck disable=SC2086
       SWITCHBOARD_PORT=$SB_PORT "${SERVER_PIN[@]}" java ${SB_JAVA_OPTS:-} -jar switchboard-server/target/switchboard.jar > "$OUT/switchboard.log" 2>&1 &
@@ -103,7 +107,8 @@ pair() { # name user-auth args...
     bench "$label" "$OUT/$name-$label.json" "$@"
     stop_server
   done
-  java -jar switchboard-bench/target/switchboard-bench.jar compare "$OUT/$name-switchboard.json" "$OUT/$name-soketi.json" | tee -a "$summary"
+  java -jar switchboard-bench/target/switchboard-bench.jar compare "$OUT/$name-switchboard.json" "$OUT/$name-soketi.json" \
+    | sed "1s/^[a-z]*:/[$name]/" | tee -a "$summary"
 }
 
 for s in $SCENARIOS; do

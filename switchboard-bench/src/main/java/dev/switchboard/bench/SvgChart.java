@@ -71,6 +71,9 @@ final class SvgChart {
         if (hi <= lo) {
             hi = lo + 1;
         }
+        double pad = (hi - lo) * 0.06; // keep the end points and their labels off the frame
+        lo = log ? lo - pad : lo;
+        hi += pad;
         maxY = niceCeil(maxY);
         int pw = W - ML - MR;
         int ph = H - MT - MB;
