@@ -92,13 +92,11 @@ final class PusherClient extends ChannelInboundHandlerAdapter {
                 stats.onDelivery(b, at);
                 return;
             }
-            if (spec.countMembers
-                    && (FrameScan.contains(b, FrameScan.MEMBER_ADDED) || FrameScan.contains(b, FrameScan.MEMBER_REMOVED))) {
-                stats.members.lazySet(stats.members.get() + 1);
-                return;
-            }
             if (FrameScan.contains(b, FrameScan.MEMBER_ADDED) || FrameScan.contains(b, FrameScan.MEMBER_REMOVED)) {
-                return; // churners see each other's joins; not counted
+                if (spec.countMembers) {
+                    stats.members.lazySet(stats.members.get() + 1);
+                }
+                return; // churners see each other's joins too; only observers count them
             }
             control(b.toString(StandardCharsets.UTF_8));
         } finally {
