@@ -7,8 +7,8 @@
 # Each scenario gets a freshly started server (so RSS baselines are clean), one server at a time.
 # PIN=1 (default when the machine has 2+ CPUs): server on CPU 0, load generator on CPU 1 (taskset).
 # Settings (env): SCENARIOS (fanout users idle http presence), SUBS (1000 10000; at most 19000: the
-#   server's open-files limit is 20,000), TARGETS (deliveries/s per fan-out step: 20000 50000 100000
-#   200000; rate = target / subscribers), USER_RATES (200,500,1000,2000), USERS (5000), IDLE (10000),
+#   server's open-files limit is 20,000), TARGETS (deliveries/s per fan-out step: 10000 25000 50000
+#   100000; rate = target / subscribers), USER_RATES (200,500,1000,2000), USERS (5000), IDLE (10000),
 #   HTTP_C (16), PRESENCE_RATES (100,200,500,1000), DURATION (5 s per step), WARMUP (10 s: a fresh
 #   JVM needs that long before its hot paths are compiled; node gets the same),
 #   SB_PORT (6101), PEER_PORT (6102), OUT (bench/results/<timestamp>), MARKDOWN (BENCHMARKS.md).
@@ -20,7 +20,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 SCENARIOS=${SCENARIOS:-fanout users idle http presence}
 SUBS=${SUBS:-1000 10000}
-TARGETS=${TARGETS:-20000 50000 100000 200000}
+TARGETS=${TARGETS:-10000 25000 50000 100000}
 USER_RATES=${USER_RATES:-200,500,1000,2000}
 USERS=${USERS:-5000}
 IDLE=${IDLE:-10000}
