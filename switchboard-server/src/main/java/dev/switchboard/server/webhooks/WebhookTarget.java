@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One (app, webhook URL) pair: its filter, the batch being filled, the bounded queue of sealed batches and
@@ -94,10 +96,7 @@ final class WebhookTarget {
             drop(events.size(), d.stats.droppedRejected);
             return;
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("time_ms", System.currentTimeMillis());
-        body.put("events", events);
-        byte[] bytes = WireCodec.writeBytes(body);
+        byte[] bytes = body(System.currentTimeMillis(), events);
         HttpRequest request;
         try {
             request = d.sender.request(uri, headers, appKey, Signatures.hmacSha256Hex(secret, bytes), bytes);
@@ -178,6 +177,14 @@ final class WebhookTarget {
         }
     }
 
+    /** The POST body of PROTOCOL.md §7.1: {@code {"time_ms":…,"events":[…]}}. */
+    static byte[] body(long timeMs, List<Map<String, Object>> events) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("time_ms", timeMs);
+        body.put("events", events);
+        return WireCodec.writeBytes(body);
+    }
+
     /** Frees b's slot and lets the next batch go. */
     private void done(WebhookBatch b) {
         active--;
@@ -185,13 +192,13 @@ final class WebhookTarget {
         pump();
     }
 
-    private void finish(WebhookBatch b, java.util.concurrent.atomic.AtomicLong counter) {
+    private void finish(WebhookBatch b, AtomicLong counter) {
         d.stats.queuedBatches.decrementAndGet();
         counter.incrementAndGet();
         d.stats.eventsDropped.addAndGet(b.events);
     }
 
-    private void drop(int events, java.util.concurrent.atomic.AtomicLong counter) {
+    private void drop(int events, AtomicLong counter) {
         counter.incrementAndGet();
         d.stats.eventsDropped.addAndGet(events);
     }
@@ -226,7 +233,7 @@ final class WebhookTarget {
 
     private static String describe(Throwable error) {
         Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        while ((t instanceof CompletionException || t instanceof ExecutionException)
                 && t.getCause() != null) {
             t = t.getCause();
         }
