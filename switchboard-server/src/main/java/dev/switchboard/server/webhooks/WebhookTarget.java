@@ -149,11 +149,11 @@ final class WebhookTarget {
             settle();
             return;
         }
-        if (error == null && status < 500) {
+        if ((error == null && status < 500) || unwrap(error) instanceof IllegalArgumentException) {
             done(b);
             finish(b, d.stats.droppedRejected);
-            d.log.warn("rejected:" + label, "Webhook to " + label + " refused with HTTP " + status
-                    + "; batch dropped, not retried");
+            d.log.warn("rejected:" + label, "Webhook to " + label + " refused with "
+                    + (error == null ? "HTTP " + status : describe(error)) + "; batch dropped, not retried");
             settle();
             return;
         }
@@ -231,12 +231,16 @@ final class WebhookTarget {
         }
     }
 
-    private static String describe(Throwable error) {
+    private static Throwable unwrap(Throwable error) {
         Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException)
-                && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    private static String describe(Throwable error) {
+        Throwable t = unwrap(error);
         if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
             return "timeout";
         }

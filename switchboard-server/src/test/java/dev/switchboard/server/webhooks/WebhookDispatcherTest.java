@@ -391,6 +391,20 @@ class WebhookDispatcherTest {
         await().atMost(WAIT).until(() -> r.events().size() == 1 && d.stats().droppedRejected() == 1);
     }
 
+    @Test
+    void aChangedAppConfigSendsNewEventsToTheNewTargets() throws Exception {
+        Receiver before = receiver();
+        Receiver after = receiver();
+        WebhookDispatcher d = dispatcher(k -> {});
+
+        d.channelOccupied(app(hook(before.url())), "first");
+        d.channelOccupied(app(hook(after.url())), "second");
+
+        await().atMost(WAIT).until(() -> before.events().size() == 1 && after.events().size() == 1);
+        assertThat(before.eventTexts()).containsExactly(json("{'name':'channel_occupied','channel':'first'}"));
+        assertThat(after.eventTexts()).containsExactly(json("{'name':'channel_occupied','channel':'second'}"));
+    }
+
     private static int freePort() throws Exception {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
