@@ -1,18 +1,23 @@
 package dev.switchboard.server;
 
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.server.api.ApiRequest;
+import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.api.HttpApi;
 import dev.switchboard.server.cluster.Adapter;
 import dev.switchboard.server.cluster.LocalAdapter;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.edge.EdgeCounters;
+import dev.switchboard.server.edge.EdgeMeters;
 import dev.switchboard.server.edge.EdgeServer;
 import dev.switchboard.server.edge.Sessions;
 import dev.switchboard.server.engine.Connection;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.metrics.Metrics;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -154,7 +159,10 @@ public final class Switchboard implements AutoCloseable {
             return this;
         }
 
-        /** Prometheus text served at {@code GET /metrics}; without it that path is 404. */
+        /**
+         * Text served at {@code GET /metrics} instead of the built-in Prometheus registry (which serves it when
+         * {@code metrics_enabled}); with neither that path is 404.
+         */
         public Builder metrics(Supplier<String> value) {
             this.metrics = value;
             return this;
@@ -163,9 +171,23 @@ public final class Switchboard implements AutoCloseable {
         /** Binds and returns once listening; {@link IllegalStateException} when the port cannot be bound. */
         public Switchboard start() {
             Adapter a = adapter != null ? adapter : new LocalAdapter();
-            Engine engine = new Engine(config, a, listener);
+            Metrics prometheus = config.metricsEnabled() ? new Metrics() : null;
+            EngineListener all = prometheus == null ? listener : EngineListener.of(prometheus, listener);
+            Engine engine = new Engine(config, a, all);
             HttpApi api = new HttpApi(engine, config);
-            EdgeServer edge = new EdgeServer(config, sessions(engine), api::handle, metrics);
+            Function<ApiRequest, ApiResponse> route = api::handle;
+            Supplier<String> scrape = metrics;
+            if (prometheus != null) {
+                prometheus.bind(engine);
+                route = countStatuses(engine, prometheus, api);
+                if (scrape == null) {
+                    scrape = prometheus::scrape;
+                }
+            }
+            EdgeServer edge = new EdgeServer(config, sessions(engine, all), route, scrape);
+            if (prometheus != null) {
+                EdgeMeters.register(prometheus.registry(), edge.counters());
+            }
             edge.start();
             Switchboard node = new Switchboard(config, a, engine, edge);
             log.info("Switchboard listening on {}:{} (transport {}), apps: {}", config.host(), node.port(),
@@ -173,7 +195,7 @@ public final class Switchboard implements AutoCloseable {
             return node;
         }
 
-        private static Sessions sessions(Engine engine) {
+        private static Sessions sessions(Engine engine, EngineListener listener) {
             return (appKey, peer) -> {
                 Connection c = engine.connect(appKey, peer);
                 if (c == null) {
@@ -189,7 +211,28 @@ public final class Switchboard implements AutoCloseable {
                     public void onClose() {
                         c.onClose();
                     }
+
+                    @Override
+                    public void onSlowConsumer() {
+                        listener.slowConsumerClosed(c.app().config());
+                    }
                 };
+            };
+        }
+
+        /** HTTP API answers counted by app and status; only known app ids become labels. */
+        private static Function<ApiRequest, ApiResponse> countStatuses(Engine engine, Metrics metrics, HttpApi api) {
+            return request -> {
+                ApiResponse response = api.handle(request);
+                String uri = request.uri();
+                int start = "/apps/".length();
+                int end = start;
+                while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+                    end++;
+                }
+                String id = uri.startsWith("/apps/") ? uri.substring(start, end) : null;
+                metrics.httpResponse(id != null && engine.appById(id) != null ? id : null, response.status());
+                return response;
             };
         }
 

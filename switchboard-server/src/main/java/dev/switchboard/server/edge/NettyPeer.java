@@ -42,6 +42,7 @@ final class NettyPeer implements Peer {
     private final Channel channel;
     private final EdgeCounters counters;
     private final AtomicBoolean closing = new AtomicBoolean();
+    private Runnable onSlowConsumer = () -> {};
 
     NettyPeer(Channel channel, EdgeCounters counters) {
         this.channel = channel;
@@ -60,12 +61,20 @@ final class NettyPeer implements Peer {
             return;
         }
         if (!channel.isWritable()) {
-            counters.slowConsumerClosed.increment();
             counters.framesDroppedAfterClose.increment();
-            close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.text());
+            if (!closing.get()) {
+                counters.slowConsumerClosed.increment();
+                onSlowConsumer.run();
+                close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.text());
+            }
             return;
         }
         channel.write(new TextWebSocketFrame(shared(frame).duplicate()), channel.voidPromise());
+    }
+
+    /** Told once when this peer is closed as a slow consumer. Set on the event loop. */
+    void onSlowConsumer(Runnable hook) {
+        this.onSlowConsumer = hook;
     }
 
     @Override

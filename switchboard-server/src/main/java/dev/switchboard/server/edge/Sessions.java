@@ -18,5 +18,8 @@ public interface Sessions {
 
         /** Called exactly once, when the socket has closed. */
         void onClose();
+
+        /** The edge closed the socket with 4101 because it stopped reading (for counting). */
+        default void onSlowConsumer() {}
     }
 }

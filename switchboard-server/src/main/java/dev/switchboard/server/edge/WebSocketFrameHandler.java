@@ -72,6 +72,10 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             log.error("Opening a session for {} failed", peer.remoteAddress(), e);
             peer.closeWithStatus(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal server error");
         }
+        if (session != null) {
+            Sessions.Session s = session;
+            peer.onSlowConsumer(s::onSlowConsumer);
+        }
         if (session != null && !ctx.channel().isActive()) {
             // Closed while the engine was opening it: channelInactive already ran and found no session.
             closeSession();
