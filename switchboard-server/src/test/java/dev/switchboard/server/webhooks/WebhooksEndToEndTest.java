@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real node on port 0, a raw WebSocket client, a real HTTP receiver: subscribing produces a signed
- * channel_occupied; shutting down sends the held channel_vacated. The dispatcher is passed in through the
- * builder until {@code Switchboard} creates its own (then this test should use {@code Switchboard.start}).
+ * channel_occupied; shutting down sends the held channel_vacated. The node makes its own dispatcher from the
+ * app's webhook config, as {@code bin/switchboard} does.
  */
 class WebhooksEndToEndTest {
 
@@ -32,8 +32,7 @@ class WebhooksEndToEndTest {
         try (Receiver receiver = new Receiver()) {
             AppConfig app = app(hook(receiver.url()));
             ServerConfig config = ServerConfig.defaults().withPort(0).withApps(List.of(app));
-            try (WebhookDispatcher webhooks = new WebhookDispatcher(config).start();
-                 Switchboard node = Switchboard.builder(config).listener(webhooks).start()) {
+            try (Switchboard node = Switchboard.start(config)) {
                 LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
                 WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                         .buildAsync(URI.create("ws://127.0.0.1:" + node.port() + "/app/" + app.key()
@@ -58,6 +57,7 @@ class WebhooksEndToEndTest {
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> receiver.eventTexts().contains(
                         "{\"name\":\"channel_occupied\",\"channel\":\"e2e-channel\"}"));
+                assertThat(receiver.requests()).hasSize(1); // one dispatcher, one POST
                 Receiver.Request req = receiver.requests().get(0);
                 assertThat(req.headers().get("Content-Type")).containsExactly("application/json");
                 assertThat(new Pusher(app.id(), app.key(), app.secret()).validateWebhookSignature(
@@ -66,7 +66,6 @@ class WebhooksEndToEndTest {
 
                 // shutdown: the node closes the socket, the dispatcher sends the held vacated at once
                 node.close();
-                webhooks.close();
                 assertThat(receiver.eventTexts()).contains("{\"name\":\"channel_vacated\",\"channel\":\"e2e-channel\"}");
                 ws.abort();
             }
