@@ -82,6 +82,8 @@ final class PublishSteps {
             n.put("serverRssBytes", ProcStats.rssBytes(pid));
             n.put("clientCpuMicros", clientCpu);
             n.put("clientCpuPercent", clientCpu / 1e4 / wallS);
+            boolean clientBound = Report.clientBound(clientCpu / 1e4 / wallS);
+            n.put("clientBound", clientBound);
 
             Map<String, String> r = Report.row();
             r.put("rate req/s", Report.fmt(rate));
@@ -96,7 +98,7 @@ final class PublishSteps {
             r.put("**server CPU µs/delivery**", "**" + Report.fmt(n.get("serverCpuMicrosPerDelivery").asDouble()) + "**");
             r.put("server CPU %", Report.fmt(n.get("serverCpuPercent").asDouble()));
             r.put("server RSS MiB", Report.fmt(ProcStats.rssBytes(pid) / 1048576.0));
-            r.put("client CPU %", Report.fmt(clientCpu / 1e4 / wallS));
+            r.put("client CPU %", Report.fmt(clientCpu / 1e4 / wallS) + (clientBound ? " ⚠ client-bound" : ""));
             r.put("http p99 ms", Report.fmt(n.get("httpP99Ms").asDouble()));
             rows.add(r);
             System.err.printf("step %d: %.0f/s requested, %.0f/s achieved, %d/%d delivered, p50 %.2f ms p99 %.2f ms,"

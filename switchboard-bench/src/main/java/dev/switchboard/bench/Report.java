@@ -117,6 +117,15 @@ final class Report {
         n.put(prefix + "MaxMs", ms(h.getMaxValue()));
     }
 
+    /**
+     * True when the generator used at least 90 % of the CPUs it may run on (all its processes together):
+     * then it, not the server, may be what limits the step, and latency includes client queueing.
+     */
+    static boolean clientBound(double clientCpuPercent) {
+        // child processes inherit the parent's affinity, so this is the CPU budget of the whole generator
+        return clientCpuPercent >= 90.0 * Runtime.getRuntime().availableProcessors();
+    }
+
     static double ms(long micros) {
         return Math.round(micros / 10.0) / 100.0;
     }
