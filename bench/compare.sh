@@ -38,6 +38,7 @@ if [ "$(nproc)" -ge 2 ]; then PIN=${PIN:-1}; else PIN=${PIN:-0}; fi
 mkdir -p "$OUT"
 summary=$OUT/summary.txt
 : > "$summary"
+charts=()
 
 if [ "$PIN" = 1 ]; then SERVER_PIN=(taskset -c 0); export BENCH_CPUS=1; THREADS=1; else SERVER_PIN=(); THREADS=$(nproc); fi
 
@@ -121,6 +122,9 @@ for s in $SCENARIOS; do
           --duration-s "$DURATION" --warmup-s "$WARMUP" --chart none
         java -jar switchboard-bench/target/switchboard-bench.jar chart "$OUT/fanout-$n.svg" \
           "$OUT/fanout-$n-switchboard.json" "$OUT/fanout-$n-soketi.json"
+        # the chart also goes beside the Markdown file it illustrates
+        cp "$OUT/fanout-$n.svg" "$(dirname "$MARKDOWN")/BENCHMARKS-fanout-$n.svg"
+        charts+=("BENCHMARKS-fanout-$n.svg")
       done ;;
     users)
       pair users true users --connections "$USERS" --rates "$USER_RATES" --duration-s "$DURATION" --warmup-s "$WARMUP" ;;
@@ -143,10 +147,13 @@ cat "$summary"
   echo
   echo "### Ratios, Switchboard / soketi ($(date -u +%Y-%m-%dT%H:%M:%SZ), results in \`$OUT\`)"
   echo
+  echo "Command: \`SCENARIOS=\"$SCENARIOS\" SUBS=\"$SUBS\" TARGETS=\"$TARGETS\" USERS=$USERS USER_RATES=$USER_RATES IDLE=$IDLE HTTP_C=$HTTP_C PRESENCE_RATES=$PRESENCE_RATES DURATION=$DURATION WARMUP=$WARMUP PIN=$PIN bench/compare.sh\`"
+  echo
   echo '```'
   cat "$summary"
   echo '```'
-  for f in "$OUT"/fanout-*.svg; do
-    [ -f "$f" ] && echo && echo "![fan-out $(basename "$f" .svg)]($f)"
+  for c in "${charts[@]}"; do
+    echo
+    echo "![${c%.svg}]($c)"
   done
 } >> "$MARKDOWN"
