@@ -20,6 +20,7 @@ final class LoopStats {
     private Histogram opLatency = newHistogram();
     private long stale;
     private long malformed;
+    private long duplicates;
     private long errors;
     private long lastDeliveryMicros;
 
@@ -31,16 +32,25 @@ final class LoopStats {
         this.step = step;
     }
 
-    /** A frame carrying a bench timestamp; {@code at} is where {@code "bt} starts. */
-    void onDelivery(ByteBuf frame, int at) {
+    /**
+     * A frame carrying a bench timestamp; {@code at} is where {@code "bt} starts. {@code seqs} is the
+     * receiving connection's record of the sequence numbers it has seen this step: a number seen twice is
+     * a duplicate and does not count as a delivery, so loss (expected − deliveries) cannot be masked.
+     */
+    void onDelivery(ByteBuf frame, int at, SeqSet seqs) {
         long bt = FrameScan.numberAfterKey(frame, at, FrameScan.BT.length);
+        long seq = FrameScan.number(frame, FrameScan.SEQ, at);
         long st = FrameScan.number(frame, FrameScan.ST, at);
-        if (bt < 0 || st < 0) {
+        if (bt < 0 || st < 0 || seq < 0 || seq > Integer.MAX_VALUE) {
             malformed++;
             return;
         }
         if (st != step) {
             stale++; // a late delivery from an earlier step, or the warm-up
+            return;
+        }
+        if (!seqs.add((int) st, (int) seq)) {
+            duplicates++;
             return;
         }
         long now = EpochMicros.now();
@@ -70,12 +80,14 @@ final class LoopStats {
         s.members = members.getAndSet(0);
         s.stale = stale;
         s.malformed = malformed;
+        s.duplicates = duplicates;
         s.errors = errors;
         s.lastDeliveryMicros = lastDeliveryMicros;
         latency = newHistogram();
         opLatency = newHistogram();
         stale = 0;
         malformed = 0;
+        duplicates = 0;
         errors = 0;
         lastDeliveryMicros = 0;
         return s;

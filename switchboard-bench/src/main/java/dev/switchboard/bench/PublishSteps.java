@@ -71,6 +71,7 @@ final class PublishSteps {
             n.put("lost", Math.max(0, expected - s.delivered));
             n.put("stale", s.stale);
             n.put("malformed", s.malformed);
+            n.put("duplicates", s.duplicates);
             n.put("connectionsClosed", s.closed);
             n.put("deliverySpanSeconds", deliverySpanS);
             n.put("deliveriesPerSecond", s.delivered / deliverySpanS);
@@ -106,6 +107,10 @@ final class PublishSteps {
                     step, rate, pub.achievedRate(), s.delivered, expected, n.get("latencyP50Ms").asDouble(),
                     n.get("latencyP99Ms").asDouble(), n.get("serverCpuMicrosPerDelivery").asDouble(),
                     n.get("serverCpuPercent").asDouble(), clientCpu / 1e4 / wallS);
+            if (s.duplicates + s.malformed + s.closed > 0) {
+                System.err.printf("  clients: %d duplicate deliveries, %d malformed frames, %d connections closed%n",
+                        s.duplicates, s.malformed, s.closed);
+            }
             if (pub.rejected + pub.ioErrors + pub.notSent > 0) {
                 System.err.printf("  publisher: %d rejected, %d I/O errors, %d not sent (backlog full); first error: %s%n",
                         pub.rejected, pub.ioErrors, pub.notSent, pub.firstError);

@@ -38,6 +38,7 @@ final class PusherClient extends ChannelInboundHandlerAdapter {
     private final String secret;
     private final LoopStats stats;
     private final Listener listener;
+    private final SeqSet seqs = new SeqSet();
     private Channel channel;
     private String socketId;
     private boolean signedIn;
@@ -89,7 +90,7 @@ final class PusherClient extends ChannelInboundHandlerAdapter {
             ByteBuf b = ((TextWebSocketFrame) msg).content();
             int at = FrameScan.indexOf(b, FrameScan.BT, b.readerIndex());
             if (at >= 0) {
-                stats.onDelivery(b, at);
+                stats.onDelivery(b, at, seqs);
                 return;
             }
             if (FrameScan.contains(b, FrameScan.MEMBER_ADDED) || FrameScan.contains(b, FrameScan.MEMBER_REMOVED)) {

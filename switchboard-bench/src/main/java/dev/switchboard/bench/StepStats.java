@@ -20,6 +20,7 @@ final class StepStats {
     long members;
     long stale;
     long malformed;
+    long duplicates;
     long errors;
     long closed;
     long lastDeliveryMicros;
@@ -32,6 +33,7 @@ final class StepStats {
         members += o.members;
         stale += o.stale;
         malformed += o.malformed;
+        duplicates += o.duplicates;
         errors += o.errors;
         closed += o.closed;
         lastDeliveryMicros = Math.max(lastDeliveryMicros, o.lastDeliveryMicros);
@@ -46,6 +48,7 @@ final class StepStats {
         n.put("members", members);
         n.put("stale", stale);
         n.put("malformed", malformed);
+        n.put("duplicates", duplicates);
         n.put("errors", errors);
         n.put("closed", closed);
         n.put("lastDeliveryMicros", lastDeliveryMicros);
@@ -61,6 +64,7 @@ final class StepStats {
         s.members = n.get("members").asLong();
         s.stale = n.get("stale").asLong();
         s.malformed = n.get("malformed").asLong();
+        s.duplicates = n.get("duplicates").asLong();
         s.errors = n.get("errors").asLong();
         s.closed = n.get("closed").asLong();
         s.lastDeliveryMicros = n.get("lastDeliveryMicros").asLong();
