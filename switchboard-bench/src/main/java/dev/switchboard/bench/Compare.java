@@ -15,7 +15,8 @@ final class Compare {
         String la = a.path("label").asText("A");
         String lb = b.path("label").asText("B");
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s: %s vs %s (ratio < 1 means %s uses less / is faster)%n", scenario, la, lb, la));
+        sb.append(String.format(Locale.ROOT, "%s: %s vs %s (×ratio = %s / %s: below 1 is better for CPU, latency and RSS,"
+                + " above 1 is better for rates)%n", scenario, la, lb, la, lb));
         switch (scenario) {
             case "fanout":
             case "users":
@@ -42,21 +43,25 @@ final class Compare {
                 for (int i = 0; i < Math.min(a.path("steps").size(), b.path("steps").size()); i++) {
                     JsonNode sa = a.path("steps").get(i);
                     JsonNode sb2 = b.path("steps").get(i);
-                    sb.append(String.format(Locale.ROOT, "  triggers/s %s (%.0f vs %.0f), p99 %s (%.2f vs %.2f ms), CPU µs/request %s%n",
+                    sb.append(String.format(Locale.ROOT, "  triggers/s %s (%.0f vs %.0f), p99 %s (%.2f vs %.2f ms), CPU µs/request %s (%.1f vs %.1f)%n",
                             ratio(sa, sb2, "requestsPerSecond"), sa.path("requestsPerSecond").asDouble(),
                             sb2.path("requestsPerSecond").asDouble(), ratio(sa, sb2, "latencyP99Ms"),
                             sa.path("latencyP99Ms").asDouble(), sb2.path("latencyP99Ms").asDouble(),
-                            ratio(sa, sb2, "serverCpuMicrosPerRequest")));
+                            ratio(sa, sb2, "serverCpuMicrosPerRequest"), sa.path("serverCpuMicrosPerRequest").asDouble(),
+                            sb2.path("serverCpuMicrosPerRequest").asDouble()));
                 }
                 break;
             case "presence":
                 for (int i = 0; i < Math.min(a.path("steps").size(), b.path("steps").size()); i++) {
                     JsonNode sa = a.path("steps").get(i);
                     JsonNode sb2 = b.path("steps").get(i);
-                    sb.append(String.format(Locale.ROOT, "  %6.0f joins/s: member events/s %s (%.0f vs %.0f), join p99 %s, CPU µs/member event %s%n",
+                    sb.append(String.format(Locale.ROOT,
+                            "  %6.0f joins/s: member events/s %s (%.0f vs %.0f), join p99 %s (%.2f vs %.2f ms), CPU µs/member event %s (%.2f vs %.2f)%n",
                             sa.path("requestedJoinsPerSecond").asDouble(), ratio(sa, sb2, "memberEventsPerSecond"),
                             sa.path("memberEventsPerSecond").asDouble(), sb2.path("memberEventsPerSecond").asDouble(),
-                            ratio(sa, sb2, "joinP99Ms"), ratio(sa, sb2, "serverCpuMicrosPerMemberEvent")));
+                            ratio(sa, sb2, "joinP99Ms"), sa.path("joinP99Ms").asDouble(), sb2.path("joinP99Ms").asDouble(),
+                            ratio(sa, sb2, "serverCpuMicrosPerMemberEvent"), sa.path("serverCpuMicrosPerMemberEvent").asDouble(),
+                            sb2.path("serverCpuMicrosPerMemberEvent").asDouble()));
                 }
                 break;
             default:
