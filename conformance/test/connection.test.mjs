@@ -1,0 +1,118 @@
+// Point 1 — connecting: handshake frame, socket id, protocol/version/path/key checks, app state, quotas, ping.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { reachesState, setup } from '../lib/harness.mjs';
+import { connectExpectClose, dataOf } from '../lib/raw.mjs';
+import { app } from '../lib/server.mjs';
+
+const SOCKET_ID = /^\d+\.\d+$/;
+const DISABLED = app({ id: 'app-disabled', key: 'key-disabled', secret: 'secret-disabled', enabled: false });
+const LIMITED = app({ id: 'app-limited', key: 'key-limited', secret: 'secret-limited', max_connections: 1 });
+
+let h;
+before(async () => {
+  h = await setup({ apps: [app(), DISABLED, LIMITED] });
+});
+after(() => h?.close());
+
+const q = (s) => `?${s}`;
+
+describe('1. connection', () => {
+  test('pusher-js connects: state connected and socket_id matches ^\\d+\\.\\d+$', async () => {
+    const client = await h.connectedClient();
+    assert.equal(client.connection.state, 'connected');
+    assert.match(client.connection.socket_id, SOCKET_ID);
+  });
+
+  test('two pusher-js connections get different socket ids', async () => {
+    const a = await h.connectedClient();
+    const b = await h.connectedClient();
+    assert.notEqual(a.connection.socket_id, b.connection.socket_id);
+  });
+
+  test('raw: first frame is pusher:connection_established, data a JSON string with socket_id and activity_timeout > 0', async () => {
+    const s = await h.raw();
+    const first = s.frames[0];
+    assert.equal(first.event, 'pusher:connection_established');
+    assert.equal(typeof first.data, 'string', 'data must be double-encoded (a JSON string)');
+    const data = JSON.parse(first.data);
+    assert.match(data.socket_id, SOCKET_ID);
+    assert.equal(typeof data.activity_timeout, 'number');
+    assert.ok(data.activity_timeout > 0, `activity_timeout ${data.activity_timeout} must be > 0`);
+  });
+
+  for (const protocol of [5, 6, 7]) {
+    test(`protocol ${protocol} is accepted`, async () => {
+      const s = await h.raw('app-key', q(`protocol=${protocol}&client=js&version=8.6.0&flash=false`));
+      assert.equal(s.frames[0].event, 'pusher:connection_established');
+      const pong = await s.ping();
+      assert.equal(pong.event, 'pusher:pong');
+    });
+  }
+
+  test('missing protocol parameter → close 4008', async () => {
+    const r = await connectExpectClose(h.server.wsUrl('app-key', q('client=conformance&version=1.0.0')));
+    assert.equal(r.code, 4008, `close ${r.code} ${r.reason}; frames ${r.texts.join(' | ')}`);
+  });
+
+  test('protocol 3 (unsupported) → close 4007', async () => {
+    const r = await connectExpectClose(h.server.wsUrl('app-key', q('protocol=3&client=js&version=8.6.0')));
+    assert.equal(r.code, 4007, `close ${r.code} ${r.reason}; frames ${r.texts.join(' | ')}`);
+  });
+
+  test('malformed version string → close 4006', async () => {
+    const r = await connectExpectClose(h.server.wsUrl('app-key', q('protocol=7&client=js&version=%21%21%21')));
+    assert.equal(r.code, 4006, `close ${r.code} ${r.reason}; frames ${r.texts.join(' | ')}`);
+  });
+
+  test('unknown WebSocket path → close 4005', async () => {
+    const r = await connectExpectClose(`ws://127.0.0.1:${h.server.port}/nope/app-key?protocol=7&client=js&version=8.6.0`);
+    assert.equal(r.code, 4005, `close ${r.code} ${r.reason}; error ${r.error?.message}; frames ${r.texts.join(' | ')}`);
+  });
+
+  test('unknown app key → close 4001', async () => {
+    const r = await connectExpectClose(h.server.wsUrl('no-such-key'));
+    assert.equal(r.code, 4001, `close ${r.code} ${r.reason}; frames ${r.texts.join(' | ')}`);
+  });
+
+  test('protocol 5 (Java client) gets pusher:error with the code before the close frame', async () => {
+    const r = await connectExpectClose(h.server.wsUrl('no-such-key', q('client=java-client&protocol=5&version=2.4.4')));
+    assert.equal(r.code, 4001);
+    const err = r.frames.find((f) => f.event === 'pusher:error');
+    assert.ok(err, `expected a pusher:error before the close, got ${r.texts.join(' | ')}`);
+    assert.equal(dataOf(err).code, 4001);
+  });
+
+  test('pusher-js with an unknown key stops (state disconnected, no reconnect loop)', async () => {
+    const client = await h.client({ app: { key: 'no-such-key', id: 'x', secret: 'x' } });
+    await reachesState(client, 'disconnected');
+  });
+
+  test('disabled app (config enabled:false) → close 4003', async () => {
+    const r = await connectExpectClose(h.server.wsUrl(DISABLED.key));
+    assert.equal(r.code, 4003, `close ${r.code} ${r.reason}; frames ${r.texts.join(' | ')}`);
+  });
+
+  test('over max_connections → close 4004, the connection within quota stays open', async () => {
+    const first = await h.raw(LIMITED.key);
+    const r = await connectExpectClose(h.server.wsUrl(LIMITED.key));
+    assert.equal(r.code, 4004, `close ${r.code} ${r.reason}; frames ${r.texts.join(' | ')}`);
+    await first.ping();
+    assert.ok(first.isOpen);
+  });
+
+  test('pusher:ping → pusher:pong', async () => {
+    const s = await h.raw();
+    s.send({ event: 'pusher:ping', data: {} });
+    const pong = await s.expect('pusher:pong');
+    assert.equal(pong.event, 'pusher:pong');
+    assert.ok('data' in pong, 'pong carries a data field');
+  });
+
+  test('pusher:ping without a data key (Java client) → pusher:pong', async () => {
+    const s = await h.raw();
+    s.send({ event: 'pusher:ping' });
+    await s.expect('pusher:pong');
+  });
+});
