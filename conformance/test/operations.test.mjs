@@ -1,0 +1,43 @@
+// Point 6 — operations: health endpoint and graceful shutdown (SIGTERM → close 4200 for every socket).
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { reachesState, setup, subscribed } from '../lib/harness.mjs';
+import { waitExit } from '../lib/server.mjs';
+
+let h;
+before(async () => {
+  h = await setup();
+});
+after(() => h?.close());
+
+describe('6. operations', () => {
+  test('GET /up → 200', async () => {
+    const res = await fetch(h.server.httpUrl('/up'));
+    await res.arrayBuffer();
+    assert.equal(res.status, 200);
+  });
+
+  test('unknown HTTP path → 404', async () => {
+    const res = await fetch(h.server.httpUrl('/definitely/not/here'));
+    await res.arrayBuffer();
+    assert.equal(res.status, 404);
+  });
+
+  // Last: it stops this file's server.
+  test('SIGTERM: every connected socket gets close code 4200, then the process exits', async () => {
+    const sockets = [await h.raw(), await h.raw(), await h.raw()];
+    await sockets[1].subscribeOk(`ops-${process.pid}`);
+    const client = await h.connectedClient();
+    await subscribed(client, `ops-js-${process.pid}`);
+    const states = [];
+    client.connection.bind('state_change', ({ current }) => states.push(current));
+    h.server.signal('SIGTERM');
+    const closes = await Promise.all(sockets.map((s) => s.waitClose(15000)));
+    for (const c of closes) assert.equal(c.code, 4200, `close ${c.code} ${c.reason}`);
+    // pusher-js treats 4200 as "reconnect at once": it leaves connected and starts connecting again.
+    await reachesState(client, 'connecting', 15000);
+    const exit = await waitExit(h.server, 30000);
+    assert.ok(exit.code === 0 || exit.signal === 'SIGTERM' || exit.code === 143, `exit ${JSON.stringify(exit)}`);
+  });
+});
