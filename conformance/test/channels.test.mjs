@@ -87,6 +87,17 @@ describe('2. channels: public and private', () => {
     await sdk.trigger(name, 'still-here', {});
     await s.expect('still-here');
   });
+
+  test('pusher:unsubscribe gets no reply; unsubscribing an unknown channel is ignored silently', async () => {
+    const s = await h.raw();
+    const name = uniq('quiet-');
+    await s.subscribeOk(name);
+    const before = s.frames.length;
+    s.send({ event: 'pusher:unsubscribe', data: { channel: name } });
+    s.send({ event: 'pusher:unsubscribe', data: { channel: uniq('never-subscribed-') } });
+    await s.ping();
+    assert.deepEqual(s.frames.slice(before).map((f) => f.event), ['pusher:pong'], s.describe());
+  });
 });
 
 describe('2. channels: private-encrypted', () => {
@@ -184,6 +195,15 @@ describe('2. channels: subscription_count', () => {
     s.subscribe(name);
     const f = await s.expect((x) => x.event === 'pusher_internal:subscription_count' && x.channel === name, 'subscription_count');
     assert.deepEqual(dataOf(f), { subscription_count: 1 });
+  });
+
+  test('app with the feature: no subscription_count on presence channels (subscription_count_on_presence off)', async () => {
+    const s = await h.raw(COUNTED.key);
+    const name = uniq('presence-counted-');
+    const cd = JSON.stringify({ user_id: 'c1' });
+    await s.subscribeOk(name, { auth: s.presenceAuth(name, cd, { key: COUNTED.key, secret: COUNTED.secret }), channel_data: cd });
+    await s.ping();
+    assert.equal(s.seen('pusher_internal:subscription_count').length, 0, s.describe());
   });
 
   test('app without the feature: no pusher_internal:subscription_count is sent', async () => {

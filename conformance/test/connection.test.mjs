@@ -110,6 +110,36 @@ describe('1. connection', () => {
     assert.ok('data' in pong, 'pong carries a data field');
   });
 
+  test('every server frame carries an event string and a data field (pusher-websocket-java throws on a missing data)', async () => {
+    const sdk = h.sdk();
+    const a = await h.raw('app-key', q('client=java-client&protocol=5&version=2.4.4'));
+    const b = await h.raw();
+    const pres = `presence-wire-${process.pid}`;
+    const cdA = JSON.stringify({ user_id: 'wire-a' });
+    const cdB = JSON.stringify({ user_id: 'wire-b' });
+    await a.subscribeOk(pres, { auth: a.presenceAuth(pres, cdA), channel_data: cdA });
+    await b.subscribeOk(pres, { auth: b.presenceAuth(pres, cdB), channel_data: cdB });
+    await a.expect('pusher_internal:member_added');
+    b.close();
+    await a.expect('pusher_internal:member_removed');
+    a.subscribe(`cache-wire-${process.pid}`);
+    await a.expect('pusher:cache_miss');
+    a.send({ event: 'pusher:subscribe', data: { channel: 'bad name' } });
+    await a.error();
+    a.send(a.signinFrame(JSON.stringify({ id: 'wire-a', watchlist: ['wire-watched'] })));
+    await a.expect('pusher:signin_success');
+    await a.expect('pusher_internal:watchlist_events');
+    a.subscribe('#server-to-user-wire-a');
+    await a.expect((f) => f.event === 'pusher_internal:subscription_succeeded' && f.channel === '#server-to-user-wire-a', 'server-to-user subscription');
+    await sdk.sendToUser('wire-a', 'to-user', { u: 1 });
+    await a.expect('to-user');
+    await a.ping();
+    for (const f of a.frames) {
+      assert.equal(typeof f.event, 'string', JSON.stringify(f));
+      assert.ok('data' in f && f.data !== null && f.data !== undefined, `frame without data: ${JSON.stringify(f)}`);
+    }
+  });
+
   test('pusher:ping without a data key (Java client) → pusher:pong', async () => {
     const s = await h.raw();
     s.send({ event: 'pusher:ping' });

@@ -8,12 +8,13 @@ import { jsonOf, sdkError, signedRequest } from '../lib/http.mjs';
 import { app } from '../lib/server.mjs';
 import { nextEvent, record } from '../lib/wait.mjs';
 
+const DISABLED = app({ id: 'app-off', key: 'key-off', secret: 'secret-off', enabled: false });
 const COUNTED = app({ id: 'app-counted', key: 'key-counted', secret: 'secret-counted', enable_subscription_count: true });
 
 let h;
 let sdk;
 before(async () => {
-  h = await setup({ apps: [app(), COUNTED] });
+  h = await setup({ apps: [app(), COUNTED, DISABLED] });
   sdk = h.sdk();
 });
 after(() => h?.close());
@@ -130,6 +131,55 @@ describe('4. HTTP API: trigger', () => {
     const r = await signedRequest(h.server, 'POST', '/events', { body: { name: 'solo', channel: name, data: '{"s":1}' } });
     assert.equal(r.status, 200, r.text);
     assert.deepEqual((await got).data, { s: 1 });
+  });
+});
+
+describe('4. HTTP API: trigger routing details', () => {
+  test('trigger to #server-to-user-<id> (raw, as sendToUser posts it) honours socket_id exclusion', async () => {
+    const id = uniq('excl-user-');
+    const a = await h.raw();
+    const b = await h.raw();
+    for (const s of [a, b]) {
+      s.send(s.signinFrame(JSON.stringify({ id })));
+      await s.expect('pusher:signin_success');
+    }
+    const r = await signedRequest(h.server, 'POST', '/events', {
+      body: { name: 'dm', channels: [`#server-to-user-${id}`], data: '{}', socket_id: a.socketId },
+    });
+    assert.equal(r.status, 200, r.text);
+    await b.expect('dm');
+    await sdk.sendToUser(id, 'marker', {});
+    await a.expect('marker');
+    assert.equal(a.seen('dm').length, 0);
+  });
+
+  test('triggerBatch honours a per-item socket_id', async () => {
+    const excluded = await h.connectedClient();
+    const other = await h.connectedClient();
+    const name = uniq('batch-excl-');
+    const chX = await subscribed(excluded, name);
+    const chO = await subscribed(other, name);
+    const seen = record(chX, 'b-ev');
+    const got = nextEvent(chO, 'b-ev');
+    await sdk.triggerBatch([{ channel: name, name: 'b-ev', data: {}, socket_id: excluded.connection.socket_id }]);
+    await got;
+    const marker = nextEvent(chX, 'marker');
+    await sdk.trigger(name, 'marker', {});
+    await marker;
+    assert.equal(seen.length, 0);
+  });
+
+  test('user ids with every allowed character (=@,.;-_) work for sendToUser and terminateUserConnections', async () => {
+    const id = `u=1;a,b@c.d-e_${process.pid}`;
+    const s = await h.raw();
+    s.send(s.signinFrame(JSON.stringify({ id })));
+    await s.expect('pusher:signin_success');
+    await sdk.sendToUser(id, 'odd-id', { ok: 1 });
+    const f = await s.expect('odd-id');
+    assert.equal(f.channel, `#server-to-user-${id}`);
+    const res = await sdk.terminateUserConnections(id);
+    assert.equal(res.status, 200);
+    assert.equal((await s.waitClose()).code, 4009);
   });
 });
 
@@ -325,6 +375,43 @@ describe('4. HTTP API: errors', () => {
   test('invalid channel name in a trigger → 400', async () => {
     const r = await signedRequest(h.server, 'POST', '/events', { body: { name: 'x', channels: ['bad name!'], data: '{}' } });
     assertJsonError(r, 400);
+  });
+
+  test('socket_id not matching ^\\d+\\.\\d+$ → 400', async () => {
+    const r = await signedRequest(h.server, 'POST', '/events', { body: { name: 'x', channels: ['c'], data: '{}', socket_id: 'abc' } });
+    assertJsonError(r, 400);
+  });
+
+  test('event name over 200 characters → 400', async () => {
+    const r = await signedRequest(h.server, 'POST', '/events', { body: { name: 'e'.repeat(201), channels: ['c'], data: '{}' } });
+    assertJsonError(r, 400);
+  });
+
+  test('a # channel other than #server-to-user- → 400', async () => {
+    const r = await signedRequest(h.server, 'POST', '/events', { body: { name: 'x', channels: ['#internal'], data: '{}' } });
+    assertJsonError(r, 400);
+  });
+
+  test('private-encrypted- channel together with another channel → 400', async () => {
+    const r = await signedRequest(h.server, 'POST', '/events', {
+      body: { name: 'x', channels: ['private-encrypted-a', 'plain'], data: '{"nonce":"","ciphertext":""}' },
+    });
+    assertJsonError(r, 400);
+  });
+
+  test('info=user_count on a non-presence channel → 400', async () => {
+    const err = await sdkError(sdk.get({ path: `/channels/${uniq('pub-')}`, params: { info: 'user_count' } }));
+    assert.equal(err.status, 400);
+  });
+
+  test('GET on /events (known path, wrong method) → 405', async () => {
+    const r = await signedRequest(h.server, 'GET', '/events');
+    assert.equal(r.status, 405, r.text);
+  });
+
+  test('disabled app → 403', async () => {
+    const err = await sdkError(h.sdk(DISABLED).trigger('c', 'x', {}));
+    assert.equal(err.status, 403, err.body);
   });
 
   test('request without any auth params → 401', async () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { reachesState, setup, subscribed } from '../lib/harness.mjs';
+import { RawSocket } from '../lib/raw.mjs';
 import { waitExit } from '../lib/server.mjs';
 
 let h;
@@ -39,5 +40,51 @@ describe('6. operations', () => {
     await reachesState(client, 'connecting', 15000);
     const exit = await waitExit(h.server, 30000);
     assert.ok(exit.code === 0 || exit.signal === 'SIGTERM' || exit.code === 143, `exit ${JSON.stringify(exit)}`);
+  });
+});
+
+describe('6. operations: liveness (activity_timeout_seconds 1, pong_timeout_seconds 1)', () => {
+  let live;
+  before(async () => {
+    live = await setup({ settings: { activity_timeout_seconds: 1, pong_timeout_seconds: 1 } });
+  });
+  after(() => live?.close());
+
+  test('connection_established announces the configured activity_timeout', async () => {
+    const s = await live.raw();
+    assert.equal(JSON.parse(s.frames[0].data).activity_timeout, 1);
+  });
+
+  test('a silent socket that answers WebSocket pings stays open; one that does not is closed 4201', async () => {
+    const url = live.server.wsUrl();
+    const answering = await RawSocket.connect(url);
+    const pings = [];
+    answering.ws.on('ping', () => pings.push(Date.now()));
+    const deaf = await RawSocket.connect(url, { autoPong: false });
+    try {
+      const { code } = await deaf.waitClose(10000);
+      assert.equal(code, 4201);
+      assert.ok(pings.length >= 1, 'the server pinged the silent socket with a WebSocket ping frame');
+      await answering.ping();
+      assert.ok(answering.isOpen);
+    } finally {
+      answering.close();
+      deaf.close();
+    }
+  });
+
+  test('pusher-js stays connected across several activity periods', async () => {
+    const client = await live.connectedClient();
+    const states = [];
+    client.connection.bind('state_change', ({ current }) => states.push(current));
+    const url = live.server.wsUrl();
+    const deaf = await RawSocket.connect(url, { autoPong: false });
+    try {
+      await deaf.waitClose(10000); // at least activity + pong timeout have passed
+    } finally {
+      deaf.close();
+    }
+    assert.equal(client.connection.state, 'connected');
+    assert.deepEqual(states, [], `pusher-js state changes: ${states.join(' → ')}`);
   });
 });

@@ -183,6 +183,22 @@ describe('users: terminate connections', () => {
     assert.equal(err[0]?.code, 4009, s.describe());
   });
 
+  test('terminate side effects: presence members get member_removed, watchers get offline', async () => {
+    const id = uid('term-fx');
+    const name = `presence-term-fx-${process.pid}-${n}`;
+    const victim = await signedInClient(id, { channelParams: { presence: 'signed-in' } });
+    await subscribed(victim, name);
+    const watcher = await signedInClient(uid('watcher'), { watchlist: [id] });
+    const pres = await h.connectedClient({ channelParams: { user_id: 'observer' } });
+    const ch = await subscribed(pres, name);
+    assert.ok(ch.members.get(id), 'victim is a member');
+    const removed = nextEvent(ch, 'pusher:member_removed', { filter: (m) => m.id === id });
+    const offline = nextEvent(watcher.user.watchlist, 'offline', { filter: (e) => e.user_ids.includes(id) });
+    await sdk.terminateUserConnections(id);
+    await removed;
+    await offline;
+  });
+
   test('terminate for a user with no connections → 200', async () => {
     const res = await sdk.terminateUserConnections(uid('nobody'));
     assert.equal(res.status, 200);
@@ -415,6 +431,55 @@ describe('users: user data API', () => {
     assert.equal(r.status, 200, r.text);
     const g = await signedRequest(h.server, 'GET', `/users/${id}`);
     assert.deepEqual(g.json?.user_info, { v: 2, name: 'Updated' }, g.text);
+  });
+
+  test('PUT user_info is used by a later presence join through sign-in', async () => {
+    const id = uid('put-pres');
+    const c = await signedInClient(id, { info: { v: 'signin' }, channelParams: { presence: 'signed-in' } });
+    const r = await signedRequest(h.server, 'PUT', `/users/${id}`, { body: { user_info: { v: 'put' } } });
+    assert.equal(r.status, 200, r.text);
+    const ch = await subscribed(c, `presence-put-${process.pid}-${n}`);
+    assert.deepEqual(ch.members.me?.info, { v: 'put' });
+  });
+
+  test('PUT user_info over 1 KB → 413', async () => {
+    const id = uid('put-big');
+    await signedInClient(id);
+    const r = await signedRequest(h.server, 'PUT', `/users/${id}`, { body: { user_info: { blob: 'x'.repeat(2000) } } });
+    assert.equal(r.status, 413, r.text);
+  });
+
+  test('PUT / DELETE for an unknown user → 404', async () => {
+    const r1 = await signedRequest(h.server, 'PUT', `/users/${uid('ghost')}`, { body: { user_info: { a: 1 } } });
+    assert.equal(r1.status, 404, r1.text);
+    const r2 = await signedRequest(h.server, 'DELETE', `/users/${uid('ghost')}`);
+    assert.equal(r2.status, 404, r2.text);
+  });
+
+  test('GET /users pages with limit and cursor, in id order, next_cursor null on the last page', async () => {
+    const prefix = `page-${process.pid}-`;
+    const ids = [`${prefix}a`, `${prefix}b`, `${prefix}c`];
+    for (const id of ids) await rawSignedIn(id);
+    const seen = [];
+    let cursor;
+    let pages = 0;
+    for (;;) {
+      const params = { limit: '2' };
+      if (cursor) params.cursor = cursor;
+      const res = await sdk.get({ path: '/users', params });
+      const body = await res.json();
+      assert.ok(body.users.length <= 2, JSON.stringify(body));
+      seen.push(...body.users.map((u) => u.id));
+      pages++;
+      if (body.next_cursor === null) break;
+      assert.equal(body.next_cursor, body.users[body.users.length - 1].id);
+      cursor = body.next_cursor;
+      assert.ok(pages < 1000, 'pagination terminates');
+    }
+    assert.ok(pages >= 2);
+    assert.deepEqual(seen, [...seen].sort(), 'id order');
+    for (const id of ids) assert.ok(seen.includes(id), `${id} listed`);
+    assert.equal(new Set(seen).size, seen.length, 'no duplicates across pages');
   });
 
   test('PUT with a bad body → 400', async () => {
