@@ -163,6 +163,22 @@ describe('2. channels: cache channels', () => {
     assert.ok(iSucc < iCached, `order: ${s.describe()}`);
   });
 
+  test('client events are never cached: private-cache- new subscriber gets cache_miss, not the client event', async () => {
+    const a = await h.raw();
+    const b = await h.raw();
+    const name = uniq('private-cache-');
+    await a.subscribeOk(name, { auth: a.privateAuth(name) });
+    await a.expect('pusher:cache_miss');
+    await b.subscribeOk(name, { auth: b.privateAuth(name) });
+    await b.expect('pusher:cache_miss');
+    a.send({ event: 'client-not-cached', channel: name, data: {} });
+    await b.expect('client-not-cached');
+    const c = await h.raw();
+    await c.subscribeOk(name, { auth: c.privateAuth(name) });
+    await c.expect('pusher:cache_miss', 'cache_miss for the third subscriber');
+    assert.equal(c.seen('client-not-cached').length, 0);
+  });
+
   test('raw cache-: cache_miss frame is channel-scoped', async () => {
     const s = await h.raw();
     const name = uniq('cache-');

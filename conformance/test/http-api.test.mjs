@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setup, subscribed } from '../lib/harness.mjs';
 import { jsonOf, sdkError, signedRequest } from '../lib/http.mjs';
+import { dataOf } from '../lib/raw.mjs';
 import { app } from '../lib/server.mjs';
-import { nextEvent, record } from '../lib/wait.mjs';
+import { nextEvent, record, until } from '../lib/wait.mjs';
 
 const DISABLED = app({ id: 'app-off', key: 'key-off', secret: 'secret-off', enabled: false });
 const COUNTED = app({ id: 'app-counted', key: 'key-counted', secret: 'secret-counted', enable_subscription_count: true });
@@ -180,6 +181,79 @@ describe('4. HTTP API: trigger routing details', () => {
     const res = await sdk.terminateUserConnections(id);
     assert.equal(res.status, 200);
     assert.equal((await s.waitClose()).code, 4009);
+  });
+});
+
+describe('4. HTTP API: delivery guarantees', () => {
+  test('sequential triggers arrive in order at every subscriber (30 events, 20 raw subscribers)', async () => {
+    const name = uniq('order-');
+    const subs = [];
+    for (let i = 0; i < 20; i++) {
+      const s = await h.raw();
+      await s.subscribeOk(name);
+      subs.push(s);
+    }
+    for (let i = 0; i < 30; i++) await sdk.trigger(name, 'seq', { i });
+    for (const s of subs) {
+      for (let i = 0; i < 30; i++) {
+        const f = await s.expect('seq');
+        assert.equal(dataOf(f).i, i, `subscriber got ${dataOf(f).i} where ${i} was due`);
+      }
+    }
+    for (const s of subs) s.close();
+  });
+
+  test('a channel listed twice in one trigger is published once', async () => {
+    const c = await h.connectedClient();
+    const name = uniq('dup-');
+    const ch = await subscribed(c, name);
+    const calls = record(ch, 'once');
+    await sdk.trigger([name, name], 'once', {});
+    const marker = nextEvent(ch, 'marker');
+    await sdk.trigger(name, 'marker', {});
+    await marker;
+    assert.equal(calls.length, 1);
+  });
+
+  test('a batch with one invalid item is refused whole (400) and nothing is delivered', async () => {
+    const c = await h.connectedClient();
+    const name = uniq('batch-all-');
+    const ch = await subscribed(c, name);
+    const calls = record(ch, 'partial');
+    const r = await signedRequest(h.server, 'POST', '/batch_events', {
+      body: { batch: [{ channel: name, name: 'partial', data: '{}' }, { channel: 'bad name!', name: 'partial', data: '{}' }] },
+    });
+    assert.equal(r.status, 400, r.text);
+    const marker = nextEvent(ch, 'marker');
+    await sdk.trigger(name, 'marker', {});
+    await marker;
+    assert.equal(calls.length, 0);
+  });
+
+  test('event data limit counts UTF-8 bytes: 5121 × "é" (10242 bytes) → 413; multi-byte data arrives intact', async () => {
+    const err = await sdkError(sdk.trigger(uniq('utf-'), 'big', 'é'.repeat(5121)));
+    assert.equal(err.status, 413);
+    const c = await h.connectedClient();
+    const name = uniq('utf-ok-');
+    const ch = await subscribed(c, name);
+    const text = 'é€😀'.repeat(500);
+    const got = nextEvent(ch, 'utf');
+    await sdk.trigger(name, 'utf', { text });
+    assert.equal((await got).data.text, text);
+  });
+
+  test('after the last subscriber leaves, the channel is no longer occupied', async () => {
+    const c = await h.connectedClient();
+    const name = uniq('vacate-');
+    await subscribed(c, name);
+    const { body } = await jsonOf(sdk.get({ path: `/channels/${name}` }));
+    assert.equal(body.occupied, true);
+    c.disconnect();
+    await until(async () => (await jsonOf(sdk.get({ path: `/channels/${name}` }))).body.occupied === false, {
+      what: `${name} unoccupied after disconnect`,
+    });
+    const { body: list } = await jsonOf(sdk.get({ path: '/channels' }));
+    assert.ok(!(name in list.channels));
   });
 });
 

@@ -146,6 +146,22 @@ describe('2. presence channels', () => {
     assert.deepEqual(data.presence.hash, { 7: { n: 7 } });
   });
 
+  test('user_id 7 (number) and "7" (string) on two connections are one member', async () => {
+    const watcher = await h.raw();
+    const name = room();
+    const cdW = JSON.stringify({ user_id: 'w' });
+    await watcher.subscribeOk(name, { auth: watcher.presenceAuth(name, cdW), channel_data: cdW });
+    const a = await h.raw();
+    const cdA = JSON.stringify({ user_id: 7 });
+    await a.subscribeOk(name, { auth: a.presenceAuth(name, cdA), channel_data: cdA });
+    const b = await h.raw();
+    const cdB = JSON.stringify({ user_id: '7' });
+    const data = await b.subscribeOk(name, { auth: b.presenceAuth(name, cdB), channel_data: cdB });
+    assert.equal(data.presence.count, 2, JSON.stringify(data));
+    await watcher.ping();
+    assert.equal(watcher.seen('pusher_internal:member_added').length, 1, watcher.describe());
+  });
+
   test('presence events from the HTTP API reach members', async () => {
     const alice = await member('alice');
     const name = room();

@@ -106,6 +106,22 @@ describe('users: server-to-user events', () => {
     assert.equal(anon.seen((f) => f.channel === `#server-to-user-${id}`).length, 0, 'an unsigned socket does not get it');
   });
 
+  test('a pusher-js client subscribed to #server-to-user-<id> gets each sendToUser event exactly once', async () => {
+    const id = uid('once');
+    const c = await h.connectedClient({ userParams: { user_id: id } });
+    const confirmed = nextEvent(c.connection, 'message', {
+      filter: (ev) => ev.event === 'pusher_internal:subscription_succeeded' && ev.channel === `#server-to-user-${id}`,
+    });
+    c.signin();
+    await confirmed;
+    const calls = record(c.user, 'single');
+    await sdk.sendToUser(id, 'single', { k: 1 });
+    const marker = nextEvent(c.user, 'marker');
+    await sdk.sendToUser(id, 'marker', {});
+    await marker;
+    assert.equal(calls.length, 1, `delivered ${calls.length} times`);
+  });
+
   test('raw: the server-to-user frame is {event, channel:"#server-to-user-<id>", data}', async () => {
     const id = uid();
     const s = await rawSignedIn(id);
