@@ -92,6 +92,17 @@ describe('5. bad input on the socket', () => {
     await bystanderUnaffected();
   });
 
+  test('text frame with invalid UTF-8 → closed 1007 or pusher:error; other client unaffected', async () => {
+    const s = await h.raw();
+    s.ws.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false });
+    const outcome = await Promise.race([
+      s.closed.then((c) => `close ${c.code}`),
+      s.expect('pusher:error').then(() => 'error'),
+    ]);
+    assert.ok(outcome === 'close 1007' || outcome === 'error', outcome);
+    await bystanderUnaffected();
+  });
+
   test('frame just under max_frame_bytes is processed normally', async () => {
     const s = await h.raw();
     const name = uniq('near-limit-');

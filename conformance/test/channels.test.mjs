@@ -6,14 +6,16 @@ import { after, before, describe, test } from 'node:test';
 import { setup, subscribed } from '../lib/harness.mjs';
 import { dataOf } from '../lib/raw.mjs';
 import { app } from '../lib/server.mjs';
-import { nextEvent, record } from '../lib/wait.mjs';
+import { nextEvent, record, until } from '../lib/wait.mjs';
+import { signedRequest } from '../lib/http.mjs';
 
+const SHORT_CACHE = app({ id: 'app-shortcache', key: 'key-shortcache', secret: 'secret-shortcache', cache_ttl_seconds: 1 });
 const COUNTED = app({ id: 'app-counted', key: 'key-counted', secret: 'secret-counted', enable_subscription_count: true });
 
 let h;
 let sdk;
 before(async () => {
-  h = await setup({ apps: [app(), COUNTED] });
+  h = await setup({ apps: [app(), COUNTED, SHORT_CACHE] });
   sdk = h.sdk();
 });
 after(() => h?.close());
@@ -177,6 +179,26 @@ describe('2. channels: cache channels', () => {
     await c.subscribeOk(name, { auth: c.privateAuth(name) });
     await c.expect('pusher:cache_miss', 'cache_miss for the third subscriber');
     assert.equal(c.seen('client-not-cached').length, 0);
+  });
+
+  test('cache_ttl_seconds: once the cached event expires, a new subscriber gets cache_miss', async () => {
+    const short = h.sdk(SHORT_CACHE);
+    const name = uniq('cache-ttl-');
+    await short.trigger(name, 'soon-gone', {});
+    const first = await h.raw(SHORT_CACHE.key);
+    first.subscribe(name);
+    await first.expect('soon-gone', 'cached event while fresh');
+    await until(
+      async () => {
+        const r = await signedRequest(h.server, 'GET', `/channels/${name}`, { creds: SHORT_CACHE, params: { info: 'cache' } });
+        return r.status === 200 && r.json.cache === null;
+      },
+      { timeout: 5000, interval: 100, what: 'info=cache null after the TTL' },
+    );
+    const later = await h.raw(SHORT_CACHE.key);
+    later.subscribe(name);
+    await later.expect('pusher:cache_miss');
+    assert.equal(later.seen('soon-gone').length, 0);
   });
 
   test('raw cache-: cache_miss frame is channel-scoped', async () => {

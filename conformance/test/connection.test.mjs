@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { reachesState, setup } from '../lib/harness.mjs';
-import { connectExpectClose, dataOf } from '../lib/raw.mjs';
+import { connectExpectClose, dataOf, RawSocket } from '../lib/raw.mjs';
 import { app } from '../lib/server.mjs';
 
 const SOCKET_ID = /^\d+\.\d+$/;
@@ -100,6 +100,29 @@ describe('1. connection', () => {
     assert.equal(r.code, 4004, `close ${r.code} ${r.reason}; frames ${r.texts.join(' | ')}`);
     await first.ping();
     assert.ok(first.isOpen);
+  });
+
+  test('a browser-like client offering permessage-deflate connects, subscribes and receives events', async () => {
+    const s = new RawSocket(h.server.wsUrl(), { perMessageDeflate: true });
+    try {
+      await s.expect('pusher:connection_established');
+      const name = `deflate-${process.pid}`;
+      s.subscribe(name);
+      await s.expect('pusher_internal:subscription_succeeded');
+      await h.sdk().trigger(name, 'compressed', { text: 'z'.repeat(2000) });
+      const f = await s.expect('compressed');
+      assert.equal(dataOf(f).text.length, 2000);
+    } finally {
+      s.close();
+    }
+  });
+
+  test('a text message sent in two WebSocket fragments is reassembled', async () => {
+    const s = await h.raw();
+    const text = JSON.stringify({ event: 'pusher:ping', data: {} });
+    s.ws.send(text.slice(0, 10), { fin: false });
+    s.ws.send(text.slice(10), { fin: true });
+    await s.expect('pusher:pong');
   });
 
   test('pusher:ping → pusher:pong', async () => {

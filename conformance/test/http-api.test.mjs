@@ -488,6 +488,21 @@ describe('4. HTTP API: errors', () => {
     assert.equal(err.status, 403, err.body);
   });
 
+  test('auth_timestamp 500 s old (inside the 600 s window) is accepted', async () => {
+    const r = await signedRequest(h.server, 'GET', '/channels', { timestamp: Math.floor(Date.now() / 1000) - 500 });
+    assert.equal(r.status, 200, r.text);
+  });
+
+  test('auth_version other than 1.0 → 401', async () => {
+    const r = await signedRequest(h.server, 'GET', '/channels', { tamper: (q) => q.replace('auth_version=1.0', 'auth_version=2.0') });
+    assertJsonError(r, 401);
+  });
+
+  test('request body over max_http_body_bytes (256 KB) → 413', async () => {
+    const r = await signedRequest(h.server, 'POST', '/events', { body: { name: 'x', channels: ['c'], data: 'y'.repeat(300 * 1024) } });
+    assert.equal(r.status, 413, r.text.slice(0, 200));
+  });
+
   test('request without any auth params → 401', async () => {
     const res = await fetch(h.server.httpUrl('/apps/app-id/channels'));
     assert.equal(res.status, 401);

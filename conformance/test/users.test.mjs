@@ -9,6 +9,7 @@ import { dataOf } from '../lib/raw.mjs';
 import { app } from '../lib/server.mjs';
 import { nextEvent, record } from '../lib/wait.mjs';
 
+const NOWATCH = app({ id: 'app-nowatch', key: 'key-nowatch', secret: 'secret-nowatch', enable_watchlist_events: false });
 const AUTHZ = app({
   id: 'app-authz',
   key: 'key-authz',
@@ -20,7 +21,7 @@ const AUTHZ = app({
 let h;
 let sdk;
 before(async () => {
-  h = await setup({ apps: [app(), AUTHZ] });
+  h = await setup({ apps: [app(), AUTHZ, NOWATCH] });
   sdk = h.sdk();
 });
 after(() => h?.close());
@@ -299,6 +300,21 @@ describe('users: watchlist', () => {
     assert.ok(!('channel' in f) || f.channel == null, 'connection-level frame');
     const ev = dataOf(f).events.find((e) => e.name === 'online');
     assert.deepEqual(ev.user_ids, [watched]);
+  });
+
+  test('app with enable_watchlist_events false: no watchlist frames', async () => {
+    const creds = { key: NOWATCH.key, secret: NOWATCH.secret };
+    const watched = uid('nw');
+    const w = await h.raw(NOWATCH.key);
+    w.send(w.signinFrame(JSON.stringify({ id: uid('nw-watcher'), watchlist: [watched] }), creds));
+    await w.expect('pusher:signin_success');
+    const b = await h.raw(NOWATCH.key);
+    b.send(b.signinFrame(JSON.stringify({ id: watched }), creds));
+    await b.expect('pusher:signin_success');
+    b.close();
+    await b.waitClose();
+    await w.ping();
+    assert.equal(w.seen('pusher_internal:watchlist_events').length, 0, w.describe());
   });
 
   test('watchlist over 100 ids → signin_success and pusher:error 4302 (raw)', async () => {
