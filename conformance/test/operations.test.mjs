@@ -25,6 +25,15 @@ describe('6. operations', () => {
     assert.equal(res.status, 404);
   });
 
+  test('a plain HTTP GET (no upgrade) on /app/<key> is answered with a 4xx, and the server keeps serving', async () => {
+    const res = await fetch(h.server.httpUrl('/app/app-key?protocol=7'));
+    await res.arrayBuffer();
+    assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
+    const up = await fetch(h.server.httpUrl('/up'));
+    await up.arrayBuffer();
+    assert.equal(up.status, 200);
+  });
+
   // Last: it stops this file's server.
   test('SIGTERM: every connected socket gets close code 4200, then the process exits', async () => {
     const sockets = [await h.raw(), await h.raw(), await h.raw()];

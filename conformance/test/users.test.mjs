@@ -302,6 +302,31 @@ describe('users: watchlist', () => {
     assert.deepEqual(ev.user_ids, [watched]);
   });
 
+  test('every connection of the watcher gets the online event', async () => {
+    const watcherId = uid('multi-watcher');
+    const watched = uid('multi-watched');
+    const w1 = await rawSignedIn(watcherId, { watchlist: [watched] });
+    const w2 = await rawSignedIn(watcherId, { watchlist: [watched] });
+    await rawSignedIn(watched);
+    const isOnline = (f) => f.event === 'pusher_internal:watchlist_events' && dataOf(f).events.some((e) => e.name === 'online' && e.user_ids.includes(watched));
+    await w1.expect(isOnline, 'online on the first watcher connection');
+    await w2.expect(isOnline, 'online on the second watcher connection');
+  });
+
+  test('signing in again with a new watchlist replaces the old one', async () => {
+    const oldId = uid('old-watched');
+    const newId = uid('new-watched');
+    const me = uid('rewatcher');
+    const s = await rawSignedIn(me, { watchlist: [oldId] });
+    s.send(s.signinFrame(JSON.stringify({ id: me, watchlist: [newId] })));
+    await s.expect('pusher:signin_success');
+    await rawSignedIn(oldId);
+    await rawSignedIn(newId);
+    const mentions = (id) => (f) => f.event === 'pusher_internal:watchlist_events' && dataOf(f).events.some((e) => e.name === 'online' && e.user_ids.includes(id));
+    await s.expect(mentions(newId), 'online for the new watched id');
+    assert.equal(s.seen(mentions(oldId)).length, 0, `no online for the dropped id: ${s.describe()}`);
+  });
+
   test('app with enable_watchlist_events false: no watchlist frames', async () => {
     const creds = { key: NOWATCH.key, secret: NOWATCH.secret };
     const watched = uid('nw');
