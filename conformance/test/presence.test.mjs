@@ -162,6 +162,29 @@ describe('2. presence channels', () => {
     assert.equal(watcher.seen('pusher_internal:member_added').length, 1, watcher.describe());
   });
 
+  test('race: five connections of one user join at once → one member_added; all leave at once → one member_removed', async () => {
+    const watcher = await h.raw();
+    const name = room();
+    const cdW = JSON.stringify({ user_id: 'race-watcher' });
+    await watcher.subscribeOk(name, { auth: watcher.presenceAuth(name, cdW), channel_data: cdW });
+    const socks = await Promise.all(Array.from({ length: 5 }, () => h.raw()));
+    const cd = JSON.stringify({ user_id: 'racer', user_info: { r: 1 } });
+    for (const s of socks) s.subscribe(name, { auth: s.presenceAuth(name, cd), channel_data: cd });
+    await Promise.all(socks.map((s) => s.expect('pusher_internal:subscription_succeeded')));
+    for (const s of socks) s.close();
+    await Promise.all(socks.map((s) => s.waitClose()));
+    await watcher.expect('pusher_internal:member_removed', 'member_removed after the last racer left');
+    // Marker: a later member's join must come after anything the racers caused.
+    const late = await h.raw();
+    const cdL = JSON.stringify({ user_id: 'late' });
+    await late.subscribeOk(name, { auth: late.presenceAuth(name, cdL), channel_data: cdL });
+    await watcher.expect((f) => f.event === 'pusher_internal:member_added' && dataOf(f).user_id === 'late', 'member_added late');
+    const racerEvents = watcher.frames
+      .filter((f) => f.event.startsWith('pusher_internal:member_') && dataOf(f).user_id === 'racer')
+      .map((f) => f.event.replace('pusher_internal:', ''));
+    assert.deepEqual(racerEvents, ['member_added', 'member_removed']);
+  });
+
   test('presence events from the HTTP API reach members', async () => {
     const alice = await member('alice');
     const name = room();

@@ -302,6 +302,32 @@ describe('users: watchlist', () => {
     assert.deepEqual(ev.user_ids, [watched]);
   });
 
+  test('race: a watched user signs in on five connections at once and they all drop → one online, one offline', async () => {
+    const watched = uid('racy');
+    const marker = uid('racy-marker');
+    const w = await rawSignedIn(uid('racy-watcher'), { watchlist: [watched, marker] });
+    const socks = await Promise.all(Array.from({ length: 5 }, () => h.raw()));
+    for (const s of socks) s.send(s.signinFrame(JSON.stringify({ id: watched })));
+    await Promise.all(socks.map((s) => s.expect('pusher:signin_success')));
+    for (const s of socks) s.close();
+    await Promise.all(socks.map((s) => s.waitClose()));
+    const wentOffline = (f) =>
+      f.event === 'pusher_internal:watchlist_events' && dataOf(f).events.some((e) => e.user_ids.includes(watched) && e.name === 'offline');
+    await w.expect(wentOffline, 'initial offline state');
+    await w.expect(wentOffline, 'offline after the last racer left');
+    const m = await rawSignedIn(marker);
+    const aboutMarker = (f) => f.event === 'pusher_internal:watchlist_events' && dataOf(f).events.some((e) => e.user_ids.includes(marker) && e.name === 'online');
+    await w.expect(aboutMarker, 'online for the marker user');
+    const events = w.frames
+      .filter((f) => f.event === 'pusher_internal:watchlist_events')
+      .flatMap((f) => dataOf(f).events)
+      .filter((e) => e.user_ids.includes(watched))
+      .map((e) => e.name);
+    // The first is the initial state after sign-in (offline), then exactly one online and one offline.
+    assert.deepEqual(events, ['offline', 'online', 'offline']);
+    m.close();
+  });
+
   test('every connection of the watcher gets the online event', async () => {
     const watcherId = uid('multi-watcher');
     const watched = uid('multi-watched');
