@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The users model with the Java client and the raw paths a Java app must use, since pusher-http-java has no
  * sendToUser or terminate helper and its trigger refuses {@code #} names (PROTOCOL.md §5, §5.8, §5.11).
  */
-class UsersTest {
+class JavaClientUsersTest {
 
     @RegisterExtension
     static final SwitchboardExtension server = new SwitchboardExtension();
