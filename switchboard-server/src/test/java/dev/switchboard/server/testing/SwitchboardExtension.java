@@ -112,6 +112,13 @@ public final class SwitchboardExtension implements BeforeAllCallback, BeforeEach
         return client(new PresenceUser("anonymous")).connect();
     }
 
+    /** A bare WebSocket on {@code /app/<key>} with pusher-js's query string. */
+    public RawSocket rawSocket() {
+        RawSocket socket = RawSocket.open(port(), app.key());
+        perTest.add(socket);
+        return socket;
+    }
+
     /** The official HTTP SDK, pointed at this node over plain HTTP. */
     public com.pusher.rest.Pusher http() {
         com.pusher.rest.Pusher http = new com.pusher.rest.Pusher(app.id(), app.key(), app.secret());
