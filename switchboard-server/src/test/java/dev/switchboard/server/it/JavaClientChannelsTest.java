@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.pusher.client.channel.PusherEvent;
 import com.pusher.client.connection.ConnectionState;
 import com.pusher.rest.Pusher;
+import com.pusher.rest.data.Event;
 import com.pusher.rest.data.Result;
 import dev.switchboard.server.testing.EventLog;
 import dev.switchboard.server.testing.JavaClient;
@@ -65,6 +66,33 @@ class JavaClientChannelsTest {
                 .isEqualTo(Result.Status.SUCCESS);
 
         eventually().until(() -> a.named("ping").size() == 1 && b.named("ping").size() == 1 && c.named("ping").size() == 1);
+    }
+
+    @Test
+    void batchTriggerDeliversEachEventToItsChannel() {
+        String first = uniqueChannel("batch");
+        String second = uniqueChannel("private-batch");
+        EventLog a = server.connectedClient().subscribe(first, "e");
+        EventLog b = server.connectedClient().subscribePrivate(second, "e");
+
+        Result result = server.http().trigger(List.of(new Event(first, "e", Map.of("n", 1)), new Event(second, "e", Map.of("n", 2))));
+
+        assertThat(result.getStatus()).as(result.getMessage()).isEqualTo(Result.Status.SUCCESS);
+        assertThat(Json.parse(a.awaitEvent("e").getData()).get("n").intValue()).isEqualTo(1);
+        assertThat(Json.parse(b.awaitEvent("e").getData()).get("n").intValue()).isEqualTo(2);
+    }
+
+    @Test
+    void encryptedChannelRelaysTheSdksCiphertextSoTheClientCanDecryptIt() {
+        // The server never sees the master key: it must pass the {nonce, ciphertext} string through untouched.
+        String channel = uniqueChannel("private-encrypted-vault");
+        EventLog log = server.connectedClient().subscribePrivateEncrypted(channel, "secret");
+
+        Result result = server.http().trigger(channel, "secret", Map.of("pin", "1234 Zoë"));
+
+        assertThat(result.getStatus()).as(result.getMessage()).isEqualTo(Result.Status.SUCCESS);
+        assertThat(Json.parse(log.awaitEvent("secret").getData()).get("pin").textValue()).isEqualTo("1234 Zoë");
+        assertThat(log.decryptionFailures()).isEmpty();
     }
 
     @Test

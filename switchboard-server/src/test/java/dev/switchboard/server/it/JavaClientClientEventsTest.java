@@ -1,9 +1,11 @@
 package dev.switchboard.server.it;
 
 import static dev.switchboard.server.testing.SwitchboardExtension.uniqueChannel;
+import static dev.switchboard.server.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pusher.client.channel.PusherEvent;
+import com.pusher.client.connection.ConnectionState;
 import com.pusher.rest.data.PresenceUser;
 import dev.switchboard.server.testing.EventLog;
 import dev.switchboard.server.testing.JavaClient;
@@ -65,5 +67,23 @@ class JavaClientClientEventsTest {
         PusherEvent event = boLog.awaitEvent("client-wave");
         assertThat(event.getUserId()).isEqualTo("7");
         assertThat(Json.parse(event.getData()).get("hand").textValue()).isEqualTo("left");
+    }
+
+    @Test
+    void clientEventsOverTheRateLimitAreRejectedWith4301AndTheConnectionStays() {
+        String channel = uniqueChannel("private-flood");
+        JavaClient sender = server.connectedClient();
+        sender.subscribePrivate(channel);
+        EventLog receiverLog = server.connectedClient().subscribePrivate(channel, "client-flood");
+
+        // 10 per second are allowed (PROTOCOL.md §4.6); 25 in a burst overflow even a window boundary.
+        for (int i = 0; i < 25; i++) {
+            sender.pusher().getPrivateChannel(channel).trigger("client-flood", "{\"i\":" + i + "}");
+        }
+
+        eventually().until(() -> sender.errors().stream().anyMatch(e -> "4301".equals(e.code())));
+        eventually().until(() -> !receiverLog.named("client-flood").isEmpty());
+        assertThat(receiverLog.named("client-flood").size()).isLessThanOrEqualTo(20);
+        assertThat(sender.state()).isEqualTo(ConnectionState.CONNECTED);
     }
 }

@@ -23,13 +23,17 @@ public final class AppAuth {
     private final String secret;
     private final Pusher sdk;
 
-    public AppAuth(String appId, String key, String secret) {
+    /** {@code masterKeyBase64}: the app's end-to-end encryption master key (32 bytes), for encrypted channels. */
+    public AppAuth(String appId, String key, String secret, String masterKeyBase64) {
         this.key = key;
         this.secret = secret;
-        this.sdk = new Pusher(appId, key, secret);
+        this.sdk = new Pusher(appId, key, secret, masterKeyBase64);
     }
 
-    /** Authorizes private channels, and presence channels as {@code member}. */
+    /**
+     * Authorizes private channels, encrypted ones with their {@code shared_secret}, and presence channels as
+     * {@code member}.
+     */
     public ChannelAuthorizer channels(PresenceUser member) {
         return (channelName, socketId) -> channelName.startsWith("presence-")
                 ? sdk.authenticate(socketId, channelName, member)

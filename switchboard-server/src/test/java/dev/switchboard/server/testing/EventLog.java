@@ -3,6 +3,7 @@ package dev.switchboard.server.testing;
 import static dev.switchboard.server.testing.Waits.eventually;
 
 import com.pusher.client.channel.PresenceChannelEventListener;
+import com.pusher.client.channel.PrivateEncryptedChannelEventListener;
 import com.pusher.client.channel.PusherEvent;
 import com.pusher.client.channel.User;
 import java.util.List;
@@ -11,13 +12,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
- * Records everything the Java client reports for one channel. It implements the widest listener interface
- * so the client accepts it for public, private and presence channels alike.
+ * Records everything the Java client reports for one channel. It implements the widest listener interfaces
+ * so the client accepts it for public, private, encrypted and presence channels alike.
  */
-public final class EventLog implements PresenceChannelEventListener {
+public final class EventLog implements PresenceChannelEventListener, PrivateEncryptedChannelEventListener {
     private final List<PusherEvent> events = new CopyOnWriteArrayList<>();
     private final List<String> authFailures = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final List<String> decryptionFailures = new CopyOnWriteArrayList<>();
     private final List<User> joined = new CopyOnWriteArrayList<>();
     private final List<User> left = new CopyOnWriteArrayList<>();
     private volatile boolean subscribed;
@@ -41,6 +43,11 @@ public final class EventLog implements PresenceChannelEventListener {
     @Override
     public void onAuthenticationFailure(String message, Exception e) {
         authFailures.add(message);
+    }
+
+    @Override
+    public void onDecryptionFailure(String event, String reason) {
+        decryptionFailures.add(event + ": " + reason);
     }
 
     @Override
@@ -75,6 +82,8 @@ public final class EventLog implements PresenceChannelEventListener {
     public List<String> authFailures() { return List.copyOf(authFailures); }
 
     public List<String> errors() { return List.copyOf(errors); }
+
+    public List<String> decryptionFailures() { return List.copyOf(decryptionFailures); }
 
     /** The roster from {@code subscription_succeeded}; null until it arrived. */
     public Set<User> initialMembers() { return initialMembers; }

@@ -102,6 +102,14 @@ public final class JavaClient implements AutoCloseable {
         return log;
     }
 
+    /** Subscribes to a {@code private-encrypted-} channel; the authorizer must return the shared secret. */
+    public EventLog subscribePrivateEncrypted(String channel, String... events) {
+        EventLog log = new EventLog();
+        pusher.subscribePrivateEncrypted(channel, log, events);
+        eventually().until(log::subscribed);
+        return log;
+    }
+
     /** Subscribes to a presence channel and waits until the roster arrived. */
     public EventLog subscribePresence(String channel, String... events) {
         EventLog log = new EventLog();

@@ -27,6 +27,8 @@ public final class SwitchboardExtension implements BeforeAllCallback, BeforeEach
     public static final String APP_ID = "app-id";
     public static final String APP_KEY = "app-key";
     public static final String APP_SECRET = "app-secret";
+    /** The app's end-to-end encryption master key: lives only on the app side (SDK and auth endpoint). */
+    public static final String ENCRYPTION_MASTER_KEY = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU=";
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -57,7 +59,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, BeforeEach
     private synchronized void start() {
         if (server == null) {
             server = ServerUnderTest.start(ServerConfig.defaults().withPort(0).withApps(List.of(app)));
-            auth = new AppAuth(app.id(), app.key(), app.secret());
+            auth = new AppAuth(app.id(), app.key(), app.secret(), ENCRYPTION_MASTER_KEY);
         }
     }
 
@@ -119,9 +121,9 @@ public final class SwitchboardExtension implements BeforeAllCallback, BeforeEach
         return socket;
     }
 
-    /** The official HTTP SDK, pointed at this node over plain HTTP. */
+    /** The official HTTP SDK, pointed at this node over plain HTTP, able to encrypt for encrypted channels. */
     public com.pusher.rest.Pusher http() {
-        com.pusher.rest.Pusher http = new com.pusher.rest.Pusher(app.id(), app.key(), app.secret());
+        com.pusher.rest.Pusher http = new com.pusher.rest.Pusher(app.id(), app.key(), app.secret(), ENCRYPTION_MASTER_KEY);
         http.setHost("127.0.0.1:" + port());
         http.setEncrypted(false);
         perTest.add(http);
