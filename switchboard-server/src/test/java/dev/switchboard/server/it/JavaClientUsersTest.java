@@ -176,4 +176,39 @@ class JavaClientUsersTest {
 
         assertThat(result.getHttpStatus()).isEqualTo(200);
     }
+
+    @Test
+    void serverToUserChannelOfAnotherUserCannotBeSubscribed() {
+        String victim = uniqueUser();
+        JavaClient intruder = signedIn(uniqueUser());
+        JavaClient anonymous = server.connectedClient();
+
+        // Pusher-js refuses '#' names itself; the Java client sends them, so the server is the only guard.
+        EventLog intruderLog = intruder.subscribeNoWait("#server-to-user-" + victim, "secret");
+        EventLog anonymousLog = anonymous.subscribeNoWait("#server-to-user-" + victim, "secret");
+        eventually().until(() -> !intruder.errors().isEmpty() && !anonymous.errors().isEmpty());
+        List<PusherEvent> victimReceived = bindUser(signedIn(victim), "secret");
+        sendToUser(server.http(), victim, "secret", "{}");
+
+        eventually().until(() -> victimReceived.size() == 1);
+        assertThat(intruderLog.subscribed()).isFalse();
+        assertThat(anonymousLog.subscribed()).isFalse();
+        assertThat(intruderLog.events()).isEmpty();
+        assertThat(anonymousLog.events()).isEmpty();
+    }
+
+    @Test
+    void userIdsWithEveryAllowedPunctuationWorkForSendAndTerminate() {
+        String user = uniqueUser() + "_a-b=c@d,e.f;g";
+        JavaClient client = signedIn(user);
+        List<PusherEvent> received = bindUser(client, "hello");
+
+        Result sent = sendToUser(server.http(), user, "hello", "{}");
+        assertThat(sent.getStatus()).as(sent.getMessage()).isEqualTo(Result.Status.SUCCESS);
+        eventually().until(() -> received.size() == 1);
+
+        Result terminated = server.http().post("/users/" + user + "/terminate_connections", "{}");
+        assertThat(terminated.getStatus()).as(terminated.getMessage()).isEqualTo(Result.Status.SUCCESS);
+        eventually().until(() -> client.state() == ConnectionState.DISCONNECTED);
+    }
 }
