@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Channel queries through pusher-http-java, which percent-encodes query values after signing the raw ones
- * (PROTOCOL.md §6.2, §6.5–§6.7).
+ * The HTTP API through pusher-http-java: channel queries (it percent-encodes query values after signing the
+ * raw ones), trigger status codes and authentication (PROTOCOL.md §6).
  */
-class HttpSdkQueriesTest {
+class HttpSdkTest {
 
     @RegisterExtension
     static final SwitchboardExtension server = new SwitchboardExtension();
@@ -158,5 +158,23 @@ class HttpSdkQueriesTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    @Test
+    void eventDataOverTenKilobytesIsRefusedWith413() {
+        String channel = uniqueChannel("big");
+        Result result = server.http().post("/events", Json.write(Map.of(
+                "name", "e", "channels", List.of(channel), "data", "x".repeat(10 * 1024 + 1))));
+
+        assertThat(result.getHttpStatus()).isEqualTo(413);
+    }
+
+    @Test
+    void eventDataOfExactlyTenKilobytesIsAccepted() {
+        String channel = uniqueChannel("limit");
+        Result result = server.http().post("/events", Json.write(Map.of(
+                "name", "e", "channels", List.of(channel), "data", "x".repeat(10 * 1024))));
+
+        assertThat(result.getHttpStatus()).isEqualTo(200);
     }
 }
