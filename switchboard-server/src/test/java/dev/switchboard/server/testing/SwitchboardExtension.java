@@ -65,10 +65,21 @@ public final class SwitchboardExtension implements BeforeAllCallback, BeforeEach
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
+        Exception first = null;
         for (AutoCloseable c : perTest) {
-            c.close();
+            try {
+                c.close();
+            } catch (Exception e) {
+                // Close the rest anyway; report the first failure.
+                if (first == null) {
+                    first = e;
+                }
+            }
         }
         perTest.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 
     @Override
