@@ -112,4 +112,16 @@ class SdkUsersTest extends SdkServer {
         assertThat(client.getUser("bob")).isEmpty();
         assertThat(client.getUser("ann").orElseThrow().watchlist()).isEmpty();
     }
+
+    @Test
+    void idsWithEveryAllowedPunctuationWorkInPaths() {
+        String id = "a=b@c,d;e.f-_";
+        RawSocket s = signedIn(UserData.of(id));
+        assertThat(client.getUser(id).orElseThrow().id()).isEqualTo(id);
+        assertThat(client.updateUser(id, Map.of("k", "v"))).isPresent();
+        client.sendToUser(id, "hi", "x");
+        s.awaitEvent("#server-to-user-" + id, "hi");
+        client.terminateUserConnections(id);
+        assertThat(s.awaitClose()).isEqualTo(4009);
+    }
 }
