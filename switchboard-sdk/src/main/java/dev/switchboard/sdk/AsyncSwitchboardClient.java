@@ -52,9 +52,10 @@ public final class AsyncSwitchboardClient {
         Checks.notNull(options, "trigger options");
         String payload = payload(channels.get(0), data);
         Map<String, Object> body = new LinkedHashMap<>();
+        // Field order as pusher-http-node sends it: the same call gives the same bytes and signature.
         body.put("name", event);
-        body.put("channels", List.copyOf(channels));
         body.put("data", payload);
+        body.put("channels", List.copyOf(channels));
         putOptions(body, options.socketId(), options.info());
         return post("/events", body).thenApply(TriggerResult::from);
     }

@@ -22,7 +22,8 @@ final class Authorizer {
 
     /**
      * {@code {"auth":"key:sig"}} for private channels and presence without member data (§3.4),
-     * plus {@code channel_data} for presence with data, plus {@code shared_secret} for encrypted channels.
+     * {@code {"channel_data":…,"auth":…}} for presence with data, plus {@code shared_secret} for encrypted
+     * channels.
      */
     String authorizeChannel(String socketId, String channel, PresenceData presence) {
         Checks.socketId(socketId);
@@ -37,8 +38,9 @@ final class Authorizer {
                         + channel);
             }
             String channelData = channelData(presence);
-            answer.put("auth", Signatures.auth(key, secret, Signatures.presenceString(socketId, channel, channelData)));
+            // Field order as pusher-http-node builds it, so the answer is byte-identical to the Node SDK's.
             answer.put("channel_data", channelData);
+            answer.put("auth", Signatures.auth(key, secret, Signatures.presenceString(socketId, channel, channelData)));
         } else {
             answer.put("auth", Signatures.auth(key, secret, Signatures.channelString(socketId, channel)));
         }

@@ -54,8 +54,8 @@ class AuthorizerTest {
         String answer = client(KEY, SECRET).authorizeChannel("1234.1234", "presence-foobar", new PresenceData("10", info));
         String channelData = "{\"user_id\":\"10\",\"user_info\":{\"name\":\"Mr. Channels\"}}";
         String sig = Signatures.hmacSha256Hex(SECRET, "1234.1234:presence-foobar:" + channelData);
-        assertThat(answer).isEqualTo("{\"auth\":\"" + KEY + ":" + sig + "\",\"channel_data\":"
-                + Json.write(channelData) + "}");
+        assertThat(answer).isEqualTo("{\"channel_data\":" + Json.write(channelData) + ",\"auth\":\"" + KEY + ":"
+                + sig + "\"}");
         assertThat(Json.parse(answer).get("channel_data").textValue()).isEqualTo(channelData);
     }
 

@@ -22,8 +22,8 @@ import java.util.function.Function;
  * set. A request with a bad signature is answered 401 and recorded as such.
  */
 final class FakeServer implements AutoCloseable {
-    record Request(String method, String rawPath, Map<String, String> params, String body, String contentType,
-                   boolean signatureValid) {}
+    record Request(String method, String rawPath, String rawQuery, Map<String, String> params, String body,
+                   String contentType, boolean signatureValid) {}
 
     record Reply(int status, String body) {}
 
@@ -74,7 +74,7 @@ final class FakeServer implements AutoCloseable {
             }
         }
         boolean valid = verify(method, rawPath, params, bodyBytes);
-        Request request = new Request(method, rawPath, params, new String(bodyBytes, StandardCharsets.UTF_8),
+        Request request = new Request(method, rawPath, rawQuery, params, new String(bodyBytes, StandardCharsets.UTF_8),
                 exchange.getRequestHeaders().getFirst("Content-Type"), valid);
         requests.add(request);
         Reply reply = valid ? replies.apply(request) : new Reply(401, "{\"error\":\"Invalid signature\"}");
