@@ -22,9 +22,17 @@ abstract class SdkServer {
 
     @BeforeEach
     void startServer() {
-        server = Switchboard.start(ServerConfig.defaults().withPort(0)
-                .withApps(List.of(AppConfig.defaults(APP_ID, KEY, SECRET))));
+        server = start(ServerConfig.defaults().withPort(0).withApps(List.of(app())));
         client = clientWith(SECRET).build();
+    }
+
+    /** The one app of the test server. */
+    AppConfig app() {
+        return AppConfig.defaults(APP_ID, KEY, SECRET);
+    }
+
+    Switchboard start(ServerConfig config) {
+        return Switchboard.start(config);
     }
 
     SwitchboardClient.Builder clientWith(String secret) {
