@@ -1,0 +1,143 @@
+package dev.switchboard.server.engine;
+
+import dev.switchboard.protocol.ChannelName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * One occupied channel: its subscribers grouped by the event loop that owns them (so a publish is one task
+ * per loop, not one per socket) and, for presence channels, the roster of distinct users.
+ * Membership changes happen inside {@code ConcurrentHashMap.compute} on the app's channel map, which
+ * serialises them per channel; fan-out iterates the concurrent sets without any lock.
+ */
+final class Channel {
+    final ChannelName name;
+    private final Map<Executor, Set<Connection>> lanes = new ConcurrentHashMap<>();
+    private volatile int subscriptions;
+    /** user id → member; guarded by {@code this}. Insertion order is join order. */
+    private final Map<String, Member> members;
+    /** Throttles subscription_count broadcasts on big channels (PROTOCOL.md §2.9). */
+    volatile long lastCountBroadcastMillis;
+
+    Channel(ChannelName name) {
+        this.name = name;
+        this.members = name.isPresence() ? new LinkedHashMap<>() : null;
+    }
+
+    /** A presence member: the user_info of its first socket and how many sockets hold it here. */
+    static final class Member {
+        final String userInfoJson;
+        int sockets;
+
+        Member(String userInfoJson) {
+            this.userInfoJson = userInfoJson;
+        }
+    }
+
+    /** Called inside compute. Returns true when the user id is a new member (presence only). */
+    boolean add(Connection c, String memberId, String userInfoJson) {
+        lanes.computeIfAbsent(c.peer().executor(), e -> ConcurrentHashMap.newKeySet()).add(c);
+        subscriptions++;
+        if (members == null) {
+            return false;
+        }
+        synchronized (this) {
+            Member m = members.get(memberId);
+            if (m == null) {
+                m = new Member(userInfoJson);
+                members.put(memberId, m);
+                m.sockets = 1;
+                return true;
+            }
+            m.sockets++;
+            return false;
+        }
+    }
+
+    /** Called inside compute. Returns true when the user's last socket left (presence only). */
+    boolean remove(Connection c, String memberId) {
+        Set<Connection> lane = lanes.get(c.peer().executor());
+        if (lane == null || !lane.remove(c)) {
+            return false;
+        }
+        subscriptions--;
+        if (members == null || memberId == null) {
+            return false;
+        }
+        synchronized (this) {
+            Member m = members.get(memberId);
+            if (m != null && --m.sockets == 0) {
+                members.remove(memberId);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    boolean isEmpty() {
+        return subscriptions == 0;
+    }
+
+    int subscriptionCount() {
+        return subscriptions;
+    }
+
+    synchronized boolean hasMember(String userId) {
+        return members != null && members.containsKey(userId);
+    }
+
+    synchronized int memberCount() {
+        return members == null ? 0 : members.size();
+    }
+
+    /** user id → user_info JSON, in join order. */
+    synchronized Map<String, String> roster() {
+        Map<String, String> copy = new LinkedHashMap<>();
+        if (members != null) {
+            members.forEach((id, m) -> copy.put(id, m.userInfoJson));
+        }
+        return copy;
+    }
+
+    synchronized List<String> memberIds() {
+        return members == null ? List.of() : new ArrayList<>(members.keySet());
+    }
+
+    /**
+     * Hands the frame to every subscriber except {@code except}: one task per event loop, each writing the
+     * same frame to all of its sockets and then flushing them. Returns the number of loops involved.
+     */
+    void fanOut(Frame frame, Connection except, DeliveryCounter counter) {
+        for (Map.Entry<Executor, Set<Connection>> lane : lanes.entrySet()) {
+            Set<Connection> sockets = lane.getValue();
+            if (sockets.isEmpty()) {
+                continue;
+            }
+            lane.getKey().execute(() -> {
+                int n = 0;
+                for (Connection c : sockets) {
+                    if (c != except) {
+                        c.peer().write(frame);
+                        n++;
+                    }
+                }
+                for (Connection c : sockets) {
+                    if (c != except) {
+                        c.peer().flush();
+                    }
+                }
+                counter.delivered(n, frame.size());
+            });
+        }
+    }
+
+    /** Receives the number of sockets a fan-out task wrote to, for metrics. */
+    interface DeliveryCounter {
+        void delivered(int recipients, int bytes);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.switchboard.server.metrics;
+
+import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.engine.AppEngine;
+import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.engine.EngineListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Prometheus metrics per app (served at {@code /metrics}): connections, subscriptions, channels, online
+ * users, messages and bytes in and out, deliveries, slow consumers, sign-ins, HTTP API answers by status.
+ * Counting on the hot path is one map lookup and adder increments; nothing here allocates per delivery.
+ */
+public final class Metrics implements EngineListener {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, AppMeters> apps = new ConcurrentHashMap<>();
+
+    /** Registers the gauges that read the engine's state. */
+    public void bind(Engine engine) {
+        for (AppEngine app : engine.apps()) {
+            String id = app.config().id();
+            Gauge.builder("switchboard_connections", app, AppEngine::connectionCount)
+                    .description("Open WebSocket connections").tag("app", id).register(registry);
+            Gauge.builder("switchboard_channels", app, AppEngine::channelCount)
+                    .description("Occupied channels").tag("app", id).register(registry);
+            Gauge.builder("switchboard_users_online", app, AppEngine::onlineUserCount)
+                    .description("Users with a signed-in connection").tag("app", id).register(registry);
+            meters(app.config());
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** One HTTP API answer; {@code appId} may be null for requests that named no known app. */
+    public void httpResponse(String appId, int status) {
+        Counter.builder("switchboard_http_requests").description("HTTP API requests by status")
+                .tag("app", appId == null ? "" : appId).tag("status", Integer.toString(status))
+                .register(registry).increment();
+    }
+
+    private AppMeters meters(AppConfig app) {
+        return apps.computeIfAbsent(app.id(), id -> new AppMeters(registry, id));
+    }
+
+    @Override
+    public void connectionOpened(AppConfig app) {
+        meters(app).connectionsOpened.increment();
+    }
+
+    @Override
+    public void subscribed(AppConfig app, String channel) {
+        meters(app).subscriptions.incrementAndGet();
+    }
+
+    @Override
+    public void unsubscribed(AppConfig app, String channel) {
+        meters(app).subscriptions.decrementAndGet();
+    }
+
+    @Override
+    public void signedIn(AppConfig app, String userId) {
+        meters(app).signins.increment();
+    }
+
+    @Override
+    public void messageIn(AppConfig app, int bytes) {
+        AppMeters m = meters(app);
+        m.messagesIn.increment();
+        m.bytesIn.increment(bytes);
+    }
+
+    @Override
+    public void delivered(AppConfig app, int recipients, int bytes) {
+        AppMeters m = meters(app);
+        m.deliveries.increment(recipients);
+        m.bytesOut.increment((double) recipients * bytes);
+    }
+
+    @Override
+    public void clientEvent(AppConfig app, String channel, String event, String dataJson, String socketId,
+                            String userId) {
+        meters(app).clientEvents.increment();
+    }
+
+    @Override
+    public void slowConsumerClosed(AppConfig app) {
+        meters(app).slowConsumers.increment();
+    }
+
+    @Override
+    public void userTerminated(AppConfig app, String userId) {
+        meters(app).terminations.increment();
+    }
+
+    /** The meters of one app, made once. */
+    private static final class AppMeters {
+        final Counter connectionsOpened;
+        final Counter messagesIn;
+        final Counter bytesIn;
+        final Counter deliveries;
+        final Counter bytesOut;
+        final Counter clientEvents;
+        final Counter signins;
+        final Counter slowConsumers;
+        final Counter terminations;
+        final AtomicLong subscriptions = new AtomicLong();
+
+        AppMeters(MeterRegistry r, String app) {
+            connectionsOpened = counter(r, app, "switchboard_connections_opened", "Connections accepted");
+            messagesIn = counter(r, app, "switchboard_messages_in", "Frames received from clients");
+            bytesIn = counter(r, app, "switchboard_bytes_in", "Bytes received from clients");
+            deliveries = counter(r, app, "switchboard_deliveries", "Frames written to subscriber sockets by fan-out");
+            bytesOut = counter(r, app, "switchboard_bytes_out", "Bytes written to sockets by fan-out");
+            clientEvents = counter(r, app, "switchboard_client_events", "Client events relayed");
+            signins = counter(r, app, "switchboard_signins", "Successful pusher:signin");
+            slowConsumers = counter(r, app, "switchboard_slow_consumers_closed", "Sockets closed for not reading");
+            terminations = counter(r, app, "switchboard_user_terminations", "Users terminated through the API");
+            Gauge.builder("switchboard_subscriptions", subscriptions, AtomicLong::get)
+                    .description("Channel subscriptions").tag("app", app).register(r);
+        }
+
+        private static Counter counter(MeterRegistry r, String app, String name, String description) {
+            return Counter.builder(name).description(description).tag("app", app).register(r);
+        }
+    }
+}

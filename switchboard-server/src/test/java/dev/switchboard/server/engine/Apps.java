@@ -1,0 +1,38 @@
+package dev.switchboard.server.engine;
+
+import dev.switchboard.server.config.AppConfig;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.Map;
+
+/** The default app with some settings changed by component name, for tests. */
+final class Apps {
+    private Apps() {}
+
+    static AppConfig with(Map<String, Object> overrides) {
+        AppConfig base = AppConfig.defaults("app-id", "app-key", "app-secret");
+        try {
+            RecordComponent[] components = AppConfig.class.getRecordComponents();
+            Object[] values = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                String name = components[i].getName();
+                types[i] = components[i].getType();
+                values[i] = overrides.containsKey(name) ? overrides.get(name) : components[i].getAccessor().invoke(base);
+            }
+            for (String key : overrides.keySet()) {
+                boolean known = false;
+                for (RecordComponent c : components) {
+                    known |= c.getName().equals(key);
+                }
+                if (!known) {
+                    throw new IllegalArgumentException("No AppConfig setting " + key);
+                }
+            }
+            Constructor<AppConfig> ctor = AppConfig.class.getDeclaredConstructor(types);
+            return ctor.newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

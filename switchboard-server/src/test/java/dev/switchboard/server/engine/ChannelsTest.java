@@ -1,0 +1,164 @@
+package dev.switchboard.server.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.protocol.CloseCode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChannelsTest {
+
+    @Test
+    void connectSendsEstablishedWithSocketIdAndActivityTimeout() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client c = f.connect();
+            assertThat(c.connection.socketId()).matches("\\d+\\.\\d+");
+            assertThat(c.peer.frames.get(0)).startsWith("{\"event\":\"pusher:connection_established\"")
+                    .contains("\\\"activity_timeout\\\":120");
+        }
+    }
+
+    @Test
+    void unknownKeyIsRefusedWith4001() {
+        try (EngineFixture f = new EngineFixture()) {
+            RecordingPeer peer = new RecordingPeer(f.loopA);
+            assertThat(EngineFixture.on(peer, () -> f.engine.connect("nope", peer))).isNull();
+            assertThat(peer.closedWith).isEqualTo(CloseCode.APP_NOT_FOUND);
+        }
+    }
+
+    @Test
+    void overQuotaIsRefusedWith4004AndASlotFreesOnClose() {
+        try (EngineFixture f = new EngineFixture(Apps.with(Map.of("maxConnections", 1)))) {
+            EngineFixture.Client first = f.connect();
+            RecordingPeer peer = new RecordingPeer(f.loopA);
+            assertThat(EngineFixture.on(peer, () -> f.engine.connect("app-key", peer))).isNull();
+            assertThat(peer.closedWith).isEqualTo(CloseCode.OVER_CONNECTION_QUOTA);
+            EngineFixture.on(first.peer, () -> {
+                first.connection.onClose();
+                return null;
+            });
+            assertThat(f.connect().connection).isNotNull();
+        }
+    }
+
+    @Test
+    void publicEventReachesSubscribersOnBothLoopsButNotTheExcludedSocket() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client a = f.connect();
+            EngineFixture.Client b = f.connect();
+            EngineFixture.Client excluded = f.connect();
+            for (EngineFixture.Client c : new EngineFixture.Client[] {a, b, excluded}) {
+                c.subscribe("news");
+                c.awaitFrame("subscription_succeeded");
+            }
+            f.appEngine().trigger("news", "first", "{\"n\":1}", excluded.connection.socketId());
+            f.appEngine().trigger("news", "second", "x", null);
+            a.awaitFrame("\"second\"");
+            b.awaitFrame("\"second\"");
+            excluded.awaitFrame("\"second\"");
+            assertThat(a.peer.received("{\"event\":\"first\",\"channel\":\"news\",\"data\":\"{\\\"n\\\":1}\"}")).isTrue();
+            assertThat(excluded.peer.received("\"first\"")).isFalse();
+        }
+    }
+
+    @Test
+    void privateSubscriptionNeedsAValidSignature() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client c = f.connect();
+            c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"app-key:" + "0".repeat(64)
+                    + "\",\"channel\":\"private-x\"}}");
+            c.awaitFrame("Invalid signature");
+            c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"private-x\"}}");
+            c.awaitFrame("should be of format 'key:signature'");
+            assertThat(c.peer.received("subscription_succeeded")).isFalse();
+            c.subscribePrivate("private-x");
+            c.awaitFrame("subscription_succeeded");
+            assertThat(c.peer.frames).anyMatch(s -> s.contains("\"code\":null"));
+        }
+    }
+
+    @Test
+    void badInputGetsAnErrorAndTheConnectionStaysUsable() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client c = f.connect();
+            c.send("not json");
+            c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":5}}");
+            c.send("{\"event\":\"pusher:nonsense\"}");
+            c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"bad name!\"}}");
+            c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + "a".repeat(165) + "\"}}");
+            c.awaitFrame("too long");
+            assertThat(c.peer.count("pusher:error")).isEqualTo(5);
+            c.send("{\"event\":\"pusher:ping\"}");
+            c.awaitFrame("pusher:pong");
+            assertThat(c.peer.closedWith).isNull();
+        }
+    }
+
+    @Test
+    void cacheChannelReplaysLastEventOrSendsCacheMiss() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client early = f.connect();
+            early.subscribe("cache-x");
+            early.awaitFrame("pusher:cache_miss");
+            f.appEngine().trigger("cache-x", "price", "42", null);
+            early.awaitFrame("\"price\"");
+            EngineFixture.Client late = f.connect();
+            late.subscribe("cache-x");
+            late.awaitFrame("\"price\"");
+            assertThat(late.peer.received("cache_miss")).isFalse();
+            assertThat(f.appEngine().channelStats("cache-x").cache().data()).isEqualTo("42");
+        }
+    }
+
+    @Test
+    void clientEventsGoToOthersOnlyAndAreRateLimited() {
+        try (EngineFixture f = new EngineFixture(Apps.with(Map.of("maxClientEventsPerSecond", 2)))) {
+            EngineFixture.Client a = f.connect();
+            EngineFixture.Client b = f.connect();
+            a.subscribePrivate("private-chat");
+            b.subscribePrivate("private-chat");
+            a.awaitFrame("subscription_succeeded");
+            b.awaitFrame("subscription_succeeded");
+            a.send("{\"event\":\"client-typing\",\"channel\":\"private-chat\",\"data\":{\"chars\":3}}");
+            b.awaitFrame("{\"event\":\"client-typing\",\"channel\":\"private-chat\",\"data\":{\"chars\":3}}");
+            a.send("{\"event\":\"client-typing\",\"channel\":\"private-chat\",\"data\":2}");
+            a.send("{\"event\":\"client-typing\",\"channel\":\"private-chat\",\"data\":3}");
+            a.awaitFrame("\"code\":4301");
+            a.drain();
+            assertThat(a.peer.received("client-typing")).isFalse();
+            assertThat(a.peer.closedWith).isNull();
+        }
+    }
+
+    @Test
+    void clientEventsAreRefusedOnPublicChannelsAndWhenDisabled() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client a = f.connect();
+            a.subscribe("news");
+            a.send("{\"event\":\"client-x\",\"channel\":\"news\",\"data\":{}}");
+            a.awaitFrame("only allowed on private and presence");
+        }
+        try (EngineFixture f = new EngineFixture(Apps.with(Map.of("enableClientMessages", false)))) {
+            EngineFixture.Client a = f.connect();
+            a.subscribePrivate("private-x");
+            a.send("{\"event\":\"client-x\",\"channel\":\"private-x\",\"data\":{}}");
+            a.awaitFrame("not enabled");
+        }
+    }
+
+    @Test
+    void subscriptionCountIsBroadcastWhenEnabled() {
+        try (EngineFixture f = new EngineFixture(Apps.with(Map.of("enableSubscriptionCount", true)))) {
+            EngineFixture.Client a = f.connect();
+            EngineFixture.Client b = f.connect();
+            a.subscribe("room");
+            a.awaitFrame("subscription_count\\\":1");
+            b.subscribe("room");
+            a.awaitFrame("subscription_count\\\":2");
+            b.send("{\"event\":\"pusher:unsubscribe\",\"data\":{\"channel\":\"room\"}}");
+            a.awaitFrame("subscription_count\\\":1}");
+            assertThat(f.appEngine().channelStats("room").subscriptionCount()).isEqualTo(1);
+        }
+    }
+}
