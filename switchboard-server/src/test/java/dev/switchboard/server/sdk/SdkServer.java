@@ -22,17 +22,13 @@ abstract class SdkServer {
 
     @BeforeEach
     void startServer() {
-        server = start(ServerConfig.defaults().withPort(0).withApps(List.of(app())));
+        server = Switchboard.start(ServerConfig.defaults().withPort(0).withApps(List.of(app())));
         client = clientWith(SECRET).build();
     }
 
     /** The one app of the test server. */
     AppConfig app() {
         return AppConfig.defaults(APP_ID, KEY, SECRET);
-    }
-
-    Switchboard start(ServerConfig config) {
-        return Switchboard.start(config);
     }
 
     SwitchboardClient.Builder clientWith(String secret) {

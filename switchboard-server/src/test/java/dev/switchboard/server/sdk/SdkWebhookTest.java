@@ -8,11 +8,8 @@ import dev.switchboard.sdk.UserData;
 import dev.switchboard.sdk.webhook.InvalidWebhookException;
 import dev.switchboard.sdk.webhook.WebhookBatch;
 import dev.switchboard.sdk.webhook.WebhookEvent;
-import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.config.AppConfig;
-import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.config.WebhookConfig;
-import dev.switchboard.server.webhooks.WebhookDispatcher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,12 +21,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The server's real webhooks, received over HTTP and verified and parsed by the SDK's {@code Webhook}. */
+/**
+ * The node's own webhooks (its built-in dispatcher), received over HTTP and verified and parsed by the SDK's
+ * {@code Webhook}.
+ */
 class SdkWebhookTest extends SdkServer {
     private final HttpServer receiver;
     private final List<WebhookEvent> received = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
-    private WebhookDispatcher dispatcher;
 
     SdkWebhookTest() throws IOException {
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -62,15 +61,8 @@ class SdkWebhookTest extends SdkServer {
         return super.app().withWebhooks(List.of(new WebhookConfig(url, List.of(), null, Map.of())));
     }
 
-    @Override
-    Switchboard start(ServerConfig config) {
-        dispatcher = new WebhookDispatcher(config).start();
-        return Switchboard.builder(config).listener(dispatcher).start();
-    }
-
     @AfterEach
     void stopReceiver() {
-        dispatcher.close();
         receiver.stop(0);
     }
 
