@@ -1,0 +1,263 @@
+package dev.switchboard.server;
+
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.server.api.ApiRequest;
+import dev.switchboard.server.api.ApiResponse;
+import dev.switchboard.server.api.HttpApi;
+import dev.switchboard.server.cluster.Adapter;
+import dev.switchboard.server.cluster.LocalAdapter;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.edge.EdgeCounters;
+import dev.switchboard.server.edge.EdgeMeters;
+import dev.switchboard.server.edge.EdgeServer;
+import dev.switchboard.server.edge.Sessions;
+import dev.switchboard.server.engine.Connection;
+import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.metrics.Metrics;
+import dev.switchboard.server.webhooks.WebhookDispatcher;
+import dev.switchboard.server.webhooks.WebhookStats;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node: config → adapter → engine → HTTP API → edge. {@link #start} returns once the port is
+ * listening; {@link #close} drains gracefully (health 503, no new sockets, every WebSocket closed with 4200 so
+ * clients reconnect elsewhere at once, in-flight HTTP requests finish within {@code shutdown_grace_seconds})
+ * and is idempotent.
+ */
+public final class Switchboard implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+
+    private final ServerConfig config;
+    private final Adapter adapter;
+    private final Engine engine;
+    private final EdgeServer edge;
+    private final WebhookDispatcher webhooks;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private boolean closing;
+
+    private Switchboard(ServerConfig config, Adapter adapter, Engine engine, EdgeServer edge,
+                        WebhookDispatcher webhooks) {
+        this.config = config;
+        this.adapter = adapter;
+        this.engine = engine;
+        this.edge = edge;
+        this.webhooks = webhooks;
+    }
+
+    /** Starts with the local adapter, no extra listener and no metrics endpoint. */
+    public static Switchboard start(ServerConfig config) {
+        return builder(config).start();
+    }
+
+    public static Builder builder(ServerConfig config) {
+        return new Builder(config);
+    }
+
+    /** The port actually bound (a free one when the config says 0). */
+    public int port() {
+        return edge.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** "epoll" or "nio". */
+    public String transport() {
+        return edge.transport();
+    }
+
+    public WebhookStats webhookStats() {
+        return webhooks.stats();
+    }
+
+    public EdgeCounters edgeCounters() {
+        return edge.counters();
+    }
+
+    /** Blocks until {@link #close} has finished. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                // Idempotent; a second caller (e.g. the shutdown hook after a test's close) waits for the first.
+                awaitUninterruptibly();
+                return;
+            }
+            closing = true;
+        }
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds());
+            log.info("Switchboard shutting down: closing {} sockets with {}", edge.openChannels(), CloseCode.RECONNECT.code());
+            edge.beginDrain();
+            try {
+                engine.closeAll(CloseCode.RECONNECT, "Server shutting down");
+            } catch (RuntimeException e) {
+                log.error("Closing connections failed", e);
+            }
+            try {
+                if (!edge.awaitDrained(deadline)) {
+                    log.warn("Shutdown grace of {} s over with {} sockets open; closing them",
+                            config.shutdownGraceSeconds(), edge.openChannels());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            edge.stop();
+            try {
+                // After the edge stopped: the sockets' leave events are queued by now and get sent.
+                webhooks.close();
+            } catch (RuntimeException e) {
+                log.error("Closing webhooks failed", e);
+            }
+            try {
+                adapter.close();
+            } catch (RuntimeException e) {
+                log.error("Closing the adapter failed", e);
+            }
+            log.info("Switchboard stopped");
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private void awaitUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What a node is started with besides its config; every part optional. */
+    public static final class Builder {
+        private final ServerConfig config;
+        private Adapter adapter;
+        private EngineListener listener = EngineListener.NONE;
+        private Supplier<String> metrics;
+
+        private Builder(ServerConfig config) {
+            this.config = config;
+        }
+
+        /** The cluster adapter; the local one when not set. */
+        public Builder adapter(Adapter value) {
+            this.adapter = value;
+            return this;
+        }
+
+        /** Webhooks, metrics: see {@link EngineListener#of} to combine several. */
+        public Builder listener(EngineListener value) {
+            this.listener = value == null ? EngineListener.NONE : value;
+            return this;
+        }
+
+        /**
+         * Text served at {@code GET /metrics} instead of the built-in Prometheus registry (which serves it when
+         * {@code metrics_enabled}); with neither that path is 404.
+         */
+        public Builder metrics(Supplier<String> value) {
+            this.metrics = value;
+            return this;
+        }
+
+        /** Binds and returns once listening; {@link IllegalStateException} when the port cannot be bound. */
+        public Switchboard start() {
+            Adapter a = adapter != null ? adapter : new LocalAdapter();
+            Metrics prometheus = config.metricsEnabled() ? new Metrics() : null;
+            WebhookDispatcher webhooks = new WebhookDispatcher(config).start();
+            EngineListener all = prometheus == null ? EngineListener.of(webhooks, listener)
+                    : EngineListener.of(webhooks, prometheus, listener);
+            Engine engine = new Engine(config, a, all);
+            HttpApi api = new HttpApi(engine, config);
+            Function<ApiRequest, ApiResponse> route = api::handle;
+            Supplier<String> scrape = metrics;
+            if (prometheus != null) {
+                prometheus.bind(engine);
+                route = countStatuses(engine, prometheus, api);
+                if (scrape == null) {
+                    scrape = prometheus::scrape;
+                }
+            }
+            EdgeServer edge = new EdgeServer(config, sessions(engine, all), route, scrape);
+            if (prometheus != null) {
+                EdgeMeters.register(prometheus.registry(), edge.counters());
+            }
+            edge.start();
+            Switchboard node = new Switchboard(config, a, engine, edge, webhooks);
+            log.info("Switchboard listening on {}:{} (transport {}), apps: {}", config.host(), node.port(),
+                    edge.transport(), describeApps(config));
+            return node;
+        }
+
+        private static Sessions sessions(Engine engine, EngineListener listener) {
+            return (appKey, peer) -> {
+                Connection c = engine.connect(appKey, peer);
+                if (c == null) {
+                    return null;
+                }
+                return new Sessions.Session() {
+                    @Override
+                    public void onText(String text) {
+                        c.onText(text);
+                    }
+
+                    @Override
+                    public void onClose() {
+                        c.onClose();
+                    }
+
+                    @Override
+                    public void onSlowConsumer() {
+                        listener.slowConsumerClosed(c.app().config());
+                    }
+                };
+            };
+        }
+
+        /** HTTP API answers counted by app and status; only known app ids become labels. */
+        private static Function<ApiRequest, ApiResponse> countStatuses(Engine engine, Metrics metrics, HttpApi api) {
+            return request -> {
+                ApiResponse response = api.handle(request);
+                String uri = request.uri();
+                int start = "/apps/".length();
+                int end = start;
+                while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+                    end++;
+                }
+                String id = uri.startsWith("/apps/") ? uri.substring(start, end) : null;
+                metrics.httpResponse(id != null && engine.appById(id) != null ? id : null, response.status());
+                return response;
+            };
+        }
+
+        /** Ids and keys only: secrets never reach a log. */
+        private static String describeApps(ServerConfig config) {
+            return config.apps().stream()
+                    .map(a -> a.id() + " (key " + a.key() + (a.enabled() ? "" : ", disabled") + ")")
+                    .collect(Collectors.joining(", "));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.switchboard.server.config;
+
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One setting of the configuration tree and every name it goes by. The list is read from the record
+ * components of {@link ServerConfig} and {@link AppConfig}, so a component added there is at once a config-file
+ * key, an environment variable, a flag and a row of docs/configuration.md; only its description lives here.
+ *
+ * @param scope     server-wide, or per app (env and flags address the first app)
+ * @param component the record component name (camelCase)
+ * @param key       its snake_case name: the config-file key
+ * @param type      the Java type (String, int, boolean or a List of nested objects)
+ */
+public record ConfigSetting(Scope scope, String component, String key, Class<?> type, Type genericType,
+                            String description) {
+
+    public enum Scope { SERVER, APP }
+
+    /** {@code SWITCHBOARD_PORT}, {@code SWITCHBOARD_APP_ENABLE_CLIENT_MESSAGES}. */
+    public String envVar() {
+        return (scope == Scope.SERVER ? "SWITCHBOARD_" : "SWITCHBOARD_APP_") + key.toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code --port}, {@code --app-enable-client-messages}. */
+    public String flag() {
+        return (scope == Scope.SERVER ? "--" : "--app-") + key.replace('_', '-');
+    }
+
+    /** The key in the config file: {@code port}, or {@code apps[].max_connections}. */
+    public String fileKey() {
+        return scope == Scope.SERVER ? key : "apps[]." + key;
+    }
+
+    /** The key for {@code --set KEY=VALUE}: {@code port}, {@code app.max_connections}. */
+    public String setKey() {
+        return scope == Scope.SERVER ? key : "app." + key;
+    }
+
+    public boolean isBoolean() {
+        return type == boolean.class || type == Boolean.class;
+    }
+
+    public boolean isInt() {
+        return type == int.class || type == Integer.class;
+    }
+
+    public boolean isList() {
+        return List.class.isAssignableFrom(type);
+    }
+
+    public String typeLabel() {
+        if (isBoolean()) {
+            return "boolean";
+        }
+        if (isInt()) {
+            return "integer";
+        }
+        if (isList()) {
+            return "JSON array";
+        }
+        return "string";
+    }
+
+    public static List<ConfigSetting> server() {
+        return of(Scope.SERVER, ServerConfig.class);
+    }
+
+    public static List<ConfigSetting> app() {
+        return of(Scope.APP, AppConfig.class);
+    }
+
+    public static List<ConfigSetting> all() {
+        List<ConfigSetting> all = new ArrayList<>(server());
+        all.addAll(app());
+        return all;
+    }
+
+    private static List<ConfigSetting> of(Scope scope, Class<? extends Record> record) {
+        List<ConfigSetting> out = new ArrayList<>();
+        for (RecordComponent c : record.getRecordComponents()) {
+            String key = snake(c.getName());
+            String text = (scope == Scope.SERVER ? SERVER_TEXT : APP_TEXT).get(key);
+            out.add(new ConfigSetting(scope, c.getName(), key, c.getType(), c.getGenericType(),
+                    text == null ? "" : text));
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code activityTimeoutSeconds} → {@code activity_timeout_seconds}. */
+    public static String snake(String camel) {
+        StringBuilder b = new StringBuilder(camel.length() + 8);
+        for (int i = 0; i < camel.length(); i++) {
+            char ch = camel.charAt(i);
+            if (Character.isUpperCase(ch)) {
+                b.append('_').append(Character.toLowerCase(ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final Map<String, String> SERVER_TEXT = Map.ofEntries(
+            Map.entry("host", "Interface to listen on; 0.0.0.0 for all."),
+            Map.entry("port", "TCP port for WebSocket and HTTP alike; 0 picks a free port."),
+            Map.entry("activity_timeout_seconds", "Sent to clients in connection_established (pusher-js pings after this much silence); the server also pings a socket silent this long."),
+            Map.entry("pong_timeout_seconds", "After the server's ping, how long any frame may take to arrive before the socket is closed with 4201."),
+            Map.entry("max_frame_bytes", "Largest WebSocket message (after reassembling fragments); larger closes the socket with 1009."),
+            Map.entry("max_http_body_bytes", "Largest HTTP request body; larger is answered 413."),
+            Map.entry("timestamp_skew_seconds", "Allowed distance between an HTTP API request's auth_timestamp and the server clock."),
+            Map.entry("write_buffer_high_water_mark", "Bytes queued for one socket above which it is closed as a slow consumer (4101)."),
+            Map.entry("write_buffer_low_water_mark", "Bytes queued below which a socket counts as writable again; at most the high mark."),
+            Map.entry("shutdown_grace_seconds", "On shutdown (SIGTERM), how long open requests and closing sockets get before the server stops."),
+            Map.entry("worker_threads", "Event-loop threads serving sockets; 0 means one per CPU core."),
+            Map.entry("webhook_batch_millis", "Webhook events are batched for this long before one POST."),
+            Map.entry("webhook_batch_max_events", "Most events in one webhook POST."),
+            Map.entry("webhook_leave_delay_millis", "channel_vacated, member_removed and user_offline webhooks wait this long, and are dropped (with the matching occupied/added/online) if the channel, member or user comes back."),
+            Map.entry("webhook_timeout_millis", "Timeout of one webhook POST."),
+            Map.entry("webhook_queue_size", "Most webhook batches waiting per target; when full the oldest batch is dropped (and counted)."),
+            Map.entry("webhook_retry_seconds", "How long a failing webhook batch is retried."),
+            Map.entry("metrics_enabled", "Serve Prometheus metrics at GET /metrics."),
+            Map.entry("apps", "The apps (replaces the default app). Each entry takes the per-app keys below; id, key and secret are required."));
+
+    private static final Map<String, String> APP_TEXT = Map.ofEntries(
+            Map.entry("id", "App id, used in HTTP API paths (/apps/{id}/...)."),
+            Map.entry("key", "App key, used by clients (ws://host:port/app/{key}) and in auth_key."),
+            Map.entry("secret", "App secret that signs API requests and channel auth. Never logged."),
+            Map.entry("enabled", "A disabled app refuses connections with 4003 and API calls with 403."),
+            Map.entry("enable_client_messages", "Relay client-* events on private and presence channels."),
+            Map.entry("max_connections", "Most simultaneous connections for the app (over it: close 4004); -1 for no limit."),
+            Map.entry("require_authorized_connections", "Close with 4009 sockets that neither sign in nor subscribe to a private channel within user_authentication_timeout_seconds."),
+            Map.entry("user_authentication_timeout_seconds", "Time a socket has to sign in when require_authorized_connections is on."),
+            Map.entry("enable_watchlist_events", "Send watchlist online/offline events to signed-in users."),
+            Map.entry("max_watchlist_size", "Most user ids in one user's watchlist (more: 4302 error, first ones kept)."),
+            Map.entry("enable_subscription_count", "Send pusher_internal:subscription_count to non-presence channels."),
+            Map.entry("subscription_count_on_presence", "Also send subscription counts on presence channels."),
+            Map.entry("send_subscription_errors", "Also send a channel-scoped pusher:subscription_error (what soketi clients expect)."),
+            Map.entry("max_presence_members", "Most members in one presence channel."),
+            Map.entry("max_presence_user_info_bytes", "Largest user_info of a presence member."),
+            Map.entry("max_user_id_length", "Longest user id."),
+            Map.entry("max_event_data_bytes", "Largest event data from the HTTP API (more: 413) or from a client event."),
+            Map.entry("max_channels_per_trigger", "Most channels in one trigger call."),
+            Map.entry("max_batch_events", "Most events in one batch_events call."),
+            Map.entry("max_event_name_length", "Longest event name."),
+            Map.entry("max_channel_name_length", "Longest channel name."),
+            Map.entry("max_client_events_per_second", "Client events one connection may send per second (more: 4301 error)."),
+            Map.entry("cache_ttl_seconds", "How long a cache channel keeps its last event."),
+            Map.entry("webhooks", "Webhook targets: objects with url, event_types (empty: all), channel_prefix and headers."));
+}

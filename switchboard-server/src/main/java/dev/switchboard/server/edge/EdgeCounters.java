@@ -1,0 +1,20 @@
+package dev.switchboard.server.edge;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the edge drops or refuses, counted (nothing is dropped silently). Read by metrics; cheap to bump from
+ * any event loop.
+ */
+public final class EdgeCounters {
+    public final LongAdder upgradesRefused = new LongAdder();
+    public final LongAdder slowConsumerClosed = new LongAdder();
+    public final LongAdder framesDroppedAfterClose = new LongAdder();
+    public final LongAdder binaryFramesRejected = new LongAdder();
+    public final LongAdder oversizeFramesClosed = new LongAdder();
+    public final LongAdder pongTimeouts = new LongAdder();
+    public final LongAdder pingsSent = new LongAdder();
+    public final LongAdder handlerErrors = new LongAdder();
+    public final LongAdder httpBadRequests = new LongAdder();
+    public final LongAdder httpTooLarge = new LongAdder();
+}

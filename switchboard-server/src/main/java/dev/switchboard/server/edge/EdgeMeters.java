@@ -1,0 +1,27 @@
+package dev.switchboard.server.edge;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Exposes {@link EdgeCounters} as Prometheus counters (read at scrape time; nothing added to the hot path). */
+public final class EdgeMeters {
+    private EdgeMeters() {}
+
+    public static void register(MeterRegistry registry, EdgeCounters c) {
+        counter(registry, "switchboard_edge_upgrades_refused", "WebSocket upgrades closed with a 40xx code before the engine (bad path, protocol, version)", c.upgradesRefused);
+        counter(registry, "switchboard_edge_slow_consumers_closed", "Sockets closed with 4101 because their write buffer stayed over the high water mark", c.slowConsumerClosed);
+        counter(registry, "switchboard_edge_frames_dropped", "Frames not written because the socket was closing, closed or over its write buffer", c.framesDroppedAfterClose);
+        counter(registry, "switchboard_edge_binary_frames_rejected", "Binary WebSocket frames answered with a pusher:error", c.binaryFramesRejected);
+        counter(registry, "switchboard_edge_oversize_frames_closed", "Sockets closed with 1009 for a message over max_frame_bytes", c.oversizeFramesClosed);
+        counter(registry, "switchboard_edge_pings_sent", "WebSocket ping control frames sent to silent sockets", c.pingsSent);
+        counter(registry, "switchboard_edge_pong_timeouts", "Sockets closed with 4201 after an unanswered ping", c.pongTimeouts);
+        counter(registry, "switchboard_edge_handler_errors", "Unexpected errors caught at the edge boundary", c.handlerErrors);
+        counter(registry, "switchboard_edge_http_bad_requests", "Malformed HTTP requests answered 400", c.httpBadRequests);
+        counter(registry, "switchboard_edge_http_too_large", "HTTP requests answered 413 for a body over max_http_body_bytes", c.httpTooLarge);
+    }
+
+    private static void counter(MeterRegistry r, String name, String help, LongAdder adder) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).description(help).register(r);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.switchboard.server.edge;
+
+import dev.switchboard.server.api.ApiRequest;
+import dev.switchboard.server.api.ApiResponse;
+import dev.switchboard.server.config.ServerConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The Netty server: one port for WebSocket and HTTP, one boss thread, {@code worker_threads} event loops
+ * (0: one per core), pooled direct buffers, write-buffer water marks from the config, and graceful draining.
+ */
+public final class EdgeServer {
+    private final ServerConfig config;
+    private final Sessions sessions;
+    private final Function<ApiRequest, ApiResponse> api;
+    private final Supplier<String> metrics;
+    private final EdgeCounters counters = new EdgeCounters();
+    private final WebSocketServerHandshakerFactory handshakers;
+    private final Transport transport = Transport.best();
+    private final ChannelGroup channels = new DefaultChannelGroup("switchboard-sockets", GlobalEventExecutor.INSTANCE);
+
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+    private volatile boolean draining;
+
+    /**
+     * @param metrics Prometheus text for {@code GET /metrics}; null answers 404
+     */
+    public EdgeServer(ServerConfig config, Sessions sessions, Function<ApiRequest, ApiResponse> api,
+                      Supplier<String> metrics) {
+        this.config = config;
+        this.sessions = sessions;
+        this.api = api;
+        this.metrics = metrics;
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxFrameBytes())
+                .expectMaskedFrames(true)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        this.handshakers = new WebSocketServerHandshakerFactory("ws://switchboard/", null, decoder);
+    }
+
+    /** Binds and returns once listening; an {@link IllegalStateException} saying why when it cannot. */
+    public void start() {
+        int threads = config.workerThreads() > 0 ? config.workerThreads() : Runtime.getRuntime().availableProcessors();
+        boss = transport.newGroup(1);
+        workers = transport.newGroup(threads);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline()
+                                .addLast("http-codec", new HttpServerCodec())
+                                .addLast("http-in-flight", new HttpInFlight())
+                                .addLast("http-aggregator", new JsonHttpObjectAggregator(config.maxHttpBodyBytes(), counters))
+                                .addLast("http", new HttpRouter(EdgeServer.this));
+                    }
+                });
+        ChannelFuture bound = b.bind(config.host(), config.port()).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            stopLoops(0);
+            Throwable cause = bound.cause();
+            throw new IllegalStateException("Cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + (cause == null ? "unknown error" : cause.getMessage()), cause);
+        }
+        serverChannel = bound.channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public String transport() {
+        return transport.label();
+    }
+
+    public EdgeCounters counters() {
+        return counters;
+    }
+
+    /** Open sockets, WebSocket and HTTP. */
+    public int openChannels() {
+        return channels.size();
+    }
+
+    /** Step one of shutdown: health answers 503, no new connections, idle HTTP connections close. */
+    public void beginDrain() {
+        draining = true;
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        for (Channel ch : channels) {
+            HttpInFlight.drain(ch);
+        }
+    }
+
+    /** Waits until every socket has closed, at most until the deadline; true when all closed. */
+    public boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+        long left = deadlineNanos - System.nanoTime();
+        return channels.newCloseFuture().await(Math.max(0, left), TimeUnit.NANOSECONDS);
+    }
+
+    /** Last step: closes what is left and stops the event loops. */
+    public void stop() {
+        draining = true;
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        stopLoops(2);
+    }
+
+    private void stopLoops(int timeoutSeconds) {
+        if (boss != null) {
+            boss.shutdownGracefully(0, timeoutSeconds, TimeUnit.SECONDS);
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, timeoutSeconds, TimeUnit.SECONDS);
+        }
+        if (boss != null) {
+            boss.terminationFuture().awaitUninterruptibly(timeoutSeconds + 1L, TimeUnit.SECONDS);
+        }
+        if (workers != null) {
+            workers.terminationFuture().awaitUninterruptibly(timeoutSeconds + 1L, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---------------------------------------------------------------- for the handlers
+
+    boolean draining() {
+        return draining;
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    Sessions sessions() {
+        return sessions;
+    }
+
+    Function<ApiRequest, ApiResponse> api() {
+        return api;
+    }
+
+    Supplier<String> metrics() {
+        return metrics;
+    }
+
+    WebSocketServerHandshakerFactory handshakers() {
+        return handshakers;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.switchboard.server.edge;
+
+import dev.switchboard.server.api.ApiRequest;
+import dev.switchboard.server.api.ApiResponse;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP entry point of a connection: a WebSocket upgrade on any path (refusals become close codes
+ * after the upgrade), {@code /up} and {@code /health}, {@code /metrics}, {@code /apps/…} to the API, and a
+ * JSON 404 for the rest. Malformed requests get a JSON 400, never a stack trace.
+ */
+final class HttpRouter extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final EdgeServer edge;
+
+    HttpRouter(EdgeServer edge) {
+        this.edge = edge;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        FullHttpRequest req = (FullHttpRequest) msg;
+        try {
+            if (!req.decoderResult().isSuccess()) {
+                edge.counters().httpBadRequests.increment();
+                respond(ctx, req, HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "Bad request"), true);
+            } else if (isWebSocketUpgrade(req)) {
+                upgrade(ctx, req);
+            } else {
+                route(ctx, req);
+            }
+        } finally {
+            req.release();
+        }
+    }
+
+    private static boolean isWebSocketUpgrade(FullHttpRequest req) {
+        return HttpMethod.GET.equals(req.method())
+                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        boolean get = HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method());
+
+        FullHttpResponse response;
+        if (path.equals("/up") || path.equals("/health")) {
+            response = !get ? methodNotAllowed()
+                    : edge.draining() ? HttpResponses.json(503, HttpResponses.SHUTTING_DOWN)
+                    : HttpResponses.json(200, HttpResponses.OK);
+        } else if (path.equals("/metrics")) {
+            response = !get ? methodNotAllowed() : metrics();
+        } else if (path.startsWith("/apps/")) {
+            response = api(req);
+        } else {
+            response = HttpResponses.error(HttpResponseStatus.NOT_FOUND, "Not found");
+        }
+        if (HttpMethod.HEAD.equals(req.method())) {
+            response.content().clear();
+        }
+        respond(ctx, req, response, false);
+    }
+
+    private FullHttpResponse api(FullHttpRequest req) {
+        ApiResponse answer;
+        try {
+            byte[] body = ByteBufUtil.getBytes(req.content());
+            answer = edge.api().apply(new ApiRequest(req.method().name(), req.uri(), body));
+        } catch (RuntimeException e) {
+            // HttpApi never throws by contract; this is the boundary that keeps a bug from leaking a stack trace.
+            edge.counters().handlerErrors.increment();
+            log.error("HTTP API failed on {} {}", req.method(), pathOf(req.uri()), e);
+            return HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
+        }
+        return HttpResponses.json(answer.status(), answer.body());
+    }
+
+    private FullHttpResponse metrics() {
+        var supplier = edge.metrics();
+        if (supplier == null) {
+            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "Not found");
+        }
+        try {
+            String text = supplier.get();
+            return HttpResponses.of(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                    text.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            edge.counters().handlerErrors.increment();
+            log.error("Metrics failed", e);
+            return HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
+        }
+    }
+
+    private static FullHttpResponse methodNotAllowed() {
+        return HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed");
+    }
+
+    private void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse response, boolean forceClose) {
+        boolean keepAlive = !forceClose && !edge.draining() && HttpUtil.isKeepAlive(req);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        var f = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        WebSocketServerHandshaker handshaker = edge.handshakers().newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        WebSocketTarget target = WebSocketTarget.parse(req.uri());
+        var p = ctx.pipeline();
+        p.remove(HttpInFlight.class);
+        WebSocketFrameHandler frames = new WebSocketFrameHandler(target, edge.sessions(), edge.counters(),
+                TimeUnit.SECONDS.toMillis(edge.config().pongTimeoutSeconds()));
+        p.addBefore(ctx.name(), "idle", new IdleStateHandler(edge.config().activityTimeoutSeconds(), 0, 0,
+                TimeUnit.SECONDS));
+        p.addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(edge.config().maxFrameBytes()));
+        p.replace(this, "ws", frames);
+        ChannelHandlerContext wsCtx = p.context(frames);
+        // The handshake swaps the HTTP codec for the WebSocket decoder and encoder and drops the aggregator.
+        handshaker.handshake(ctx.channel(), req).addListener(f -> {
+            if (f.isSuccess()) {
+                frames.upgraded(wsCtx);
+            } else {
+                wsCtx.close();
+            }
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("I/O error on {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            edge.counters().handlerErrors.increment();
+            log.warn("HTTP error on {}; closing", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
+    private static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+}

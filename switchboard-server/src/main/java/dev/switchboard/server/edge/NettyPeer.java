@@ -1,0 +1,179 @@
+package dev.switchboard.server.edge;
+
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.server.engine.Frame;
+import dev.switchboard.server.engine.Peer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link Peer} over one upgraded Netty channel.
+ *
+ * <p>Frames are shared: the bytes of one {@link Frame} become one unreleasable buffer, made once per frame
+ * (not per socket) and kept on the frame; each socket writes a duplicate of it (a view with its own indices,
+ * no copy). The buffer is never released by Netty and is freed by the GC with the frame.
+ *
+ * <p>Backpressure: the channel's write-buffer water marks bound what a socket may have queued. A write to a
+ * channel that is over its high mark drops the frame and closes the socket once with 4101 (slow consumer):
+ * we never buffer without bound.
+ */
+final class NettyPeer implements Peer {
+
+    /**
+     * Netty's WebSocket encoder copies payloads up to 1 KiB into the frame-header buffer anyway (one gathering
+     * write), so for those a heap view costs nothing; larger payloads are written as-is, and a direct buffer
+     * then saves the per-socket heap-to-direct copy the transport would otherwise make.
+     */
+    static final int DIRECT_THRESHOLD = 1024;
+    /** After our close frame, how long the client gets to answer with its own before we drop the TCP connection. */
+    static final long CLOSE_TIMEOUT_MILLIS = 1000;
+    /** A close frame's reason must fit in 123 bytes (RFC 6455 §5.5). */
+    private static final int MAX_REASON_BYTES = 123;
+
+    private final Channel channel;
+    private final EdgeCounters counters;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private Runnable onSlowConsumer = () -> {};
+
+    NettyPeer(Channel channel, EdgeCounters counters) {
+        this.channel = channel;
+        this.counters = counters;
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public void write(Frame frame) {
+        if (closing.get() || !channel.isActive()) {
+            counters.framesDroppedAfterClose.increment();
+            return;
+        }
+        if (!channel.isWritable()) {
+            counters.framesDroppedAfterClose.increment();
+            if (!closing.get()) {
+                counters.slowConsumerClosed.increment();
+                onSlowConsumer.run();
+                close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.text());
+            }
+            return;
+        }
+        channel.write(new TextWebSocketFrame(shared(frame).duplicate()), channel.voidPromise());
+    }
+
+    /** Told once when this peer is closed as a slow consumer. Set on the event loop. */
+    void onSlowConsumer(Runnable hook) {
+        this.onSlowConsumer = hook;
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public void send(Frame frame) {
+        if (channel.eventLoop().inEventLoop()) {
+            write(frame);
+            flush();
+        } else {
+            channel.eventLoop().execute(() -> {
+                write(frame);
+                flush();
+            });
+        }
+    }
+
+    @Override
+    public void close(CloseCode code, String message) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        if (channel.eventLoop().inEventLoop()) {
+            doClose(code, message);
+        } else {
+            channel.eventLoop().execute(() -> doClose(code, message));
+        }
+    }
+
+    /** Closes with a plain WebSocket status (e.g. 1009), without a {@code pusher:error}. */
+    void closeWithStatus(int status, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        sendCloseFrame(status, reason);
+    }
+
+    /** Whether we have started closing (our close frame is out or about to be). */
+    boolean closing() {
+        return closing.get();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return String.valueOf(channel.remoteAddress());
+    }
+
+    private void doClose(CloseCode code, String message) {
+        if (!channel.isActive()) {
+            return;
+        }
+        String text = message == null || message.isEmpty() ? code.text() : message;
+        // Protocol < 6 clients (the Java client declares 5) need the pusher:error before the close (§1.4).
+        byte[] error = Frame.of(new ServerMessage.Error(code.code(), text)).bytes();
+        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(error)), channel.voidPromise());
+        // 43xx codes would make pusher-js give up for good; they travel in the pusher:error only, and the
+        // socket closes as a policy violation (1008: pusher-js reconnects after 1 s).
+        sendCloseFrame(code.canClose() ? code.code() : 1008, text);
+    }
+
+    private void sendCloseFrame(int status, String reason) {
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(status, truncate(reason))).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+            }
+        });
+        // The frame handler closes the TCP connection when the client answers with its close frame; this is the
+        // bound for clients that never answer (or never read: slow consumers).
+        channel.eventLoop().schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    static ByteBuf shared(Frame frame) {
+        return frame.transport(NettyPeer::toSharedBuffer);
+    }
+
+    private static ByteBuf toSharedBuffer(byte[] bytes) {
+        if (bytes.length <= DIRECT_THRESHOLD) {
+            return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes));
+        }
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
+    }
+
+    static String truncate(String reason) {
+        byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+        if (b.length <= MAX_REASON_BYTES) {
+            return reason;
+        }
+        // Cut on a character boundary.
+        int end = reason.length();
+        while (end > 0 && reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
+            end--;
+        }
+        return reason.substring(0, end);
+    }
+}

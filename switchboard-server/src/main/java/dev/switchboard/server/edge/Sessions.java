@@ -1,0 +1,25 @@
+package dev.switchboard.server.edge;
+
+import dev.switchboard.server.engine.Peer;
+
+/**
+ * What the edge needs from the engine for WebSockets: open a session for an app key over a peer. Switchboard
+ * adapts {@link dev.switchboard.server.engine.Engine#connect}; tests may plug in fakes.
+ */
+@FunctionalInterface
+public interface Sessions {
+
+    /** Called on {@code peer.executor()}. Null after the engine closed the peer (unknown key, disabled, quota). */
+    Session open(String appKey, Peer peer);
+
+    /** One socket's protocol state. Both methods run on the peer's executor. */
+    interface Session {
+        void onText(String text);
+
+        /** Called exactly once, when the socket has closed. */
+        void onClose();
+
+        /** The edge closed the socket with 4101 because it stopped reading (for counting). */
+        default void onSlowConsumer() {}
+    }
+}

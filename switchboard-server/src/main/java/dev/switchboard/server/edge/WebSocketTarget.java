@@ -1,0 +1,84 @@
+package dev.switchboard.server.edge;
+
+import dev.switchboard.protocol.CloseCode;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What a WebSocket upgrade URI asks for (PROTOCOL.md §1.1): the app key and protocol version, or the close
+ * code that refuses it. The upgrade is always completed first; a refusal travels as a Pusher close code,
+ * because a refused HTTP upgrade reaches pusher-js as 1006 and makes it retry forever.
+ *
+ * @param appKey   the key from {@code …/app/{key}}; null when refused
+ * @param protocol the protocol version (4..7); 0 when refused
+ * @param refusal  null when acceptable
+ * @param reason   human text for the refusal
+ */
+public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, String reason) {
+
+    public static final int MIN_PROTOCOL = 4;
+    public static final int MAX_PROTOCOL = 7;
+
+    /** Any path prefix (pusher-js {@code wsPath}), then {@code /app/} and one non-empty segment. */
+    private static final Pattern PATH = Pattern.compile("^(?:/.*)?/app/([^/]+)$");
+    /** {@code 8.6.0}, {@code 2.4.4}, {@code 10.1}, {@code 8.6.0-beta.1}, {@code 2.4.4-SNAPSHOT}. */
+    private static final Pattern VERSION = Pattern.compile("^\\d+(\\.\\d+)*([-+][0-9A-Za-z.+-]*)?$");
+
+    public static WebSocketTarget parse(String uri) {
+        QueryStringDecoder decoder;
+        try {
+            decoder = new QueryStringDecoder(uri);
+            decoder.parameters();
+        } catch (IllegalArgumentException e) {
+            return refuse(CloseCode.PATH_NOT_FOUND, "Malformed request URI");
+        }
+        var m = PATH.matcher(decoder.path());
+        if (!m.matches()) {
+            return refuse(CloseCode.PATH_NOT_FOUND, "Path not found; expected /app/{key}");
+        }
+        String key = m.group(1);
+        Map<String, List<String>> q = decoder.parameters();
+
+        String protocolText = first(q, "protocol");
+        int protocol;
+        if (protocolText == null) {
+            // pusher-js always sends it; a js client without it is treated as current (§1.1).
+            if (!"js".equals(first(q, "client"))) {
+                return refuse(CloseCode.NO_PROTOCOL, CloseCode.NO_PROTOCOL.text());
+            }
+            protocol = MAX_PROTOCOL;
+        } else {
+            try {
+                protocol = Integer.parseInt(protocolText.trim());
+            } catch (NumberFormatException e) {
+                return refuse(CloseCode.UNSUPPORTED_PROTOCOL, "Unsupported protocol version: not a number");
+            }
+            if (protocol < MIN_PROTOCOL || protocol > MAX_PROTOCOL) {
+                return refuse(CloseCode.UNSUPPORTED_PROTOCOL,
+                        "Unsupported protocol version " + protocol + "; supported: 4 to 7");
+            }
+        }
+
+        String version = first(q, "version");
+        // An empty value is treated as absent: refusing it would lock a client out for good (4006 is fatal).
+        if (version != null && !version.isEmpty() && !VERSION.matcher(version).matches()) {
+            return refuse(CloseCode.INVALID_VERSION, CloseCode.INVALID_VERSION.text());
+        }
+        return new WebSocketTarget(key, protocol, null, null);
+    }
+
+    public boolean refused() {
+        return refusal != null;
+    }
+
+    private static WebSocketTarget refuse(CloseCode code, String reason) {
+        return new WebSocketTarget(null, 0, code, reason);
+    }
+
+    private static String first(Map<String, List<String>> q, String name) {
+        List<String> values = q.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

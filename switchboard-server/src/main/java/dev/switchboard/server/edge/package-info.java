@@ -1,0 +1,7 @@
+/**
+ * The Netty edge: one port for WebSocket and HTTP, the upgrade and its Pusher close codes
+ * (PROTOCOL.md §1.1, §1.6), the {@link dev.switchboard.server.engine.Peer} over a Netty channel, liveness
+ * pings (§1.3), HTTP routing to the API, health and metrics, and graceful draining. No protocol state lives
+ * here: every text frame goes to the engine's {@link dev.switchboard.server.engine.Connection}.
+ */
+package dev.switchboard.server.edge;

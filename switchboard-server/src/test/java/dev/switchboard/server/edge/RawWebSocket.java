@@ -1,0 +1,146 @@
+package dev.switchboard.server.edge;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client written by hand over a plain socket, so that it does only what the test says: it never
+ * answers pings on its own (the JDK client does), and it can send any frame.
+ */
+final class RawWebSocket implements AutoCloseable {
+    static final int TEXT = 0x1;
+    static final int BINARY = 0x2;
+    static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
+
+    record Frame(int opcode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private RawWebSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    static RawWebSocket connect(int port, String pathAndQuery) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(15_000);
+        RawWebSocket ws = new RawWebSocket(s);
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        String req = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+        ws.out.write(req.getBytes(StandardCharsets.US_ASCII));
+        ws.out.flush();
+        String head = ws.readHead();
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("Upgrade refused: " + head);
+        }
+        return ws;
+    }
+
+    private String readHead() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("EOF in handshake");
+            }
+            b.write(c);
+            matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3))
+                    ? matched + 1 : 0;
+        }
+        return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** The next frame from the server; null at end of stream. */
+    Frame read() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            return null;
+        }
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = in.readUnsignedShort();
+        } else if (len == 127) {
+            len = in.readLong();
+        }
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0f, payload);
+    }
+
+    /** Reads frames until one with this opcode (others are skipped); null at end of stream. */
+    Frame readUntil(int opcode) throws IOException {
+        Frame f;
+        do {
+            f = read();
+        } while (f != null && f.opcode() != opcode);
+        return f;
+    }
+
+    void send(int opcode, byte[] payload) throws IOException {
+        send(opcode, payload, true);
+    }
+
+    /** One masked frame, as a client must send it. */
+    void send(int opcode, byte[] payload, boolean fin) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126) {
+            b.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            b.write(0x80 | 126);
+            b.write(payload.length >>> 8);
+            b.write(payload.length & 0xff);
+        } else {
+            b.write(0x80 | 127);
+            for (int i = 7; i >= 0; i--) {
+                b.write((int) ((long) payload.length >>> (8 * i)) & 0xff);
+            }
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        b.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            b.write(payload[i] ^ mask[i & 3]);
+        }
+        out.write(b.toByteArray());
+        out.flush();
+    }
+
+    void sendText(String text) throws IOException {
+        send(TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    InputStream input() {
+        return in;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

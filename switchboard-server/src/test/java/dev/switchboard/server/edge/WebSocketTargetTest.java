@@ -1,0 +1,50 @@
+package dev.switchboard.server.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.protocol.CloseCode;
+import org.junit.jupiter.api.Test;
+
+class WebSocketTargetTest {
+
+    @Test
+    void pusherJsUrl() {
+        WebSocketTarget t = WebSocketTarget.parse("/app/app-key?protocol=7&client=js&version=8.6.0&flash=false");
+        assertThat(t.refused()).isFalse();
+        assertThat(t.appKey()).isEqualTo("app-key");
+        assertThat(t.protocol()).isEqualTo(7);
+    }
+
+    @Test
+    void wsPathPrefixAndPercentEncodedKey() {
+        WebSocketTarget t = WebSocketTarget.parse("/ws/v1/app/my%20key?protocol=5");
+        assertThat(t.appKey()).isEqualTo("my key");
+        assertThat(t.protocol()).isEqualTo(5);
+    }
+
+    @Test
+    void refusals() {
+        assertThat(WebSocketTarget.parse("/").refusal()).isEqualTo(CloseCode.PATH_NOT_FOUND);
+        assertThat(WebSocketTarget.parse("/apps/x?protocol=7").refusal()).isEqualTo(CloseCode.PATH_NOT_FOUND);
+        assertThat(WebSocketTarget.parse("/app/x/y?protocol=7").refusal()).isEqualTo(CloseCode.PATH_NOT_FOUND);
+        assertThat(WebSocketTarget.parse("/app/x").refusal()).isEqualTo(CloseCode.NO_PROTOCOL);
+        assertThat(WebSocketTarget.parse("/app/x?client=js").refused()).isFalse();
+        assertThat(WebSocketTarget.parse("/app/x?protocol=").refusal()).isEqualTo(CloseCode.UNSUPPORTED_PROTOCOL);
+        assertThat(WebSocketTarget.parse("/app/x?protocol=3").refusal()).isEqualTo(CloseCode.UNSUPPORTED_PROTOCOL);
+        assertThat(WebSocketTarget.parse("/app/x?protocol=7&version=1.2.x").refusal()).isEqualTo(CloseCode.INVALID_VERSION);
+    }
+
+    @Test
+    void versionsThatAreFine() {
+        for (String v : new String[] {"8.6.0", "2.4.4", "10", "8.6.0-beta.1", "2.4.4-SNAPSHOT", "1.0%2Bbuild.5", ""}) {
+            assertThat(WebSocketTarget.parse("/app/x?protocol=7&version=" + v).refused()).as(v).isFalse();
+        }
+    }
+
+    @Test
+    void closeReasonIsCutTo123Bytes() {
+        assertThat(NettyPeer.truncate("é".repeat(100)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(123);
+        assertThat(NettyPeer.truncate("short")).isEqualTo("short");
+    }
+}
