@@ -1,0 +1,7 @@
+/**
+ * Support for integration tests: a node started on a free port per test class ({@link
+ * dev.switchboard.server.testing.SwitchboardExtension}), the official Java client with its events recorded,
+ * the app-side auth endpoints computed with the official HTTP SDK, and a bare WebSocket for exact frames.
+ * Only {@link dev.switchboard.server.testing.ServerUnderTest} names the server's wiring class.
+ */
+package dev.switchboard.server.testing;
