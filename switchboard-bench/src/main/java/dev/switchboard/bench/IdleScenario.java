@@ -37,6 +37,7 @@ final class IdleScenario {
         try (Fleet fleet = MultiFleet.create(o, n, specs(o))) {
             ConnectResult c = Scenarios.connect(fleet, n, result);
             long cpu1 = ProcStats.cpuMicros(pid);
+            fleet.beginStep(1); // from here on, count connections the server closes
             Thread.sleep(2_000); // let the server settle (buffers released, timers armed)
             long heap1 = ProcStats.jvmLiveHeapBytes(pid);
             long rss1 = ProcStats.rssBytes(pid);
@@ -46,7 +47,6 @@ final class IdleScenario {
             long cpu3 = ProcStats.cpuMicros(pid);
             double holdS = (System.nanoTime() - wall0) / 1e9;
             long rss2 = ProcStats.rssBytes(pid);
-            fleet.beginStep(1);
             StepStats s = fleet.endStep();
             result.put("connections", c.ready);
             result.put("connectionsPerSecond", c.perSecond());
