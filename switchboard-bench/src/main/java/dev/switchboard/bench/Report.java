@@ -50,7 +50,18 @@ final class Report {
         m.put("jvmFlags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         m.put("transport", Net.transportName());
         m.put("benchAffinity", affinity("self"));
+        m.put("loadAverageAtStart", loadAverage());
         return m;
+    }
+
+    /** The 1/5/15-minute load averages: how busy the (shared) machine was when the run began. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     static String cpuModel() {
@@ -173,7 +184,8 @@ final class Report {
                 .append(" (").append(result.get("date").asText()).append(")\n\n");
         sb.append("- machine: ").append(m.get("nproc").asInt()).append(" × ").append(m.get("cpu").asText())
                 .append(", ").append(m.get("memTotalKb").asLong() / 1024).append(" MiB, ")
-                .append(m.get("kernel").asText()).append('\n');
+                .append(m.get("kernel").asText()).append(", load average at start ")
+                .append(m.path("loadAverageAtStart").asText("?")).append('\n');
         sb.append("- bench JVM: ").append(m.get("jvm").asText()).append(", flags `")
                 .append(m.get("jvmFlags").asText()).append("`, transport ").append(m.get("transport").asText())
                 .append(", CPUs ").append(m.path("benchAffinity").asText("?")).append('\n');
