@@ -24,12 +24,13 @@ final class Compare {
                     JsonNode sa = a.path("steps").get(i);
                     JsonNode sb2 = b.path("steps").get(i);
                     sb.append(String.format(Locale.ROOT,
-                            "  rate %6.0f/s: CPU µs/delivery %s (%.2f vs %.2f), p99 %s (%.2f vs %.2f ms), achieved %s (%.0f vs %.0f/s), lost %d vs %d%n",
-                            sa.path("requestedRate").asDouble(),
+                            "  rate %6s/s: CPU µs/delivery %s (%.2f vs %.2f), p99 %s (%.2f vs %.2f ms), achieved %s (%s vs %s/s), lost %d vs %d%n",
+                            Report.fmt(sa.path("requestedRate").asDouble()),
                             ratio(sa, sb2, "serverCpuMicrosPerDelivery"), sa.path("serverCpuMicrosPerDelivery").asDouble(),
                             sb2.path("serverCpuMicrosPerDelivery").asDouble(),
                             ratio(sa, sb2, "latencyP99Ms"), sa.path("latencyP99Ms").asDouble(), sb2.path("latencyP99Ms").asDouble(),
-                            ratio(sa, sb2, "achievedRate"), sa.path("achievedRate").asDouble(), sb2.path("achievedRate").asDouble(),
+                            ratio(sa, sb2, "achievedRate"), Report.fmt(sa.path("achievedRate").asDouble()),
+                            Report.fmt(sb2.path("achievedRate").asDouble()),
                             sa.path("lost").asLong(), sb2.path("lost").asLong()));
                 }
                 break;

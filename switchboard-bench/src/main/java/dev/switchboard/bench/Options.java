@@ -23,7 +23,9 @@ final class Options {
             "  --connections N       WebSocket clients (fanout 1000, users 1000, idle 1000, presence 50)",
             "  --rates R1,R2,..      requested rates per step (publishes/s; presence: joins/s)",
             "  --duration-s S        seconds per rate step (10)",
-            "  --warmup-s S          warm-up seconds at the first rate, not reported (3)",
+            "  --warmup-s S          warm-up seconds, not reported (3)",
+            "  --warmup-rate R       rate of the warm-up (the highest of --rates)",
+            "  --baseline-s S        seconds of idle server CPU measured after the warm-up (2)",
             "  --drain-s S           max seconds to wait for deliveries after a step (5)",
             "  --processes K         split the WebSocket clients over K JVM processes (1)",
             "  --threads T           event loops per process (available processors)",
@@ -40,7 +42,7 @@ final class Options {
             "  --command TEXT        command line recorded in the report (the scripts pass theirs)");
 
     private static final List<String> KNOWN = List.of("host", "port", "app-id", "key", "secret", "server-pid",
-            "label", "connections", "rates", "duration-s", "warmup-s", "drain-s", "processes", "threads",
+            "label", "connections", "rates", "duration-s", "warmup-s", "warmup-rate", "baseline-s", "drain-s", "processes", "threads",
             "publishers", "concurrency", "payload-bytes", "ramp-inflight", "subscribe", "signin", "observers",
             "out", "markdown", "chart", "command",
             // internal: a child process of --processes

@@ -70,7 +70,8 @@ final class PresenceScenario {
             List<Double> rates = o.rates("100,200,500");
             int step = 0;
             if (warmup > 0) {
-                churn(rates.get(0), warmup, idle, joinedAt, ids);
+                churn(o.number("warmup-rate", rates.stream().mapToDouble(Double::doubleValue).max().getAsDouble()),
+                        warmup, idle, joinedAt, ids);
                 Thread.sleep(500);
             }
             for (double rate : rates) {

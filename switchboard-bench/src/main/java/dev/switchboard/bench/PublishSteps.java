@@ -28,12 +28,16 @@ final class PublishSteps {
         String pid = o.serverPid();
         ArrayNode steps = WireCodec.mapper().createArrayNode();
         if (warmup > 0 && !rates.isEmpty()) {
-            System.err.printf("warm-up: %.0f/s for %.0f s%n", rates.get(0), warmup);
+            // at the highest rate by default: a JVM server compiles its hot paths after so many
+            // invocations, not after so many seconds, and the last steps are the ones that need it most
+            double warmupRate = o.number("warmup-rate", rates.stream().mapToDouble(Double::doubleValue).max().getAsDouble());
+            System.err.printf("warm-up: %s/s for %.0f s%n", Report.fmt(warmupRate), warmup);
             fleet.beginStep(0);
-            publisher.run(rates.get(0), warmup, 0, channels);
+            publisher.run(warmupRate, warmup, 0, channels);
             drain(o, fleet, Long.MAX_VALUE);
             fleet.endStep();
         }
+        double baselinePercent = baseline(pid, o.number("baseline-s", 2));
         int step = 0;
         for (double rate : rates) {
             step++;
@@ -80,6 +84,10 @@ final class PublishSteps {
             n.put("serverCpuMicros", serverCpu);
             n.put("serverCpuMicrosPerDelivery", serverCpu >= 0 && s.delivered > 0 ? (double) serverCpu / s.delivered : -1);
             n.put("serverCpuPercent", serverCpu >= 0 ? serverCpu / 1e4 / wallS : -1);
+            n.put("serverBaselineCpuPercent", baselinePercent);
+            double net = serverCpu - baselinePercent * 1e4 * wallS;
+            n.put("serverCpuMicrosPerDeliveryAboveBaseline",
+                    serverCpu >= 0 && baselinePercent >= 0 && s.delivered > 0 ? Math.max(0, net) / s.delivered : -1);
             n.put("serverRssBytes", ProcStats.rssBytes(pid));
             n.put("clientCpuMicros", clientCpu);
             n.put("clientCpuPercent", clientCpu / 1e4 / wallS);
@@ -97,6 +105,7 @@ final class PublishSteps {
             r.put("lost", Long.toString(Math.max(0, expected - s.delivered)));
             r.put("publish errors", Long.toString(pub.rejected + pub.ioErrors + pub.notSent));
             r.put("**server CPU µs/delivery**", "**" + Report.fmt(n.get("serverCpuMicrosPerDelivery").asDouble()) + "**");
+            r.put("µs/delivery above idle", Report.fmt(n.get("serverCpuMicrosPerDeliveryAboveBaseline").asDouble()));
             r.put("server CPU %", Report.fmt(n.get("serverCpuPercent").asDouble()));
             r.put("server RSS MiB", Report.fmt(ProcStats.rssBytes(pid) / 1048576.0));
             r.put("client CPU %", Report.fmt(clientCpu / 1e4 / wallS) + (clientBound ? " ⚠ client-bound" : ""));
@@ -117,6 +126,20 @@ final class PublishSteps {
             }
         }
         return steps;
+    }
+
+    /**
+     * The server's CPU use while connected clients are idle, in percent of one CPU over {@code seconds}
+     * (timers, pings, a JVM's background compilation and GC): what a step's CPU includes besides the work
+     * it asked for, which matters at low rates. -1 without a pid.
+     */
+    static double baseline(String pid, double seconds) throws InterruptedException {
+        long c0 = ProcStats.cpuMicros(pid);
+        long t0 = System.nanoTime();
+        Thread.sleep((long) (seconds * 1000));
+        long c1 = ProcStats.cpuMicros(pid);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        return c0 < 0 || c1 < 0 || seconds <= 0 ? -1 : (c1 - c0) / 1e4 / wall;
     }
 
     /** Waits until {@code expected} deliveries arrived, nothing arrived for a second, or --drain-s. */

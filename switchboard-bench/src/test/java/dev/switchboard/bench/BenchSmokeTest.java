@@ -40,7 +40,7 @@ class BenchSmokeTest {
     private static String[] args(String scenario, String... more) {
         String[] common = {"--host", "127.0.0.1", "--port", Integer.toString(server.port()),
                 "--server-pid", Long.toString(ProcessHandle.current().pid()), "--label", "switchboard",
-                "--threads", "1", "--publishers", "2", "--duration-s", "1", "--warmup-s", "0", "--drain-s", "3",
+                "--threads", "1", "--publishers", "2", "--duration-s", "1", "--warmup-s", "0", "--drain-s", "3", "--baseline-s", "0.5",
                 "--out", dir.resolve(scenario + ".json").toString(), "--markdown", dir.resolve("BENCHMARKS.md").toString()};
         String[] all = new String[1 + common.length + more.length];
         all[0] = scenario;
