@@ -42,7 +42,8 @@ final class Report {
 
     static ObjectNode machine() {
         ObjectNode m = WireCodec.mapper().createObjectNode();
-        m.put("nproc", Runtime.getRuntime().availableProcessors());
+        m.put("nproc", machineCpus()); // the machine's, not this process's (taskset narrows the latter)
+        m.put("benchCpus", Runtime.getRuntime().availableProcessors());
         m.put("cpu", cpuModel());
         m.put("memTotalKb", memTotalKb());
         m.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
@@ -61,6 +62,14 @@ final class Report {
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    static int machineCpus() {
+        try {
+            return (int) Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors();
         }
     }
 
