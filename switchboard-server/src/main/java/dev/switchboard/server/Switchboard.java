@@ -15,6 +15,8 @@ import dev.switchboard.server.engine.Connection;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.metrics.Metrics;
+import dev.switchboard.server.webhooks.WebhookDispatcher;
+import dev.switchboard.server.webhooks.WebhookStats;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -36,14 +38,17 @@ public final class Switchboard implements AutoCloseable {
     private final Adapter adapter;
     private final Engine engine;
     private final EdgeServer edge;
+    private final WebhookDispatcher webhooks;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
-    private Switchboard(ServerConfig config, Adapter adapter, Engine engine, EdgeServer edge) {
+    private Switchboard(ServerConfig config, Adapter adapter, Engine engine, EdgeServer edge,
+                        WebhookDispatcher webhooks) {
         this.config = config;
         this.adapter = adapter;
         this.engine = engine;
         this.edge = edge;
+        this.webhooks = webhooks;
     }
 
     /** Starts with the local adapter, no extra listener and no metrics endpoint. */
@@ -71,6 +76,10 @@ public final class Switchboard implements AutoCloseable {
     /** "epoll" or "nio". */
     public String transport() {
         return edge.transport();
+    }
+
+    public WebhookStats webhookStats() {
+        return webhooks.stats();
     }
 
     public EdgeCounters edgeCounters() {
@@ -110,6 +119,12 @@ public final class Switchboard implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             edge.stop();
+            try {
+                // After the edge stopped: the sockets' leave events are queued by now and get sent.
+                webhooks.close();
+            } catch (RuntimeException e) {
+                log.error("Closing webhooks failed", e);
+            }
             try {
                 adapter.close();
             } catch (RuntimeException e) {
@@ -172,7 +187,9 @@ public final class Switchboard implements AutoCloseable {
         public Switchboard start() {
             Adapter a = adapter != null ? adapter : new LocalAdapter();
             Metrics prometheus = config.metricsEnabled() ? new Metrics() : null;
-            EngineListener all = prometheus == null ? listener : EngineListener.of(prometheus, listener);
+            WebhookDispatcher webhooks = new WebhookDispatcher(config).start();
+            EngineListener all = prometheus == null ? EngineListener.of(webhooks, listener)
+                    : EngineListener.of(webhooks, prometheus, listener);
             Engine engine = new Engine(config, a, all);
             HttpApi api = new HttpApi(engine, config);
             Function<ApiRequest, ApiResponse> route = api::handle;
@@ -189,7 +206,7 @@ public final class Switchboard implements AutoCloseable {
                 EdgeMeters.register(prometheus.registry(), edge.counters());
             }
             edge.start();
-            Switchboard node = new Switchboard(config, a, engine, edge);
+            Switchboard node = new Switchboard(config, a, engine, edge, webhooks);
             log.info("Switchboard listening on {}:{} (transport {}), apps: {}", config.host(), node.port(),
                     edge.transport(), describeApps(config));
             return node;

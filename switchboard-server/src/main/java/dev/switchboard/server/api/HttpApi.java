@@ -1,20 +1,85 @@
 package dev.switchboard.server.api;
 
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
+import java.time.Clock;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Routes {@code /apps/{app_id}/…} requests to one handler per endpoint, after verifying the signature. */
+/**
+ * Routes {@code /apps/{app_id}/…} requests to one endpoint each, after verifying the signature
+ * (PROTOCOL.md §6, docs/http-api.md). The one boundary where refusals become {@code {"error":"…"}} answers:
+ * nothing escapes {@link #handle}, and unexpected failures are logged and answered with a 500.
+ *
+ * <p>Order of checks: route (404/405), body size (413), app (404), credentials (401), app enabled (403), then
+ * the endpoint's own validation (400/413/404).
+ */
 public final class HttpApi {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final byte[] NO_BODY = new byte[0];
+
     private final Engine engine;
     private final ServerConfig config;
+    private final RequestVerifier verifier;
+    private final Router router;
 
     public HttpApi(Engine engine, ServerConfig config) {
+        this(engine, config, Clock.systemUTC());
+    }
+
+    /** With an injected clock, for the timestamp window and cache TTLs in tests. */
+    HttpApi(Engine engine, ServerConfig config, Clock clock) {
         this.engine = engine;
         this.config = config;
+        this.verifier = new RequestVerifier(config.timestampSkewSeconds(), clock);
+        this.router = new Router()
+                .add("POST", "apps/{app_id}/events", new TriggerEventEndpoint())
+                .add("POST", "apps/{app_id}/batch_events", new TriggerBatchEndpoint())
+                .add("GET", "apps/{app_id}/channels", new ListChannelsEndpoint())
+                .add("GET", "apps/{app_id}/channels/{channel_name}", new ChannelInfoEndpoint(clock))
+                .add("GET", "apps/{app_id}/channels/{channel_name}/users", new ChannelUsersEndpoint())
+                .add("POST", "apps/{app_id}/users/{user_id}/terminate_connections",
+                        new TerminateUserConnectionsEndpoint())
+                .add("GET", "apps/{app_id}/users", new ListUsersEndpoint())
+                .add("GET", "apps/{app_id}/users/{user_id}", new GetUserEndpoint())
+                .add("PUT", "apps/{app_id}/users/{user_id}", new UpdateUserInfoEndpoint())
+                .add("DELETE", "apps/{app_id}/users/{user_id}", new DeleteUserEndpoint());
     }
 
     /** Never throws: every problem is a 4xx with a JSON body. Runs on an event loop and never blocks. */
     public ApiResponse handle(ApiRequest request) {
-        return ApiResponse.error(404, "Not found");
+        try {
+            return dispatch(request);
+        } catch (ApiProblem problem) {
+            return problem.toResponse();
+        } catch (Exception | StackOverflowError e) {
+            log.warn("HTTP API {} {} failed", request == null ? null : request.method(),
+                    request == null ? null : pathOnly(request.uri()), e);
+            return ApiResponse.error(500, "Internal server error");
+        }
+    }
+
+    private ApiResponse dispatch(ApiRequest request) {
+        String method = request.method() == null ? "" : request.method().toUpperCase(Locale.ROOT);
+        byte[] body = request.body() == null ? NO_BODY : request.body();
+        RequestTarget target = RequestTarget.parse(request.uri());
+        Router.Match match = router.match(method, target.segments());
+        if (body.length > config.maxHttpBodyBytes()) {
+            throw ApiProblem.tooLarge("Request body too large (limit " + config.maxHttpBodyBytes() + " bytes)");
+        }
+        AppEngine app = engine.appById(match.appId());
+        verifier.verify(app == null ? null : app.config(), method, target, body);
+        return match.endpoint().handle(new ApiCall(app, match.pathParam(), target, body));
+    }
+
+    /** The path without the query, so logs never carry signatures. */
+    private static String pathOnly(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
     }
 }

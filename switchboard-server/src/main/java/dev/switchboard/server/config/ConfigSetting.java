@@ -120,9 +120,9 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("worker_threads", "Event-loop threads serving sockets; 0 means one per CPU core."),
             Map.entry("webhook_batch_millis", "Webhook events are batched for this long before one POST."),
             Map.entry("webhook_batch_max_events", "Most events in one webhook POST."),
-            Map.entry("webhook_leave_delay_millis", "channel_vacated and member_removed webhooks wait this long, and are dropped if the channel or member comes back."),
+            Map.entry("webhook_leave_delay_millis", "channel_vacated, member_removed and user_offline webhooks wait this long, and are dropped (with the matching occupied/added/online) if the channel, member or user comes back."),
             Map.entry("webhook_timeout_millis", "Timeout of one webhook POST."),
-            Map.entry("webhook_queue_size", "Most webhook batches waiting to be sent; beyond it new ones are dropped (and counted)."),
+            Map.entry("webhook_queue_size", "Most webhook batches waiting per target; when full the oldest batch is dropped (and counted)."),
             Map.entry("webhook_retry_seconds", "How long a failing webhook batch is retried."),
             Map.entry("metrics_enabled", "Serve Prometheus metrics at GET /metrics."),
             Map.entry("apps", "The apps (replaces the default app). Each entry takes the per-app keys below; id, key and secret are required."));

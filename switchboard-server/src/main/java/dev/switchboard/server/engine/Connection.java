@@ -172,7 +172,7 @@ public final class Connection {
         } else {
             send(new ServerMessage.SubscriptionSucceeded(channel));
         }
-        subscribe.afterJoin(this, name, d.member(), joined);
+        subscribe.afterJoin(this, name, joined);
     }
 
     private void leave(String channel) {

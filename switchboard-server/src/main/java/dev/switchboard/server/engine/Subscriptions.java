@@ -96,10 +96,15 @@ final class Subscriptions {
         return new Decision(name, member, null);
     }
 
-    /** Adds the connection to the channel; null when a presence channel is full. */
+    /**
+     * Adds the connection to the channel; null when a presence channel is full. Occupied and member_added
+     * are reported inside the per-channel compute, so that a leave and a join racing on two event loops
+     * reach the listeners and the members in the order they happened (listeners and the adapter only queue).
+     */
     Joined join(Connection c, ChannelName name, Identity.Member member) {
         Joined[] result = new Joined[1];
-        app.channels.compute(name.value(), (k, ch) -> {
+        String channel = name.value();
+        app.channels.compute(channel, (k, ch) -> {
             boolean created = ch == null || ch.isEmpty();
             if (ch == null) {
                 ch = new Channel(name);
@@ -110,24 +115,24 @@ final class Subscriptions {
             }
             boolean newMember = ch.add(c, member == null ? null : member.userId(),
                     member == null ? null : member.userInfoJson());
+            if (created) {
+                app.listener.channelOccupied(config, channel);
+            }
+            if (newMember) {
+                app.broadcast(channel, Frame.of(new ServerMessage.MemberAdded(channel, member.userId(),
+                        member.userInfoJson())), c);
+                app.listener.memberAdded(config, channel, member.userId());
+            }
             result[0] = new Joined(member == null ? null : ch.roster(), newMember, created, ch.subscriptionCount());
             return ch;
         });
         return result[0];
     }
 
-    void afterJoin(Connection c, ChannelName name, Identity.Member member, Joined joined) {
+    /** What the subscriber is told after its subscription_succeeded: the cache, the new count. */
+    void afterJoin(Connection c, ChannelName name, Joined joined) {
         String channel = name.value();
-        Channel ch = app.channels.get(channel);
-        if (joined.occupied()) {
-            app.listener.channelOccupied(config, channel);
-        }
         app.listener.subscribed(config, channel);
-        if (joined.newMember()) {
-            app.broadcast(channel, Frame.of(new ServerMessage.MemberAdded(channel, member.userId(),
-                    member.userInfoJson())), c);
-            app.listener.memberAdded(config, channel, member.userId());
-        }
         if (name.cache()) {
             CachedEvent cached = app.cached(channel);
             if (cached != null) {
@@ -137,32 +142,29 @@ final class Subscriptions {
                 app.listener.cacheMiss(config, channel);
             }
         }
-        countChanged(ch, joined.count());
+        countChanged(app.channels.get(channel), joined.count());
     }
 
     void leave(Connection c, ChannelName name, String memberId) {
-        boolean[] outcome = new boolean[2]; // [memberRemoved, vacated]
-        int[] count = new int[1];
+        String channel = name.value();
+        int[] count = {-1};
         Channel[] left = new Channel[1];
-        app.channels.computeIfPresent(name.value(), (k, ch) -> {
-            outcome[0] = ch.remove(c, memberId);
-            outcome[1] = ch.isEmpty();
+        app.channels.computeIfPresent(channel, (k, ch) -> {
+            boolean memberRemoved = ch.remove(c, memberId);
+            if (memberRemoved) {
+                app.broadcast(channel, Frame.of(new ServerMessage.MemberRemoved(channel, memberId)), null);
+                app.listener.memberRemoved(config, channel, memberId);
+            }
+            if (ch.isEmpty()) {
+                app.listener.channelVacated(config, channel);
+                return null;
+            }
             count[0] = ch.subscriptionCount();
             left[0] = ch;
-            return ch.isEmpty() ? null : ch;
+            return ch;
         });
-        if (left[0] == null) {
-            return;
-        }
-        String channel = name.value();
         app.listener.unsubscribed(config, channel);
-        if (outcome[0]) {
-            app.broadcast(channel, Frame.of(new ServerMessage.MemberRemoved(channel, memberId)), null);
-            app.listener.memberRemoved(config, channel, memberId);
-        }
-        if (outcome[1]) {
-            app.listener.channelVacated(config, channel);
-        } else {
+        if (left[0] != null) {
             countChanged(left[0], count[0]);
         }
     }

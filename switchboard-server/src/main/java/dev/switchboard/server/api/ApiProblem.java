@@ -1,0 +1,39 @@
+package dev.switchboard.server.api;
+
+/**
+ * A request the API refuses, with its status. Thrown by parsers and handlers and turned into
+ * {@code {"error":"…"}} at the one boundary, {@link HttpApi#handle}. Carries no stack trace: it is an answer,
+ * not a fault.
+ */
+final class ApiProblem extends RuntimeException {
+    private final int status;
+
+    ApiProblem(int status, String message) {
+        super(message, null, false, false);
+        this.status = status;
+    }
+
+    static ApiProblem badRequest(String message) {
+        return new ApiProblem(400, message);
+    }
+
+    static ApiProblem unauthorized(String message) {
+        return new ApiProblem(401, message);
+    }
+
+    static ApiProblem notFound(String message) {
+        return new ApiProblem(404, message);
+    }
+
+    static ApiProblem tooLarge(String message) {
+        return new ApiProblem(413, message);
+    }
+
+    int status() {
+        return status;
+    }
+
+    ApiResponse toResponse() {
+        return ApiResponse.error(status, getMessage());
+    }
+}

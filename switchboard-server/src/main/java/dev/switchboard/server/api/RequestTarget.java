@@ -1,0 +1,113 @@
+package dev.switchboard.server.api;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The path and query of one API request. Keeps the raw path (as signed by HTTP clients that encode it) and
+ * the percent-decoded path (as signed by pusher-http-node, which signs before its HTTP client encodes), the
+ * decoded path segments for routing, and the decoded query parameters with lower-cased keys, sorted, repeated
+ * keys joined with {@code ,} (PROTOCOL.md §6.2 steps 1, 6 and 8).
+ */
+record RequestTarget(String rawPath, String decodedPath, List<String> segments, SortedMap<String, String> params) {
+
+    static RequestTarget parse(String uri) {
+        if (uri == null || uri.isEmpty()) {
+            throw ApiProblem.notFound("Not found");
+        }
+        String rest = uri;
+        // Absolute-form request targets ("http://host/apps/…") are legal HTTP/1.1; keep only the path and query.
+        int scheme = rest.indexOf("://");
+        if (scheme > 0 && scheme < rest.indexOf('/')) {
+            int pathStart = rest.indexOf('/', scheme + 3);
+            rest = pathStart < 0 ? "/" : rest.substring(pathStart);
+        }
+        int hash = rest.indexOf('#');
+        if (hash >= 0) {
+            rest = rest.substring(0, hash);
+        }
+        int q = rest.indexOf('?');
+        String rawPath = q < 0 ? rest : rest.substring(0, q);
+        String rawQuery = q < 0 ? "" : rest.substring(q + 1);
+
+        if (!rawPath.startsWith("/")) {
+            throw ApiProblem.notFound("Not found");
+        }
+        List<String> segments = new ArrayList<>();
+        String[] parts = rawPath.split("/", -1);
+        // parts[0] is the empty string before the leading '/'.
+        for (int i = 1; i < parts.length; i++) {
+            segments.add(decode(parts[i], false));
+        }
+        return new RequestTarget(rawPath, decode(rawPath, false), Collections.unmodifiableList(segments),
+                Collections.unmodifiableSortedMap(parseQuery(rawQuery)));
+    }
+
+    /** Query parameters, decoded, keys lower-cased and sorted, repeated keys joined with {@code ,}. */
+    static SortedMap<String, String> parseQuery(String rawQuery) {
+        SortedMap<String, String> params = new TreeMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq), true).toLowerCase(Locale.ROOT);
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1), true);
+            params.merge(key, value, (a, b) -> a + "," + b);
+        }
+        return params;
+    }
+
+    /** The value of a query parameter, or null when absent. */
+    String param(String key) {
+        return params.get(key);
+    }
+
+    /**
+     * Percent-decodes {@code s} as UTF-8; in query components ({@code plusIsSpace}) {@code +} is a space, as
+     * form encoders (pusher-http-java's URIBuilder) write it. Malformed escapes are a 400.
+     */
+    static String decode(String s, boolean plusIsSpace) {
+        if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    throw ApiProblem.badRequest("Malformed percent-encoding in request URI");
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw ApiProblem.badRequest("Malformed percent-encoding in request URI");
+                }
+                out.write((hi << 4) | lo);
+                i += 3;
+            } else if (c == '+' && plusIsSpace) {
+                out.write(' ');
+                i++;
+            } else {
+                // Copy the (possibly non-ASCII) run up to the next escape as UTF-8.
+                int end = i + 1;
+                while (end < s.length() && s.charAt(end) != '%' && !(plusIsSpace && s.charAt(end) == '+')) {
+                    end++;
+                }
+                out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end;
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

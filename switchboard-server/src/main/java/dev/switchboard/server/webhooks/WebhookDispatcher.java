@@ -1,0 +1,326 @@
+package dev.switchboard.server.webhooks;
+
+import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.config.WebhookConfig;
+import dev.switchboard.server.engine.EngineListener;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's webhook listener (PROTOCOL.md §7). Listener methods run on event loops and only put a small
+ * record on a lock-free queue (and wake the webhook thread when it is idle). The single webhook thread then
+ * applies the leave delay and cache_miss de-duplication, filters per target, batches, signs and hands the
+ * bytes to the async HTTP client; responses come back to the same thread. No state is shared between threads
+ * except the queue and the counters.
+ */
+public final class WebhookDispatcher implements EngineListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    /** Inbound events handled per run before timers and responses get a turn. */
+    private static final int DRAIN_CHUNK = 10_000;
+
+    private record Inbound(AppConfig app, WebhookEvent event) {}
+
+    private record AppTargets(AppConfig app, List<WebhookTarget> targets) {}
+
+    private final WebhookSettings settings;
+    private final WebhookStats stats = new WebhookStats();
+    private final RateLimitedLog log = new RateLimitedLog(LOG);
+    private final ConcurrentLinkedQueue<Inbound> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboxSize = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledThreadPoolExecutor thread;
+    private final WebhookSender sender;
+    private final Delivery delivery;
+    private final LeaveDelay leaveDelay;
+    private final CacheMissFilter cacheMisses;
+
+    // webhook thread only
+    private final Map<String, AppTargets> apps = new HashMap<>();
+    private final List<WebhookTarget> retired = new ArrayList<>();
+    private CompletableFuture<Void> closeWaiter;
+
+    public WebhookDispatcher(ServerConfig config) {
+        this(WebhookSettings.from(config));
+    }
+
+    WebhookDispatcher(WebhookSettings settings) {
+        this.settings = settings;
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "switchboard-webhooks");
+            t.setDaemon(true);
+            return t;
+        });
+        // every page reload cancels a leave timer: do not keep cancelled timers in the queue
+        thread.setRemoveOnCancelPolicy(true);
+        this.sender = new WebhookSender(settings.timeoutMillis());
+        this.delivery = new Delivery(thread, sender, settings, stats, log);
+        this.delivery.onSettled = this::settled;
+        this.leaveDelay = new LeaveDelay(thread, settings.leaveDelayMillis(), this::emit, stats);
+        this.cacheMisses = new CacheMissFilter(settings.cacheMissWindowMillis());
+    }
+
+    /** Starts the webhook thread now rather than on the first event. Idempotent. */
+    public WebhookDispatcher start() {
+        thread.prestartCoreThread();
+        return this;
+    }
+
+    public WebhookStats stats() {
+        return stats;
+    }
+
+    // ------------------------------------------------------------------ EngineListener (event-loop threads)
+
+    @Override
+    public void channelOccupied(AppConfig app, String channel) {
+        offer(app, WebhookEvent.channel(WebhookEventType.CHANNEL_OCCUPIED, channel));
+    }
+
+    @Override
+    public void channelVacated(AppConfig app, String channel) {
+        offer(app, WebhookEvent.channel(WebhookEventType.CHANNEL_VACATED, channel));
+    }
+
+    @Override
+    public void memberAdded(AppConfig app, String channel, String userId) {
+        offer(app, WebhookEvent.member(WebhookEventType.MEMBER_ADDED, channel, userId));
+    }
+
+    @Override
+    public void memberRemoved(AppConfig app, String channel, String userId) {
+        offer(app, WebhookEvent.member(WebhookEventType.MEMBER_REMOVED, channel, userId));
+    }
+
+    @Override
+    public void clientEvent(AppConfig app, String channel, String event, String dataJson, String socketId,
+                            String userId) {
+        offer(app, WebhookEvent.client(channel, event, dataJson, socketId, userId));
+    }
+
+    @Override
+    public void cacheMiss(AppConfig app, String channel) {
+        offer(app, WebhookEvent.channel(WebhookEventType.CACHE_MISS, channel));
+    }
+
+    @Override
+    public void subscriptionCount(AppConfig app, String channel, int count) {
+        offer(app, WebhookEvent.subscriptionCount(channel, count));
+    }
+
+    @Override
+    public void userOnline(AppConfig app, String userId) {
+        offer(app, WebhookEvent.user(WebhookEventType.USER_ONLINE, userId));
+    }
+
+    @Override
+    public void userOffline(AppConfig app, String userId) {
+        offer(app, WebhookEvent.user(WebhookEventType.USER_OFFLINE, userId));
+    }
+
+    @Override
+    public void userTerminated(AppConfig app, String userId) {
+        offer(app, WebhookEvent.user(WebhookEventType.USER_TERMINATED, userId));
+    }
+
+    /** Never blocks, never throws: a queue offer, two atomics, at most one task submission. */
+    private void offer(AppConfig app, WebhookEvent event) {
+        try {
+            if (app == null || app.webhooks().isEmpty() || closed.get()) {
+                return;
+            }
+            if (event.type().channelScoped()
+                    && (event.channel() == null || event.channel().startsWith(ChannelName.SERVER_TO_USER_PREFIX))) {
+                return; // server-to-user channels are an implementation detail of users, never a webhook
+            }
+            if (inboxSize.incrementAndGet() > settings.inboxLimit()) {
+                inboxSize.decrementAndGet();
+                stats.droppedOverload.incrementAndGet();
+                stats.eventsDropped.incrementAndGet();
+                log.warn("overload", "Webhook thread is behind by " + settings.inboxLimit() + " events; dropping events");
+                return;
+            }
+            inbox.offer(new Inbound(app, event));
+            if (drainScheduled.compareAndSet(false, true)) {
+                thread.execute(this::drain);
+            }
+        } catch (RejectedExecutionException closing) {
+            // close() raced us: never batched, so only counted as a lost event
+            stats.eventsDropped.incrementAndGet();
+        } catch (RuntimeException e) {
+            LOG.error("Webhook listener failed", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ webhook thread
+
+    private void drain() {
+        drainScheduled.set(false);
+        int n = 0;
+        Inbound in;
+        while ((in = inbox.poll()) != null) {
+            inboxSize.decrementAndGet();
+            try {
+                handle(in.app(), in.event());
+            } catch (RuntimeException e) {
+                LOG.error("Webhook event {} of app {} failed", in.event().type().wireName(), in.app().id(), e);
+            }
+            if (++n >= DRAIN_CHUNK) {
+                if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+                    delivery.onWebhookThread(this::drain);
+                }
+                return;
+            }
+        }
+    }
+
+    private void handle(AppConfig app, WebhookEvent e) {
+        WebhookEventType type = e.type();
+        if (LeaveDelay.isLeave(type)) {
+            leaveDelay.leave(app, e);
+        } else if (LeaveDelay.isJoin(type)) {
+            if (!leaveDelay.join(app, e)) {
+                emit(app, e);
+            }
+        } else if (type == WebhookEventType.CACHE_MISS) {
+            if (cacheMisses.allow(app.id(), e.channel())) {
+                emit(app, e);
+            } else {
+                stats.cacheMissesSuppressed.incrementAndGet();
+            }
+        } else {
+            emit(app, e);
+        }
+    }
+
+    /** Hands {@code e} to every target of the app that wants it; the payload is built once for all of them. */
+    private void emit(AppConfig app, WebhookEvent e) {
+        Map<String, Object> payload = null;
+        for (WebhookTarget t : targetsOf(app)) {
+            if (t.accepts(e)) {
+                if (payload == null) {
+                    payload = e.payload();
+                }
+                t.add(payload);
+            }
+        }
+    }
+
+    private List<WebhookTarget> targetsOf(AppConfig app) {
+        AppTargets current = apps.get(app.id());
+        if (current != null && current.app() != app && !sameTargets(current.app(), app)) {
+            // the app's webhook config changed: the old targets finish what they hold, new events go to new ones
+            for (WebhookTarget t : current.targets()) {
+                t.seal();
+                if (!t.idle()) {
+                    retired.add(t);
+                }
+            }
+            current = null;
+        }
+        if (current == null) {
+            List<WebhookTarget> targets = new ArrayList<>();
+            for (WebhookConfig hook : app.webhooks()) {
+                targets.add(new WebhookTarget(delivery, app, hook));
+            }
+            current = new AppTargets(app, List.copyOf(targets));
+            apps.put(app.id(), current);
+        }
+        return current.targets();
+    }
+
+    private static boolean sameTargets(AppConfig a, AppConfig b) {
+        return Objects.equals(a.key(), b.key()) && Objects.equals(a.secret(), b.secret())
+                && a.webhooks().equals(b.webhooks());
+    }
+
+    private void settled() {
+        if (!retired.isEmpty()) {
+            retired.removeIf(WebhookTarget::idle);
+        }
+        if (closeWaiter != null && allIdle()) {
+            closeWaiter.complete(null);
+        }
+    }
+
+    private boolean allIdle() {
+        for (WebhookTarget t : allTargets()) {
+            if (!t.idle()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<WebhookTarget> allTargets() {
+        List<WebhookTarget> all = new ArrayList<>(retired);
+        for (AppTargets a : apps.values()) {
+            all.addAll(a.targets());
+        }
+        return all;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Stops taking events, sends what is held (leave events and open batches, at once) and waits up to the close
+     * grace for those deliveries; whatever is left is counted as dropped on close. Then stops both threads.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<Void> idle = new CompletableFuture<>();
+        try {
+            thread.execute(() -> {
+                drain();
+                delivery.closing = true;
+                closeWaiter = idle;
+                leaveDelay.flushAll();
+                for (WebhookTarget t : allTargets()) {
+                    t.seal();
+                }
+                settled();
+            });
+            idle.get(settings.closeGraceMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Webhooks still in flight after {} ms at shutdown; counting them as dropped",
+                    settings.closeGraceMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Webhook shutdown: {}", e.toString());
+        }
+        thread.shutdownNow();
+        try {
+            if (thread.awaitTermination(1, TimeUnit.SECONDS)) {
+                // the webhook thread is gone: its state is ours to read
+                for (WebhookTarget t : allTargets()) {
+                    t.abandon();
+                }
+                int left = inboxSize.getAndSet(0);
+                inbox.clear();
+                stats.eventsDropped.addAndGet(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sender.close();
+    }
+}

@@ -1,0 +1,242 @@
+package dev.switchboard.server.api;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Signatures;
+import dev.switchboard.protocol.WireCodec;
+import dev.switchboard.server.cluster.LocalAdapter;
+import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.engine.Connection;
+import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.engine.Frame;
+import dev.switchboard.server.engine.Peer;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real {@link Engine} and {@link HttpApi} sharing one test clock, no network: requests are signed like the
+ * SDKs and handed to {@link HttpApi#handle}; sockets are recording peers on a single-threaded "event loop".
+ */
+final class ApiFixture implements AutoCloseable {
+    static final long START = 1_700_000_000_000L;
+
+    final AtomicLong millis = new AtomicLong(START);
+    final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    final AppConfig app;
+    final ServerConfig config;
+    final Engine engine;
+    final HttpApi api;
+    final SdkSigner signer;
+
+    ApiFixture() {
+        this(Map.of());
+    }
+
+    ApiFixture(Map<String, Object> appOverrides) {
+        this.app = app(appOverrides);
+        this.config = ServerConfig.defaults().withApps(List.of(app));
+        this.engine = new Engine(config, new LocalAdapter(), EngineListener.NONE, millis::get);
+        this.api = new HttpApi(engine, config, new TestClock());
+        this.signer = new SdkSigner(app.key(), app.secret());
+    }
+
+    /** The default app with settings changed by record component name. */
+    static AppConfig app(Map<String, Object> overrides) {
+        AppConfig base = AppConfig.defaults("app-id", "app-key", "app-secret");
+        try {
+            RecordComponent[] components = AppConfig.class.getRecordComponents();
+            Object[] values = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                String name = components[i].getName();
+                types[i] = components[i].getType();
+                values[i] = overrides.containsKey(name) ? overrides.get(name) : components[i].getAccessor().invoke(base);
+            }
+            Constructor<AppConfig> ctor = AppConfig.class.getDeclaredConstructor(types);
+            return ctor.newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    long nowSeconds() {
+        return millis.get() / 1000;
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    record Reply(int status, JsonNode json, String text) {}
+
+    Reply send(ApiRequest request) {
+        ApiResponse r = api.handle(request);
+        String text = new String(r.body(), StandardCharsets.UTF_8);
+        return new Reply(r.status(), WireCodec.parse(text), text);
+    }
+
+    Reply get(String path) {
+        return get(path, Map.of());
+    }
+
+    Reply get(String path, Map<String, String> params) {
+        return send(signer.get(nowSeconds(), "/apps/" + app.id() + path, params));
+    }
+
+    Reply post(String path, String body) {
+        return send(signer.post(nowSeconds(), "/apps/" + app.id() + path, body));
+    }
+
+    Reply request(String method, String path, String body) {
+        return send(signer.request(method, nowSeconds(), "/apps/" + app.id() + path, body));
+    }
+
+    /** JSON with single quotes for readability. */
+    static String j(String singleQuoted) {
+        return singleQuoted.replace('\'', '"');
+    }
+
+    // ------------------------------------------------------------------ sockets
+
+    Socket connect() {
+        Socket s = new Socket();
+        s.connection = on(() -> engine.connect(app.key(), s));
+        return s;
+    }
+
+    <T> T on(Callable<T> task) {
+        try {
+            return loop.submit(task).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Waits until everything queued on the loop so far has run. */
+    void drain() {
+        on(() -> null);
+    }
+
+    final class Socket implements Peer {
+        final List<String> frames = new CopyOnWriteArrayList<>();
+        volatile CloseCode closedWith;
+        volatile Connection connection;
+
+        String socketId() {
+            return connection.socketId();
+        }
+
+        void send(String json) {
+            on(() -> {
+                connection.onText(json);
+                return null;
+            });
+        }
+
+        void subscribe(String channel) {
+            String auth = channel.startsWith("private-")
+                    ? Signatures.auth(app.key(), app.secret(), Signatures.channelString(socketId(), channel)) : "";
+            send("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"" + auth + "\",\"channel\":\"" + channel + "\"}}");
+        }
+
+        void subscribePresence(String channel, String userId) {
+            String channelData = "{\"user_id\":" + WireCodec.quote(userId) + ",\"user_info\":{\"name\":\"n" + userId + "\"}}";
+            String auth = Signatures.auth(app.key(), app.secret(),
+                    Signatures.presenceString(socketId(), channel, channelData));
+            send("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"" + auth + "\",\"channel\":\"" + channel
+                    + "\",\"channel_data\":" + WireCodec.quote(channelData) + "}}");
+        }
+
+        void signin(String userData) {
+            String auth = Signatures.auth(app.key(), app.secret(), Signatures.userString(socketId(), userData));
+            send("{\"event\":\"pusher:signin\",\"data\":{\"auth\":\"" + auth + "\",\"user_data\":"
+                    + WireCodec.quote(userData) + "}}");
+        }
+
+        boolean received(String fragment) {
+            return frames.stream().anyMatch(f -> f.contains(fragment));
+        }
+
+        void awaitFrame(String fragment) {
+            await().atMost(5, TimeUnit.SECONDS).until(() -> received(fragment));
+        }
+
+        @Override
+        public ScheduledExecutorService executor() {
+            return loop;
+        }
+
+        @Override
+        public void write(Frame frame) {
+            frames.add(new String(frame.bytes(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void send(Frame frame) {
+            write(frame);
+        }
+
+        @Override
+        public void close(CloseCode code, String message) {
+            if (closedWith != null) {
+                return;
+            }
+            closedWith = code;
+            loop.execute(() -> {
+                if (connection != null) {
+                    connection.onClose();
+                }
+            });
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "test";
+        }
+    }
+
+    private final class TestClock extends Clock {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+}
