@@ -238,6 +238,23 @@ class EdgeServerTest {
     }
 
     @Test
+    void signedTriggerFromPusherHttpJavaReachesASubscriber() throws Exception {
+        WsClient c = connected();
+        c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"news\"}}");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> c.messages.stream().anyMatch(m -> m.contains("subscription_succeeded")));
+        com.pusher.rest.Pusher sdk = new com.pusher.rest.Pusher(
+                "http://app-key:app-secret@127.0.0.1:" + port + "/apps/app-id");
+        try {
+            com.pusher.rest.data.Result r = sdk.trigger("news", "headline", Map.of("text", "a, b & c"));
+            assertThat(r.getHttpStatus()).as(r.getMessage()).isEqualTo(200);
+        } finally {
+            sdk.close();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.messages.stream().anyMatch(m -> m.contains("headline")));
+    }
+
+    @Test
     void metricsAreServedWhenEnabled() throws Exception {
         HttpResponse<String> r = get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
