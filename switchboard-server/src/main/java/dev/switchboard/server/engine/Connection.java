@@ -224,13 +224,17 @@ public final class Connection {
         userInfoJson = user.userInfoJson();
         markAuthorized();
         UserRegistry.SignIn signIn = app.users.signIn(this, user.id(), user.userInfoJson(), user.watchlist());
+        // The watcher is indexed before it hears of its success or reads the state: a watched user who
+        // comes online meanwhile is then either in the state or notified, never missed.
+        if (config.enableWatchlistEvents()) {
+            app.watchlists.replace(user.id(), signIn.previousWatchlist(), user.watchlist());
+        }
         send(new ServerMessage.SigninSuccess(s.userData()));
         if (user.watchlistTruncated()) {
             error(CloseCode.WATCHLIST_LIMIT.code(), "Watchlist limit exceeded: only the first "
                     + config.maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist()));
         }
         if (config.enableWatchlistEvents()) {
-            app.watchlists.replace(user.id(), signIn.previousWatchlist(), user.watchlist());
             sendWatchlistState(user.watchlist());
             if (signIn.cameOnline()) {
                 app.notifyWatchers(user.id(), true);
