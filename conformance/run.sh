@@ -7,7 +7,8 @@
 #
 # Env: SWITCHBOARD_JAR (default switchboard-server/target/switchboard.jar), SKIP_BUILD=1 (never build; fail
 # if the jar is missing), CONFORMANCE_TIMEOUT_MS (per-wait deadline, default 5000),
-# CONFORMANCE_SERVER_LOG=inherit (server output on the console), CONFORMANCE_PUSHER_LOG=1 (pusher-js logs).
+# CONFORMANCE_SERVER_LOG=inherit (server output on the console), CONFORMANCE_PUSHER_LOG=1 (pusher-js logs),
+# JAVA_AUTH_CLASSPATH (classpath of conformance/java-auth/AuthServer.java; default: computed with mvn).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)

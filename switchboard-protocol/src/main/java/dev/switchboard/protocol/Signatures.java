@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -13,17 +14,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Signatures {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final Pattern AUTH_FORMAT = Pattern.compile("^[^:]+:[0-9a-fA-F]{64}$");
 
     private Signatures() {}
 
     public static String hmacSha256Hex(String secret, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return hex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return hmacSha256Hex(secret, message.getBytes(StandardCharsets.UTF_8));
     }
 
     public static String hmacSha256Hex(String secret, byte[] message) {
@@ -70,6 +66,15 @@ public final class Signatures {
     /** {@code key:signature} as the clients send it. */
     public static String auth(String key, String secret, String stringToSign) {
         return key + ":" + hmacSha256Hex(secret, stringToSign);
+    }
+
+    /**
+     * Whether {@code auth} has the shape {@code key:signature} (a non-empty key without a colon, then 64 hex
+     * digits). Checked before the signature so that a malformed value gets the protocol's "invalid format"
+     * answer rather than a signature mismatch.
+     */
+    public static boolean isWellFormedAuth(String auth) {
+        return auth != null && AUTH_FORMAT.matcher(auth).matches();
     }
 
     /**

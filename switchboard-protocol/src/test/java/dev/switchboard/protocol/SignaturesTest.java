@@ -180,4 +180,33 @@ class SignaturesTest {
     void hexIsLowercaseTwoDigitsPerByte() {
         assertThat(Signatures.hex(new byte[] {0, 15, (byte) 0xab, (byte) 0xff})).isEqualTo("000fabff");
     }
+
+    @Nested
+    class WellFormedAuth {
+        private final String sig = Signatures.hmacSha256Hex(SECRET, "1234.1234:private-foobar");
+
+        @Test
+        void acceptsKeyColonSixtyFourHexDigitsInEitherCase() {
+            assertThat(Signatures.isWellFormedAuth(KEY + ":" + sig)).isTrue();
+            assertThat(Signatures.isWellFormedAuth(KEY + ":" + sig.toUpperCase())).isTrue();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "", ":", "278d425bdf160c739803", "278d425bdf160c739803:",
+                ":58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4",
+                "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a",
+                "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4a",
+                "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3zz",
+                "a:b:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4",
+                "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4\n"})
+        void rejectsAnythingElse(String auth) {
+            assertThat(Signatures.isWellFormedAuth(auth)).isFalse();
+        }
+
+        @Test
+        void rejectsNull() {
+            assertThat(Signatures.isWellFormedAuth(null)).isFalse();
+        }
+    }
 }

@@ -35,8 +35,8 @@ public final class ConfigDocs {
         table(b, ConfigSetting.app());
         b.append("\n## Webhook entries\n\n")
                 .append("Each entry of an app's `webhooks`: `url` (required, http or https), `event_types` ")
-                .append("(array of `channel_occupied`, `channel_vacated`, `member_added`, `member_removed`, ")
-                .append("`client_event`, `cache_miss`, `subscription_count`; empty or absent: all), ")
+                .append("(array of webhook event names such as `channel_occupied` or `member_added`, see ")
+                .append("[webhooks.md](webhooks.md); empty or absent: all), ")
                 .append("`channel_prefix` (only channels starting with it) and `headers` (object of extra HTTP headers).\n")
                 .append("\n## Example file\n\n```json\n")
                 .append("{\n")

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -275,26 +276,25 @@ public final class AppEngine {
      * other users' watchlists. Null when unknown.
      */
     public UserErasure deleteUser(String userId) {
-        UserRegistry.User u = users.get(userId);
+        // Erase first, atomically: the closing sockets then find no entry, and this call alone tells the
+        // watchers, before it drops their index entries (the other order could lose the offline event).
+        UserRegistry.User u = users.erase(userId);
         if (u == null) {
             return null;
         }
-        Set<String> presence = new LinkedHashSet<>();
+        int connectionsClosed = u.connections.size();
+        Set<String> presence = new TreeSet<>();
         for (Connection c : u.connections) {
             for (String ch : c.subscribedChannels()) {
                 if (ChannelName.of(ch).isPresence()) {
                     presence.add(ch);
                 }
             }
+            c.terminate("User deleted by the server");
         }
-        int connectionsClosed = u.connections.size();
-        boolean hadInfo = u.userInfoJson != null;
-        int watchlistEntries = u.watchlist.size();
-        terminateUser(userId);
-        // Erase now, not when the sockets finish closing, so the user is gone for every later request.
-        if (users.erase(userId) != null) {
-            wentOffline(userId, u.watchlist);
-        }
+        listener.userTerminated(config, userId);
+        adapter.terminateUser(config.id(), userId);
+        wentOffline(userId, u.watchlist);
         Set<String> watchers = watchlists.removeWatched(userId);
         for (String watcher : watchers) {
             UserRegistry.User w = users.get(watcher);
@@ -304,9 +304,8 @@ public final class AppEngine {
                 w.watchlist = List.copyOf(kept);
             }
         }
-        List<String> presenceList = new ArrayList<>(presence);
-        presenceList.sort(null);
-        return new UserErasure(userId, connectionsClosed, presenceList, hadInfo, watchlistEntries, watchers.size());
+        return new UserErasure(userId, connectionsClosed, List.copyOf(presence), u.userInfoJson != null,
+                u.watchlist.size(), watchers.size());
     }
 
     // ------------------------------------------------------------------ close

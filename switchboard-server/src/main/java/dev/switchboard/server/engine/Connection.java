@@ -15,14 +15,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * One client socket's protocol state and its answers to every client message. All methods but
  * {@link #terminate} and the read-only accessors run on the peer's executor, so state needs no locks.
  */
 public final class Connection {
-    private static final Pattern AUTH_FORMAT = Pattern.compile("^[^:]+:[0-9a-fA-F]{64}$");
     private static final String NO_MEMBER = "";
 
     private final String socketId;
@@ -197,7 +195,7 @@ public final class Connection {
     // ------------------------------------------------------------------ sign-in
 
     private void onSignin(ClientMessage.Signin s) {
-        if (!AUTH_FORMAT.matcher(s.auth()).matches()) {
+        if (!Signatures.isWellFormedAuth(s.auth())) {
             error(null, "Invalid format: auth must have the format key:signature");
             return;
         }
@@ -226,13 +224,17 @@ public final class Connection {
         userInfoJson = user.userInfoJson();
         markAuthorized();
         UserRegistry.SignIn signIn = app.users.signIn(this, user.id(), user.userInfoJson(), user.watchlist());
+        // The watcher is indexed before it hears of its success or reads the state: a watched user who
+        // comes online meanwhile is then either in the state or notified, never missed.
+        if (config.enableWatchlistEvents()) {
+            app.watchlists.replace(user.id(), signIn.previousWatchlist(), user.watchlist());
+        }
         send(new ServerMessage.SigninSuccess(s.userData()));
         if (user.watchlistTruncated()) {
             error(CloseCode.WATCHLIST_LIMIT.code(), "Watchlist limit exceeded: only the first "
                     + config.maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist()));
         }
         if (config.enableWatchlistEvents()) {
-            app.watchlists.replace(user.id(), signIn.previousWatchlist(), user.watchlist());
             sendWatchlistState(user.watchlist());
             if (signIn.cameOnline()) {
                 app.notifyWatchers(user.id(), true);

@@ -8,7 +8,6 @@ import dev.switchboard.protocol.Signatures;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Subscribe and unsubscribe (PROTOCOL.md §2.3–§2.9, §3): who may join a channel, the roster change made
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
  * after the channel map's per-channel lock is released.
  */
 final class Subscriptions {
-    private static final Pattern AUTH_FORMAT = Pattern.compile("^[^:]+:[0-9a-fA-F]{64}$");
     /** Above this many subscribers, subscription_count is sent at most once per interval (§2.9). */
     private static final int COUNT_THROTTLE_THRESHOLD = 100;
     private static final long COUNT_THROTTLE_MILLIS = 30_000;
@@ -56,7 +54,7 @@ final class Subscriptions {
             return new Decision(name, null, null);
         }
         String auth = s.auth();
-        if (auth == null || !AUTH_FORMAT.matcher(auth).matches()) {
+        if (!Signatures.isWellFormedAuth(auth)) {
             return Decision.no("Auth value for subscription to " + channel
                     + " is invalid: should be of format 'key:signature'");
         }

@@ -1,21 +1,15 @@
 package dev.switchboard.server.api;
 
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.protocol.Signatures;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.cluster.LocalAdapter;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.engine.Connection;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
-import dev.switchboard.server.engine.Frame;
-import dev.switchboard.server.engine.Peer;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
+import dev.switchboard.server.testing.Apps;
+import dev.switchboard.server.testing.ClientFrames;
+import dev.switchboard.server.testing.RecordingPeer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,7 +18,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,30 +43,11 @@ final class ApiFixture implements AutoCloseable {
     }
 
     ApiFixture(Map<String, Object> appOverrides) {
-        this.app = app(appOverrides);
+        this.app = Apps.with(appOverrides);
         this.config = ServerConfig.defaults().withApps(List.of(app));
         this.engine = new Engine(config, new LocalAdapter(), EngineListener.NONE, millis::get);
         this.api = new HttpApi(engine, config, new TestClock());
         this.signer = new SdkSigner(app.key(), app.secret());
-    }
-
-    /** The default app with settings changed by record component name. */
-    static AppConfig app(Map<String, Object> overrides) {
-        AppConfig base = AppConfig.defaults("app-id", "app-key", "app-secret");
-        try {
-            RecordComponent[] components = AppConfig.class.getRecordComponents();
-            Object[] values = new Object[components.length];
-            Class<?>[] types = new Class<?>[components.length];
-            for (int i = 0; i < components.length; i++) {
-                String name = components[i].getName();
-                types[i] = components[i].getType();
-                values[i] = overrides.containsKey(name) ? overrides.get(name) : components[i].getAccessor().invoke(base);
-            }
-            Constructor<AppConfig> ctor = AppConfig.class.getDeclaredConstructor(types);
-            return ctor.newInstance(values);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     long nowSeconds() {
@@ -132,84 +106,32 @@ final class ApiFixture implements AutoCloseable {
         on(() -> null);
     }
 
-    final class Socket implements Peer {
-        final List<String> frames = new CopyOnWriteArrayList<>();
-        volatile CloseCode closedWith;
-        volatile Connection connection;
+    /** A recording peer on the fixture's loop, with the client messages the tests send. */
+    final class Socket extends RecordingPeer {
+        Socket() {
+            super(loop);
+        }
 
         String socketId() {
             return connection.socketId();
         }
 
         void send(String json) {
-            on(() -> {
-                connection.onText(json);
-                return null;
-            });
+            receive(json);
         }
 
         void subscribe(String channel) {
-            String auth = channel.startsWith("private-")
-                    ? Signatures.auth(app.key(), app.secret(), Signatures.channelString(socketId(), channel)) : "";
-            send("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"" + auth + "\",\"channel\":\"" + channel + "\"}}");
+            send(channel.startsWith("private-") ? ClientFrames.subscribePrivate(app, socketId(), channel)
+                    : ClientFrames.subscribe(channel, ""));
         }
 
         void subscribePresence(String channel, String userId) {
             String channelData = "{\"user_id\":" + WireCodec.quote(userId) + ",\"user_info\":{\"name\":\"n" + userId + "\"}}";
-            String auth = Signatures.auth(app.key(), app.secret(),
-                    Signatures.presenceString(socketId(), channel, channelData));
-            send("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"" + auth + "\",\"channel\":\"" + channel
-                    + "\",\"channel_data\":" + WireCodec.quote(channelData) + "}}");
+            send(ClientFrames.subscribePresence(app, socketId(), channel, channelData));
         }
 
         void signin(String userData) {
-            String auth = Signatures.auth(app.key(), app.secret(), Signatures.userString(socketId(), userData));
-            send("{\"event\":\"pusher:signin\",\"data\":{\"auth\":\"" + auth + "\",\"user_data\":"
-                    + WireCodec.quote(userData) + "}}");
-        }
-
-        boolean received(String fragment) {
-            return frames.stream().anyMatch(f -> f.contains(fragment));
-        }
-
-        void awaitFrame(String fragment) {
-            await().atMost(5, TimeUnit.SECONDS).until(() -> received(fragment));
-        }
-
-        @Override
-        public ScheduledExecutorService executor() {
-            return loop;
-        }
-
-        @Override
-        public void write(Frame frame) {
-            frames.add(new String(frame.bytes(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void send(Frame frame) {
-            write(frame);
-        }
-
-        @Override
-        public void close(CloseCode code, String message) {
-            if (closedWith != null) {
-                return;
-            }
-            closedWith = code;
-            loop.execute(() -> {
-                if (connection != null) {
-                    connection.onClose();
-                }
-            });
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "test";
+            send(ClientFrames.signin(app, socketId(), userData));
         }
     }
 

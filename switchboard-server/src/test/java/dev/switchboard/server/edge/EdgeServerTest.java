@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.config.ConfigLoader;
+import dev.switchboard.server.testing.RawSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class EdgeServerTest {
 
     @Test
     void connectsAndGetsConnectionEstablishedFirst() throws Exception {
-        WsClient c = WsClient.connect(port, "/app/app-key?protocol=7&client=js&version=8.6.0&flash=false");
+        RawSocket c = RawSocket.connect(port, "/app/app-key?protocol=7&client=js&version=8.6.0&flash=false");
         await().atMost(Duration.ofSeconds(5)).until(() -> c.first() != null);
         JsonNode first = WireCodec.parse(c.first());
         assertThat(first.get("event").asText()).isEqualTo("pusher:connection_established");
@@ -63,14 +63,14 @@ class EdgeServerTest {
 
     @Test
     void acceptsAPathPrefixAndTheJavaClientsProtocol5() throws Exception {
-        WsClient c = WsClient.connect(port, "/some/prefix/app/app-key?client=java-client&protocol=5&version=2.4.4");
+        RawSocket c = RawSocket.connect(port, "/some/prefix/app/app-key?client=java-client&protocol=5&version=2.4.4");
         await().atMost(Duration.ofSeconds(5)).until(() -> c.first() != null);
         assertThat(c.first()).contains("pusher:connection_established");
     }
 
     @Test
     void treatsAMissingProtocolAsCurrentForJsClients() throws Exception {
-        WsClient c = WsClient.connect(port, "/app/app-key?client=js&version=8.6.0");
+        RawSocket c = RawSocket.connect(port, "/app/app-key?client=js&version=8.6.0");
         await().atMost(Duration.ofSeconds(5)).until(() -> c.first() != null);
         assertThat(c.first()).contains("pusher:connection_established");
     }
@@ -105,10 +105,10 @@ class EdgeServerTest {
     }
 
     private static void assertRefused(String pathAndQuery, int code) throws Exception {
-        WsClient c = WsClient.connect(port, pathAndQuery);
-        assertThat(c.closeCode.get(10, TimeUnit.SECONDS)).as(pathAndQuery).isEqualTo(code);
+        RawSocket c = RawSocket.connect(port, pathAndQuery);
+        assertThat(c.awaitCloseCode(Duration.ofSeconds(10))).as(pathAndQuery).isEqualTo(code);
         // The pusher:error with the same code precedes the close frame (needed by protocol < 6 clients).
-        assertThat(c.messages).hasSize(1);
+        assertThat(c.frames()).hasSize(1);
         JsonNode error = WireCodec.parse(c.first());
         assertThat(error.get("event").asText()).isEqualTo("pusher:error");
         assertThat(error.get("data").get("code").asInt()).isEqualTo(code);
@@ -118,24 +118,24 @@ class EdgeServerTest {
 
     @Test
     void binaryFrameGetsAnErrorAndTheConnectionSurvives() throws Exception {
-        WsClient c = connected();
+        RawSocket c = connected();
         c.socket().sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
-        await().atMost(Duration.ofSeconds(5)).until(() -> c.messages.size() >= 2);
-        JsonNode error = WireCodec.parse(c.messages.get(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.frames().size() >= 2);
+        JsonNode error = WireCodec.parse(c.frames().get(1));
         assertThat(error.get("event").asText()).isEqualTo("pusher:error");
         assertThat(error.get("data").get("code").isNull()).isTrue();
         assertThat(error.get("data").get("message").asText()).isEqualTo("Binary frames are not supported");
 
         c.send("{\"event\":\"pusher:ping\",\"data\":{}}");
-        await().atMost(Duration.ofSeconds(5)).until(() -> c.messages.stream().anyMatch(m -> m.contains("pusher:pong")));
-        assertThat(c.closed()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.frames().stream().anyMatch(m -> m.contains("pusher:pong")));
+        assertThat(c.closeCode()).isNull();
     }
 
     @Test
     void oversizeFrameIsClosedWith1009() throws Exception {
-        WsClient c = connected();
+        RawSocket c = connected();
         c.socket().sendText("x".repeat(MAX_FRAME + 1), true);
-        assertThat(c.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+        assertThat(c.awaitCloseCode(Duration.ofSeconds(10))).isEqualTo(1009);
     }
 
     @Test
@@ -172,9 +172,9 @@ class EdgeServerTest {
 
     @Test
     void clientCloseIsEchoed() throws Exception {
-        WsClient c = connected();
+        RawSocket c = connected();
         c.socket().sendClose(1000, "bye").join();
-        assertThat(c.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+        assertThat(c.awaitCloseCode(Duration.ofSeconds(10))).isEqualTo(1000);
     }
 
     // ---------------------------------------------------------------- liveness (§1.3)
@@ -238,6 +238,23 @@ class EdgeServerTest {
     }
 
     @Test
+    void signedTriggerFromPusherHttpJavaReachesASubscriber() throws Exception {
+        RawSocket c = connected();
+        c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"news\"}}");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> c.frames().stream().anyMatch(m -> m.contains("subscription_succeeded")));
+        com.pusher.rest.Pusher sdk = new com.pusher.rest.Pusher(
+                "http://app-key:app-secret@127.0.0.1:" + port + "/apps/app-id");
+        try {
+            com.pusher.rest.data.Result r = sdk.trigger("news", "headline", Map.of("text", "a, b & c"));
+            assertThat(r.getHttpStatus()).as(r.getMessage()).isEqualTo(200);
+        } finally {
+            sdk.close();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.frames().stream().anyMatch(m -> m.contains("headline")));
+    }
+
+    @Test
     void metricsAreServedWhenEnabled() throws Exception {
         HttpResponse<String> r = get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -268,8 +285,8 @@ class EdgeServerTest {
         assertThat(response.split("HTTP/1.1 200", -1)).hasSize(4);
     }
 
-    private static WsClient connected() throws Exception {
-        WsClient c = WsClient.connect(port, "/app/app-key?protocol=7&client=js&version=8.6.0");
+    private static RawSocket connected() throws Exception {
+        RawSocket c = RawSocket.connect(port, "/app/app-key?protocol=7&client=js&version=8.6.0");
         await().atMost(Duration.ofSeconds(5)).until(() -> c.first() != null);
         assertThat(c.first()).contains("pusher:connection_established");
         return c;

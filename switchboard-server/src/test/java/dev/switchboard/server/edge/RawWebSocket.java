@@ -42,7 +42,16 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     static RawWebSocket connect(int port, String pathAndQuery) throws IOException {
-        Socket s = new Socket("127.0.0.1", port);
+        return connect(port, pathAndQuery, 0);
+    }
+
+    /** With a small receive buffer (bytes; 0 for the default), to make a client that reads slowly. */
+    static RawWebSocket connect(int port, String pathAndQuery, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
         s.setSoTimeout(15_000);
         RawWebSocket ws = new RawWebSocket(s);
         byte[] nonce = new byte[16];

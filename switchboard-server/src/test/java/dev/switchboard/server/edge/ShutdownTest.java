@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.testing.RawSocket;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.time.Duration;
@@ -21,9 +22,9 @@ class ShutdownTest {
     void closeSends4200ToEveryClientAndStopsListening() throws Exception {
         Switchboard server = Switchboard.start(ServerConfig.defaults().withPort(0));
         int port = server.port();
-        List<WsClient> clients = new ArrayList<>();
+        List<RawSocket> clients = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            WsClient c = WsClient.connect(port, "/app/app-key?protocol=7&client=js&version=8.6.0");
+            RawSocket c = RawSocket.connect(port, "/app/app-key?protocol=7&client=js&version=8.6.0");
             clients.add(c);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> clients.stream().allMatch(c -> c.first() != null));
@@ -32,8 +33,8 @@ class ShutdownTest {
         server.close();
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
                 .isLessThan(server.config().shutdownGraceSeconds());
-        for (WsClient c : clients) {
-            assertThat(c.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(4200);
+        for (RawSocket c : clients) {
+            assertThat(c.awaitCloseCode(Duration.ofSeconds(5))).isEqualTo(4200);
             assertThat(c.last()).contains("\"code\":4200");
         }
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);

@@ -3,6 +3,8 @@ package dev.switchboard.server.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.server.testing.Apps;
+import dev.switchboard.server.testing.RecordingPeer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,7 @@ class ChannelsTest {
     void unknownKeyIsRefusedWith4001() {
         try (EngineFixture f = new EngineFixture()) {
             RecordingPeer peer = new RecordingPeer(f.loopA);
-            assertThat(EngineFixture.on(peer, () -> f.engine.connect("nope", peer))).isNull();
+            assertThat(peer.on(() -> f.engine.connect("nope", peer))).isNull();
             assertThat(peer.closedWith).isEqualTo(CloseCode.APP_NOT_FOUND);
         }
     }
@@ -32,9 +34,9 @@ class ChannelsTest {
         try (EngineFixture f = new EngineFixture(Apps.with(Map.of("maxConnections", 1)))) {
             EngineFixture.Client first = f.connect();
             RecordingPeer peer = new RecordingPeer(f.loopA);
-            assertThat(EngineFixture.on(peer, () -> f.engine.connect("app-key", peer))).isNull();
+            assertThat(peer.on(() -> f.engine.connect("app-key", peer))).isNull();
             assertThat(peer.closedWith).isEqualTo(CloseCode.OVER_CONNECTION_QUOTA);
-            EngineFixture.on(first.peer, () -> {
+            first.peer.on(() -> {
                 first.connection.onClose();
                 return null;
             });

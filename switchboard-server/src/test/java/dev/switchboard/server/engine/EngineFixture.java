@@ -1,16 +1,13 @@
 package dev.switchboard.server.engine;
 
-import static org.awaitility.Awaitility.await;
-
-import dev.switchboard.protocol.Signatures;
-import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.cluster.LocalAdapter;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.testing.ClientFrames;
+import dev.switchboard.server.testing.RecordingPeer;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** An engine with two "event loops" and helpers to connect, subscribe and sign in as the clients do. */
 final class EngineFixture implements AutoCloseable {
@@ -36,7 +33,7 @@ final class EngineFixture implements AutoCloseable {
     /** Connects on alternating loops and waits until the connection is established. */
     Client connect() {
         RecordingPeer peer = new RecordingPeer(next++ % 2 == 0 ? loopA : loopB);
-        Connection c = on(peer, () -> engine.connect(app.key(), peer));
+        Connection c = peer.on(() -> engine.connect(app.key(), peer));
         peer.connection = c;
         return new Client(peer, c);
     }
@@ -51,49 +48,32 @@ final class EngineFixture implements AutoCloseable {
         }
 
         void send(String json) {
-            on(peer, () -> {
-                connection.onText(json);
-                return null;
-            });
+            peer.receive(json);
         }
 
         void subscribe(String channel) {
-            send("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"\",\"channel\":\"" + channel + "\"}}");
+            send(ClientFrames.subscribe(channel, ""));
         }
 
         void subscribePrivate(String channel) {
-            String auth = Signatures.auth(app.key(), app.secret(), Signatures.channelString(connection.socketId(), channel));
-            send("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"" + auth + "\",\"channel\":\"" + channel + "\"}}");
+            send(ClientFrames.subscribePrivate(app, connection.socketId(), channel));
         }
 
         void subscribePresence(String channel, String channelData) {
-            String auth = Signatures.auth(app.key(), app.secret(),
-                    Signatures.presenceString(connection.socketId(), channel, channelData));
-            send("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"" + auth + "\",\"channel\":\"" + channel
-                    + "\",\"channel_data\":" + WireCodec.quote(channelData) + "}}");
+            send(ClientFrames.subscribePresence(app, connection.socketId(), channel, channelData));
         }
 
         void signin(String userData) {
-            String auth = Signatures.auth(app.key(), app.secret(), Signatures.userString(connection.socketId(), userData));
-            send("{\"event\":\"pusher:signin\",\"data\":{\"auth\":\"" + auth + "\",\"user_data\":"
-                    + WireCodec.quote(userData) + "}}");
+            send(ClientFrames.signin(app, connection.socketId(), userData));
         }
 
         void awaitFrame(String fragment) {
-            await().atMost(5, TimeUnit.SECONDS).until(() -> peer.received(fragment));
+            peer.awaitFrame(fragment);
         }
 
         /** Waits until everything queued on this client's loop so far has run. */
         void drain() {
-            on(peer, () -> null);
-        }
-    }
-
-    static <T> T on(RecordingPeer peer, java.util.concurrent.Callable<T> task) {
-        try {
-            return peer.executor.submit(task).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
+            peer.on(() -> null);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.server.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.server.testing.Apps;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class PresenceTest {
             assertThat(f.appEngine().channelStats("presence-room").userCount()).isEqualTo(2);
 
             ann1.connection.app();
-            EngineFixture.on(ann1.peer, () -> {
+            ann1.peer.on(() -> {
                 ann1.connection.onClose();
                 return null;
             });

@@ -3,6 +3,7 @@ package dev.switchboard.server.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.server.testing.Apps;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +19,17 @@ import java.util.stream.Collectors;
  * Records every text frame and the close code.
  */
 public final class RawSocket implements AutoCloseable {
+    /** pusher-js's query string, for tests that do not care which client the server thinks it is talking to. */
+    public static final String PUSHER_JS_QUERY = "?protocol=7&client=js&version=8.6.0&flash=false";
+
     private final List<String> frames = new CopyOnWriteArrayList<>();
-    private volatile Integer closeCode;
+    /** The server's close code; -1 if the connection failed without one. */
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
 
     private RawSocket(URI uri) throws Exception {
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(uri, new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 
@@ -39,18 +46,27 @@ public final class RawSocket implements AutoCloseable {
 
                     @Override
                     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-                        closeCode = statusCode;
+                        closeCode.complete(statusCode);
                         return null;
                     }
+
+                    @Override
+                    public void onError(WebSocket ws, Throwable error) {
+                        closeCode.complete(-1);
+                    }
                 })
-                .get(5, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
     }
 
     /** Opens {@code /app/<key>} with pusher-js's query string. */
     public static RawSocket open(int port, String appKey) {
+        return connect(port, "/app/" + appKey + PUSHER_JS_QUERY);
+    }
+
+    /** Opens any path on the node, for tests of the URL rules themselves. */
+    public static RawSocket connect(int port, String pathAndQuery) {
         try {
-            return new RawSocket(URI.create("ws://127.0.0.1:" + port + "/app/" + appKey
-                    + "?protocol=7&client=js&version=8.6.0&flash=false"));
+            return new RawSocket(URI.create("ws://127.0.0.1:" + port + pathAndQuery));
         } catch (Exception e) {
             throw new AssertionError("Could not open a WebSocket", e);
         }
@@ -60,7 +76,24 @@ public final class RawSocket implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** The JDK socket, for what {@link #send} does not cover: binary frames, oversized frames, a close. */
+    public WebSocket socket() {
+        return socket;
+    }
+
     public List<String> frames() { return List.copyOf(frames); }
+
+    /** The first text frame, or null before it arrives. */
+    public String first() {
+        List<String> all = frames();
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /** The latest text frame, or null before one arrives. */
+    public String last() {
+        List<String> all = frames();
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
 
     public List<JsonNode> events(String event) {
         return frames.stream().map(Json::parse).filter(f -> event.equals(f.path("event").asText()))
@@ -79,16 +112,23 @@ public final class RawSocket implements AutoCloseable {
     }
 
     /** The close code the server sent; null while open. */
-    public Integer closeCode() { return closeCode; }
+    public Integer closeCode() { return closeCode.getNow(null); }
 
     public int awaitCloseCode() {
-        eventually().until(() -> closeCode != null);
-        return closeCode;
+        return awaitCloseCode(Waits.AT_ONCE);
+    }
+
+    public int awaitCloseCode(Duration within) {
+        try {
+            return closeCode.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("No close within " + within, e);
+        }
     }
 
     @Override
     public void close() {
-        if (closeCode == null && !socket.isOutputClosed()) {
+        if (!closeCode.isDone() && !socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
         }
         socket.abort();

@@ -2,6 +2,8 @@
  * Support for integration tests: a node started on a free port per test class ({@link
  * dev.switchboard.server.testing.SwitchboardExtension}), the official Java client with its events recorded,
  * the app-side auth endpoints computed with the official HTTP SDK, and a bare WebSocket for exact frames.
+ * Without a network: a recording socket for engine and API tests, the signed client messages they send, and
+ * the default app with settings changed by name.
  * Only {@link dev.switchboard.server.testing.ServerUnderTest} names the server's wiring class.
  */
 package dev.switchboard.server.testing;

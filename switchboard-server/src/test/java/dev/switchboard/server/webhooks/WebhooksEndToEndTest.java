@@ -10,14 +10,9 @@ import com.pusher.rest.data.Validity;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import dev.switchboard.server.testing.RawSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,27 +28,11 @@ class WebhooksEndToEndTest {
             AppConfig app = app(hook(receiver.url()));
             ServerConfig config = ServerConfig.defaults().withPort(0).withApps(List.of(app));
             try (Switchboard node = Switchboard.start(config)) {
-                LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-                WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                        .buildAsync(URI.create("ws://127.0.0.1:" + node.port() + "/app/" + app.key()
-                                + "?protocol=7&client=js&version=8.6.0"), new WebSocket.Listener() {
-                            private final StringBuilder partial = new StringBuilder();
+                RawSocket ws = RawSocket.connect(node.port(), "/app/" + app.key() + "?protocol=7&client=js&version=8.6.0");
+                await().atMost(Duration.ofSeconds(10)).until(() -> ws.first() != null);
+                assertThat(ws.first()).contains("pusher:connection_established");
 
-                            @Override
-                            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                                partial.append(data);
-                                if (last) {
-                                    frames.add(partial.toString());
-                                    partial.setLength(0);
-                                }
-                                w.request(1);
-                                return null;
-                            }
-                        }).get(10, TimeUnit.SECONDS);
-                assertThat(frames.poll(10, TimeUnit.SECONDS)).contains("pusher:connection_established");
-
-                ws.sendText("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"e2e-channel\"}}", true)
-                        .get(10, TimeUnit.SECONDS);
+                ws.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"e2e-channel\"}}");
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> receiver.eventTexts().contains(
                         "{\"name\":\"channel_occupied\",\"channel\":\"e2e-channel\"}"));
@@ -67,7 +46,7 @@ class WebhooksEndToEndTest {
                 // shutdown: the node closes the socket, the dispatcher sends the held vacated at once
                 node.close();
                 assertThat(receiver.eventTexts()).contains("{\"name\":\"channel_vacated\",\"channel\":\"e2e-channel\"}");
-                ws.abort();
+                ws.close();
             }
         }
     }

@@ -1,15 +1,18 @@
-package dev.switchboard.server.engine;
+package dev.switchboard.server.testing;
 
 import dev.switchboard.server.config.AppConfig;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.Map;
 
-/** The default app with some settings changed by component name, for tests. */
-final class Apps {
+/**
+ * The default app ({@code app-id}/{@code app-key}/{@code app-secret}) with some settings changed by record
+ * component name; an unknown name fails, so a renamed setting cannot silently stop a test testing anything.
+ */
+public final class Apps {
     private Apps() {}
 
-    static AppConfig with(Map<String, Object> overrides) {
+    public static AppConfig with(Map<String, Object> overrides) {
         AppConfig base = AppConfig.defaults("app-id", "app-key", "app-secret");
         try {
             RecordComponent[] components = AppConfig.class.getRecordComponents();

@@ -1,0 +1,74 @@
+package dev.switchboard.server.config;
+
+import dev.switchboard.server.config.ConfigLoader.ConfigException;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Checks a built configuration as a whole: ranges, non-empty names, unique app ids and keys. Runs after all
+ * sources are applied, because a value can only be judged against the others once every source has spoken
+ * (the low water mark against the high one, say).
+ */
+final class ConfigValidator {
+    private ConfigValidator() {}
+
+    static void validate(ServerConfig c) {
+        range("port", c.port(), 0, 65535);
+        range("activity_timeout_seconds", c.activityTimeoutSeconds(), 1, Integer.MAX_VALUE);
+        range("pong_timeout_seconds", c.pongTimeoutSeconds(), 1, Integer.MAX_VALUE);
+        range("max_frame_bytes", c.maxFrameBytes(), 1, Integer.MAX_VALUE);
+        range("max_http_body_bytes", c.maxHttpBodyBytes(), 1, Integer.MAX_VALUE);
+        range("timestamp_skew_seconds", c.timestampSkewSeconds(), 0, Integer.MAX_VALUE);
+        range("write_buffer_high_water_mark", c.writeBufferHighWaterMark(), 1, Integer.MAX_VALUE);
+        range("write_buffer_low_water_mark", c.writeBufferLowWaterMark(), 0, c.writeBufferHighWaterMark());
+        range("shutdown_grace_seconds", c.shutdownGraceSeconds(), 0, Integer.MAX_VALUE);
+        range("worker_threads", c.workerThreads(), 0, 4096);
+        for (ConfigSetting s : ConfigSetting.server()) {
+            if (s.isInt()) {
+                range(s.key(), (Integer) ConfigRecords.read(c, s.component()), 0, Integer.MAX_VALUE);
+            }
+        }
+        if (c.host() == null || c.host().isBlank()) {
+            throw new ConfigException("host must not be empty");
+        }
+        if (c.apps().isEmpty()) {
+            throw new ConfigException("At least one app is required");
+        }
+        Set<String> ids = new HashSet<>();
+        Set<String> keys = new HashSet<>();
+        for (AppConfig a : c.apps()) {
+            if (!ids.add(a.id())) {
+                throw new ConfigException("Two apps have the id '" + a.id() + "'");
+            }
+            if (!keys.add(a.key())) {
+                throw new ConfigException("Two apps have the key '" + a.key() + "'");
+            }
+        }
+    }
+
+    static void validateApp(AppConfig a, String where) {
+        for (String[] f : new String[][] {{"id", a.id()}, {"key", a.key()}, {"secret", a.secret()}}) {
+            if (f[1] == null || f[1].isEmpty()) {
+                throw new ConfigException(where + ": " + f[0] + " must not be empty");
+            }
+        }
+        // Ids and keys are path segments of the HTTP API and the WebSocket URL.
+        if (a.id().contains("/") || a.key().contains("/") || a.key().contains("?")) {
+            throw new ConfigException(where + ": id and key must not contain '/' or '?'");
+        }
+        for (ConfigSetting s : ConfigSetting.app()) {
+            if (s.isInt()) {
+                int v = (Integer) ConfigRecords.read(a, s.component());
+                if (v < -1) {
+                    throw new ConfigException(where + ": " + s.key() + " must be -1 (no limit) or more, got " + v);
+                }
+            }
+        }
+    }
+
+    private static void range(String key, int v, int min, int max) {
+        if (v < min || v > max) {
+            throw new ConfigException(key + " must be between " + min + " and " + max + ", got " + v);
+        }
+    }
+}
