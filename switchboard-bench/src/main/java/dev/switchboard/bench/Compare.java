@@ -44,9 +44,12 @@ final class Compare {
                 for (int i = 0; i < Math.min(a.path("steps").size(), b.path("steps").size()); i++) {
                     JsonNode sa = a.path("steps").get(i);
                     JsonNode sb2 = b.path("steps").get(i);
-                    sb.append(String.format(Locale.ROOT, "  triggers/s %s (%.0f vs %.0f), p99 %s (%.2f vs %.2f ms), CPU µs/request %s (%.1f vs %.1f)%n",
+                    sb.append(String.format(Locale.ROOT, "  triggers/s %s (%.0f vs %.0f)%s, p99 %s (%.2f vs %.2f ms), CPU µs/request %s (%.1f vs %.1f)%n",
                             ratio(sa, sb2, "requestsPerSecond"), sa.path("requestsPerSecond").asDouble(),
-                            sb2.path("requestsPerSecond").asDouble(), ratio(sa, sb2, "latencyP99Ms"),
+                            sb2.path("requestsPerSecond").asDouble(),
+                            sa.path("clientBound").asBoolean() || sb2.path("clientBound").asBoolean()
+                                    ? " [client-bound: a lower bound]" : "",
+                            ratio(sa, sb2, "latencyP99Ms"),
                             sa.path("latencyP99Ms").asDouble(), sb2.path("latencyP99Ms").asDouble(),
                             ratio(sa, sb2, "serverCpuMicrosPerRequest"), sa.path("serverCpuMicrosPerRequest").asDouble(),
                             sb2.path("serverCpuMicrosPerRequest").asDouble()));

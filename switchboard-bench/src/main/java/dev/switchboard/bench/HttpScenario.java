@@ -62,6 +62,8 @@ final class HttpScenario {
                 n.put("serverCpuPercent", serverCpu >= 0 ? serverCpu / 1e4 / wallS : -1);
                 n.put("serverRssBytes", ProcStats.rssBytes(pid));
                 n.put("clientCpuPercent", (self1 - self0) / 1e4 / wallS);
+                boolean clientBound = Report.clientBound((self1 - self0) / 1e4 / wallS);
+                n.put("clientBound", clientBound);
                 Map<String, String> row = Report.row();
                 row.put("mode", rate > 0 ? "open " + Report.fmt(rate) + "/s" : "closed, C=" + concurrency);
                 row.put("**triggers/s**", "**" + Report.fmt(r.achievedRate()) + "**");
@@ -73,7 +75,7 @@ final class HttpScenario {
                 row.put("reconnects", Long.toString(r.reconnects));
                 row.put("server CPU µs/request", Report.fmt(n.get("serverCpuMicrosPerRequest").asDouble()));
                 row.put("server CPU %", Report.fmt(n.get("serverCpuPercent").asDouble()));
-                row.put("client CPU %", Report.fmt(n.get("clientCpuPercent").asDouble()));
+                row.put("client CPU %", Report.fmt(n.get("clientCpuPercent").asDouble()) + (clientBound ? " ⚠ client-bound" : ""));
                 rows.add(row);
                 System.err.printf("step %d: %.0f triggers/s, p50 %.2f ms, p99 %.2f ms, %d errors, %d reconnects%s%n", step,
                         r.achievedRate(), n.get("latencyP50Ms").asDouble(), n.get("latencyP99Ms").asDouble(),

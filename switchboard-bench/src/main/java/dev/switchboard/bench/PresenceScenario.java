@@ -111,6 +111,8 @@ final class PresenceScenario {
                 n.put("serverCpuMicrosPerMemberEvent", serverCpu >= 0 && w.members > 0 ? (double) serverCpu / w.members : -1);
                 n.put("serverCpuPercent", serverCpu >= 0 ? serverCpu / 1e4 / wallS : -1);
                 n.put("clientCpuPercent", (self1 - self0) / 1e4 / wallS);
+                boolean clientBound = Report.clientBound((self1 - self0) / 1e4 / wallS);
+                n.put("clientBound", clientBound);
                 Map<String, String> r = Report.row();
                 r.put("joins/s req", Report.fmt(rate));
                 r.put("joins/s done", Report.fmt(joins / wallS));
@@ -121,7 +123,7 @@ final class PresenceScenario {
                 r.put("join p99 ms", Report.fmt(n.get("joinP99Ms").asDouble()));
                 r.put("server CPU µs/member event", Report.fmt(n.get("serverCpuMicrosPerMemberEvent").asDouble()));
                 r.put("server CPU %", Report.fmt(n.get("serverCpuPercent").asDouble()));
-                r.put("client CPU %", Report.fmt(n.get("clientCpuPercent").asDouble()));
+                r.put("client CPU %", Report.fmt(n.get("clientCpuPercent").asDouble()) + (clientBound ? " ⚠ client-bound" : ""));
                 rows.add(r);
                 System.err.printf("step %d: %.0f joins/s requested, %.0f done, %d skipped, %.0f member events/s (%d of %d)%n",
                         step, rate, joins / wallS, counts[1], w.members / wallS, w.members, 2L * observers * joins);
