@@ -122,9 +122,10 @@ for s in $SCENARIOS; do
           --duration-s "$DURATION" --warmup-s "$WARMUP" --chart none
         java -jar switchboard-bench/target/switchboard-bench.jar chart "$OUT/fanout-$n.svg" \
           "$OUT/fanout-$n-switchboard.json" "$OUT/fanout-$n-soketi.json"
-        # the chart also goes beside the Markdown file it illustrates
+        # the latest chart also goes beside the Markdown file (BENCHMARKS-fanout-<n>.svg); this run's
+        # section links its own copy, which later runs do not overwrite
         cp "$OUT/fanout-$n.svg" "$(dirname "$MARKDOWN")/BENCHMARKS-fanout-$n.svg"
-        charts+=("BENCHMARKS-fanout-$n.svg")
+        charts+=("$OUT/fanout-$n.svg")
       done ;;
     users)
       pair users true users --connections "$USERS" --rates "$USER_RATES" --duration-s "$DURATION" --warmup-s "$WARMUP" ;;
@@ -154,6 +155,6 @@ cat "$summary"
   echo '```'
   for c in "${charts[@]}"; do
     echo
-    echo "![${c%.svg}]($c)"
+    echo "![$(basename "${c%.svg}")]($c)"
   done
 } >> "$MARKDOWN"
