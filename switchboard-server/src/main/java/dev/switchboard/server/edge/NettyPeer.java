@@ -7,6 +7,7 @@ import dev.switchboard.server.engine.Peer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.ByteBuffer;
@@ -65,7 +66,15 @@ final class NettyPeer implements Peer {
             }
             return;
         }
-        channel.write(shared(frame).duplicate(), channel.voidPromise());
+        ByteBuf bytes = shared(frame).duplicate();
+        ChannelHandlerContext first;
+        if (channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+            // Already a whole WebSocket frame: straight to the transport (the head of the pipeline), past the
+            // handlers, none of which has anything to do with an outbound ready-made frame.
+            first.write(bytes, channel.voidPromise());
+        } else {
+            channel.write(bytes, channel.voidPromise());
+        }
     }
 
     /** Told once when this peer is closed as a slow consumer. Set on the event loop. */
@@ -75,7 +84,13 @@ final class NettyPeer implements Peer {
 
     @Override
     public void flush() {
-        channel.flush();
+        ChannelHandlerContext first;
+        if (channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+            // Nothing in the pipeline holds writes back, so the flush can start at its head as well.
+            first.flush();
+        } else {
+            channel.flush();
+        }
     }
 
     @Override

@@ -41,7 +41,9 @@ final class Channel {
 
     /** Called inside compute. Returns true when the user id is a new member (presence only). */
     boolean add(Connection c, String memberId, String userInfoJson) {
-        lanes.computeIfAbsent(c.peer().executor(), Lane::new).sockets.add(c);
+        Lane lane = lanes.computeIfAbsent(c.peer().executor(), Lane::new);
+        lane.sockets.add(c);
+        lane.changed();
         subscriptions++;
         if (members == null) {
             return false;
@@ -65,6 +67,7 @@ final class Channel {
         if (lane == null || !lane.sockets.remove(c)) {
             return false;
         }
+        lane.changed();
         subscriptions--;
         if (members == null || memberId == null) {
             return false;
@@ -126,20 +129,44 @@ final class Channel {
      * queues one flush task behind whatever the loop already has queued. Idle, that flush runs right after
      * the write (no added latency); under load, the fan-out tasks queued before it have all written by then,
      * so each socket sends their frames in one system call (one writev) instead of one write per frame.
-     * {@code flushQueued} is only touched on the loop.
+     *
+     * <p>The loop walks a plain array snapshot of the sockets, rebuilt only when membership changed since the
+     * last fan-out ({@code version}, bumped inside the channel's compute), not the concurrent set itself: a
+     * big channel's deliveries then cost no hash-table traversal. A socket that joins while a snapshot is
+     * being taken is picked up by the next one (the concurrent set's iteration was just as weakly consistent).
+     * Everything but {@code sockets} and {@code version} is only touched on the loop.
      */
     private static final class Lane implements Runnable {
+        private static final Connection[] NONE = new Connection[0];
         final Executor loop;
         final Set<Connection> sockets = ConcurrentHashMap.newKeySet();
+        private volatile int version;
+        private int snapshotVersion = -1;
+        private Connection[] snapshot = NONE;
         private boolean flushQueued;
 
         Lane(Executor loop) {
             this.loop = loop;
         }
 
+        /** Called inside the channel's compute (serialised), after a socket joined or left. */
+        @SuppressWarnings("NonAtomicOperationOnVolatileField")
+        void changed() {
+            version++;
+        }
+
+        private Connection[] snapshot() {
+            int v = version;
+            if (v != snapshotVersion) {
+                snapshot = sockets.toArray(NONE);
+                snapshotVersion = v;
+            }
+            return snapshot;
+        }
+
         void write(Frame frame, Connection except, DeliveryCounter counter) {
             int n = 0;
-            for (Connection c : sockets) {
+            for (Connection c : snapshot()) {
                 if (c != except) {
                     c.peer().write(frame);
                     n++;
@@ -156,7 +183,7 @@ final class Channel {
         @Override
         public void run() {
             flushQueued = false;
-            for (Connection c : sockets) {
+            for (Connection c : snapshot()) {
                 c.peer().flush();
             }
         }
