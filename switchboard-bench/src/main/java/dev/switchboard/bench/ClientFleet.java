@@ -1,0 +1,227 @@
+package dev.switchboard.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+
+/**
+ * WebSocket clients in this process, spread over the event loops of one group. Connections open with a
+ * bounded number of handshakes in flight so a server is measured, not SYN-flooded; each event loop keeps
+ * its own {@link LoopStats}, merged at the end of a step.
+ */
+final class ClientFleet implements Fleet, PusherClient.Listener {
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final String host;
+    private final int port;
+    private final String key;
+    private final String secret;
+    private final int count;
+    private final int rampInFlight;
+    private final IntFunction<ClientSpec> specs;
+    private final Map<EventExecutor, LoopStats> loops = new IdentityHashMap<>();
+    private final List<EventExecutor> executors = new ArrayList<>();
+    private final Set<PusherClient> readyClients = ConcurrentHashMap.newKeySet();
+    private final AtomicLong closed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
+    private final Semaphore inFlight;
+    private final Semaphore finished = new Semaphore(0);
+    private PusherClient.Listener extra;
+
+    ClientFleet(Options o, int count, IntFunction<ClientSpec> specs) {
+        this(Net.group(o.threads(), "bench-ws"), true, o.host(), o.port(), o.key(), o.secret(), count,
+                o.integer("ramp-inflight", 200), specs);
+    }
+
+    ClientFleet(EventLoopGroup group, boolean ownsGroup, String host, int port, String key, String secret, int count,
+                int rampInFlight, IntFunction<ClientSpec> specs) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.host = host;
+        this.port = port;
+        this.key = key;
+        this.secret = secret;
+        this.count = count;
+        this.rampInFlight = Math.max(1, rampInFlight);
+        this.specs = specs;
+        this.inFlight = new Semaphore(this.rampInFlight);
+        for (EventExecutor e : group) {
+            executors.add(e);
+            loops.put(e, new LoopStats());
+        }
+    }
+
+    /** Also tell {@code listener} about subscriptions made after set-up (presence churn). */
+    void listener(PusherClient.Listener listener) {
+        this.extra = listener;
+    }
+
+    List<PusherClient> clients() {
+        return new ArrayList<>(readyClients);
+    }
+
+    @Override
+    public ConnectResult connect() throws InterruptedException {
+        URI uri = URI.create("ws://" + host + ":" + port + "/app/" + key + "?protocol=7&client=bench&version=1.0");
+        WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .version(WebSocketVersion.V13)
+                .handshakeTimeoutMillis(30_000)
+                .maxFramePayloadLength(1 << 20)
+                .withUTF8Validator(false) // the server's frames are trusted; validation would cost CPU per frame
+                .dropPongFrames(true)
+                .build();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            ClientSpec spec = specs.apply(i);
+            EventLoop loop = group.next();
+            PusherClient client = new PusherClient(spec, key, secret, loops.get(loop), this);
+            Bootstrap b = new Bootstrap()
+                    .group(loop)
+                    .channel(Net.channelClass())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16384),
+                                    new WebSocketClientProtocolHandler(ws), client);
+                        }
+                    });
+            ChannelFuture f = b.connect(host, port);
+            f.addListener(done -> {
+                if (!done.isSuccess()) {
+                    failed(client, "connect: " + done.cause());
+                }
+            });
+        }
+        if (!finished.tryAcquire(count, 60 + count / 50, TimeUnit.SECONDS)) {
+            firstFailure.compareAndSet(null, "timed out waiting for connection set-up");
+        }
+        ConnectResult r = new ConnectResult();
+        r.elapsedMicros = (System.nanoTime() - start) / 1_000;
+        r.ready = readyClients.size();
+        r.failed = failed.get();
+        r.firstFailure = firstFailure.get();
+        return r;
+    }
+
+    @Override
+    public void ready(PusherClient client) {
+        readyClients.add(client);
+        inFlight.release();
+        finished.release();
+    }
+
+    @Override
+    public void failed(PusherClient client, String reason) {
+        failed.incrementAndGet();
+        firstFailure.compareAndSet(null, reason);
+        inFlight.release();
+        finished.release();
+    }
+
+    @Override
+    public void closed(PusherClient client) {
+        closed.incrementAndGet();
+        readyClients.remove(client);
+    }
+
+    @Override
+    public void subscribed(PusherClient client, String channel) {
+        if (extra != null) {
+            extra.subscribed(client, channel);
+        }
+    }
+
+    @Override
+    public void beginStep(int step) throws Exception {
+        List<Future<StepStats>> resets = new ArrayList<>();
+        for (EventExecutor e : executors) {
+            LoopStats s = loops.get(e);
+            resets.add(e.submit(() -> {
+                s.beginStep(step);
+                return s.snapshotAndReset();
+            }));
+        }
+        for (Future<StepStats> f : resets) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        closed.set(0);
+    }
+
+    @Override
+    public long delivered() {
+        long sum = 0;
+        for (LoopStats s : loops.values()) {
+            sum += s.delivered.get();
+        }
+        return sum;
+    }
+
+    /** Presence member events counted by the observers of the current step so far. */
+    long members() {
+        long sum = 0;
+        for (LoopStats s : loops.values()) {
+            sum += s.members.get();
+        }
+        return sum;
+    }
+
+    @Override
+    public StepStats endStep() throws Exception {
+        StepStats total = new StepStats();
+        for (EventExecutor e : executors) {
+            LoopStats s = loops.get(e);
+            total.add(e.submit(s::snapshotAndReset).get(30, TimeUnit.SECONDS));
+        }
+        total.closed = closed.get();
+        return total;
+    }
+
+    /** Runs {@code task} on the event loop of {@code client}. */
+    static void onLoop(PusherClient client, Runnable task) {
+        Channel ch = client.channel();
+        if (ch != null) {
+            ch.eventLoop().execute(task);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (PusherClient c : readyClients) {
+            if (c.channel() != null) {
+                c.channel().close();
+            }
+        }
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+}
