@@ -7,6 +7,7 @@ import dev.switchboard.server.engine.Peer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.ByteBuffer;
@@ -18,9 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A {@link Peer} over one upgraded Netty channel.
  *
- * <p>Frames are shared: the bytes of one {@link Frame} become one unreleasable buffer, made once per frame
- * (not per socket) and kept on the frame; each socket writes a duplicate of it (a view with its own indices,
- * no copy). The buffer is never released by Netty and is freed by the GC with the frame.
+ * <p>Frames are shared: one {@link Frame} becomes one unreleasable direct buffer holding the whole WebSocket
+ * frame (header and payload: server frames are unmasked, so the bytes are the same for every socket), made
+ * once per frame, not per socket, and kept on the frame. Each socket writes a duplicate of it (a view with its
+ * own indices, no copy) straight to the transport, past the WebSocket encoder: no per-socket frame object,
+ * header buffer or payload copy. The buffer is never released by Netty and is freed by the GC with the frame.
  *
  * <p>Backpressure: the channel's write-buffer water marks bound what a socket may have queued. A write to a
  * channel that is over its high mark drops the frame and closes the socket once with 4101 (slow consumer):
@@ -28,12 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class NettyPeer implements Peer {
 
-    /**
-     * Netty's WebSocket encoder copies payloads up to 1 KiB into the frame-header buffer anyway (one gathering
-     * write), so for those a heap view costs nothing; larger payloads are written as-is, and a direct buffer
-     * then saves the per-socket heap-to-direct copy the transport would otherwise make.
-     */
-    static final int DIRECT_THRESHOLD = 1024;
     /** After our close frame, how long the client gets to answer with its own before we drop the TCP connection. */
     static final long CLOSE_TIMEOUT_MILLIS = 1000;
     /** A close frame's reason must fit in 123 bytes (RFC 6455 §5.5). */
@@ -69,7 +66,15 @@ final class NettyPeer implements Peer {
             }
             return;
         }
-        channel.write(new TextWebSocketFrame(shared(frame).duplicate()), channel.voidPromise());
+        ByteBuf bytes = shared(frame).duplicate();
+        ChannelHandlerContext first;
+        if (channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+            // Already a whole WebSocket frame: straight to the transport (the head of the pipeline), past the
+            // handlers, none of which has anything to do with an outbound ready-made frame.
+            first.write(bytes, channel.voidPromise());
+        } else {
+            channel.write(bytes, channel.voidPromise());
+        }
     }
 
     /** Told once when this peer is closed as a slow consumer. Set on the event loop. */
@@ -79,7 +84,13 @@ final class NettyPeer implements Peer {
 
     @Override
     public void flush() {
-        channel.flush();
+        ChannelHandlerContext first;
+        if (channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+            // Nothing in the pipeline holds writes back, so the flush can start at its head as well.
+            first.flush();
+        } else {
+            channel.flush();
+        }
     }
 
     @Override
@@ -156,11 +167,20 @@ final class NettyPeer implements Peer {
         return frame.transport(NettyPeer::toSharedBuffer);
     }
 
-    private static ByteBuf toSharedBuffer(byte[] bytes) {
-        if (bytes.length <= DIRECT_THRESHOLD) {
-            return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes));
+    /** A final, unmasked text frame (RFC 6455 §5.2) around the bytes, in a direct buffer. */
+    static ByteBuf toSharedBuffer(byte[] payload) {
+        int n = payload.length;
+        int header = n <= 125 ? 2 : n <= 0xFFFF ? 4 : 10;
+        ByteBuffer direct = ByteBuffer.allocateDirect(header + n);
+        direct.put((byte) 0x81); // FIN, opcode 1 (text)
+        if (n <= 125) {
+            direct.put((byte) n);
+        } else if (n <= 0xFFFF) {
+            direct.put((byte) 126).putShort((short) n);
+        } else {
+            direct.put((byte) 127).putLong(n);
         }
-        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        direct.put(payload).flip();
         return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
     }
 

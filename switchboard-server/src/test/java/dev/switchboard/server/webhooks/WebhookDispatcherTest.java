@@ -139,14 +139,15 @@ class WebhookDispatcherTest {
     @Test
     void eventsInTheWindowGoInOnePost() throws Exception {
         Receiver r = receiver();
-        WebhookDispatcher d = dispatcher(k -> k.batchMillis = 300);
+        WebhookDispatcher d = dispatcher(k -> k.batchMillis = 1000);
         AppConfig app = app(hook(r.url()));
 
         for (int i = 0; i < 5; i++) {
             d.channelOccupied(app, "c" + i);
         }
 
-        await().atMost(WAIT).until(() -> r.events().size() == 5);
+        // The receiver sees the POST before the dispatcher has read the answer: wait for both.
+        await().atMost(WAIT).until(() -> r.events().size() == 5 && d.stats().eventsSent() == 5);
         assertThat(r.requests()).hasSize(1);
         assertThat(d.stats().batchesSent()).isEqualTo(1);
         assertThat(d.stats().eventsSent()).isEqualTo(5);
