@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 final class ProcStats {
     /** Clock ticks per second for /proc/<pid>/stat; 100 on every Linux we run on (getconf CLK_TCK). */
     static final long CLK_TCK = clkTck();
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** A heap line of GC.heap_info ("… total 32768K, used 359K"); Metaspace lines have no "total". */
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private ProcStats() {}
 
@@ -82,11 +83,25 @@ final class ProcStats {
         try {
             run("jcmd", pid, "GC.run");
             String out = run("jcmd", pid, "GC.heap_info");
-            Matcher m = HEAP_USED.matcher(out);
-            return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+            return heapUsedBytes(out);
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * The used heap in a GC.heap_info answer: the sum over its generations (serial and parallel
+     * collectors print a young and an old generation, G1 one line for the whole heap); -1 if none.
+     */
+    static long heapUsedBytes(String heapInfo) {
+        Matcher m = HEAP_USED.matcher(heapInfo);
+        long kb = 0;
+        boolean found = false;
+        while (m.find()) {
+            kb += Long.parseLong(m.group(1));
+            found = true;
+        }
+        return found ? kb * 1024 : -1;
     }
 
     static String run(String... cmd) throws IOException {
