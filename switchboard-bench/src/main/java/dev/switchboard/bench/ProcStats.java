@@ -16,7 +16,12 @@ import java.util.regex.Pattern;
 final class ProcStats {
     /** Clock ticks per second for /proc/<pid>/stat; 100 on every Linux we run on (getconf CLK_TCK). */
     static final long CLK_TCK = clkTck();
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /**
+     * One line per heap space of {@code GC.heap_info}: G1 has one ({@code garbage-first heap total …K, used …K}),
+     * Serial and Parallel one per generation ({@code def new generation}/{@code tenured generation},
+     * {@code PSYoungGen}/{@code ParOldGen}). Metaspace lines have no {@code total}, so they are not counted.
+     */
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private ProcStats() {}
 
@@ -82,8 +87,13 @@ final class ProcStats {
         try {
             run("jcmd", pid, "GC.run");
             String out = run("jcmd", pid, "GC.heap_info");
+            // Sum every space: the first alone is the (empty after a full GC) young generation under Serial.
             Matcher m = HEAP_USED.matcher(out);
-            return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+            long kib = -1;
+            while (m.find()) {
+                kib = Math.max(kib, 0) + Long.parseLong(m.group(1));
+            }
+            return kib < 0 ? -1 : kib * 1024;
         } catch (IOException | RuntimeException e) {
             return -1;
         }

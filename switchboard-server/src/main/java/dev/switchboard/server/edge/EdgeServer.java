@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -17,8 +18,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,6 +44,8 @@ public final class EdgeServer {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    /** One liveness sweep per worker event loop; filled in {@link #start}, read-only afterwards. */
+    private volatile Map<EventExecutor, LivenessSweep> sweeps = Map.of();
     private volatile boolean draining;
 
     /**
@@ -65,6 +71,13 @@ public final class EdgeServer {
         int threads = config.workerThreads() > 0 ? config.workerThreads() : Runtime.getRuntime().availableProcessors();
         boss = transport.newGroup(1);
         workers = transport.newGroup(threads);
+        Map<EventExecutor, LivenessSweep> perLoop = new IdentityHashMap<>();
+        long activityMillis = TimeUnit.SECONDS.toMillis(config.activityTimeoutSeconds());
+        long pongMillis = TimeUnit.SECONDS.toMillis(config.pongTimeoutSeconds());
+        for (EventExecutor loop : workers) {
+            perLoop.put(loop, new LivenessSweep((EventLoop) loop, activityMillis, pongMillis));
+        }
+        sweeps = perLoop;
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -180,5 +193,14 @@ public final class EdgeServer {
 
     WebSocketServerHandshakerFactory handshakers() {
         return handshakers;
+    }
+
+    /** The liveness sweep of a worker event loop. */
+    LivenessSweep livenessSweep(EventLoop loop) {
+        LivenessSweep s = sweeps.get(loop);
+        if (s == null) {
+            throw new IllegalStateException("Not a worker event loop of this server: " + loop);
+        }
+        return s;
     }
 }
