@@ -40,7 +40,6 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             ServerMessage.Error.plain("Binary frames are not supported")).bytes();
 
     private final EdgeServer edge;
-    private final EdgeCounters counters;
     /** Until {@link #upgraded}; then null (nothing needs it afterwards). */
     private WebSocketTarget target;
 
@@ -52,8 +51,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private boolean aggregating;
 
     // Liveness, read and written by this socket's event loop only (here and in its LivenessSweep).
-    private LivenessSweep sweep;
-    /** This socket's slot in {@link #sweep}; -1 when not in it. */
+    /** This socket's slot in its event loop's sweep; -1 when not in it. */
     int sweepIndex = -1;
     private long lastReadNanos;
     private long pingSentNanos;
@@ -62,16 +60,14 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     WebSocketFrameHandler(WebSocketTarget target, EdgeServer edge) {
         this.target = target;
         this.edge = edge;
-        this.counters = edge.counters();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        peer = new NettyPeer(ctx.channel(), counters);
+        peer = new NettyPeer(ctx.channel(), edge.counters());
         lastReadNanos = System.nanoTime();
-        sweep = edge.livenessSweep(ctx.channel().eventLoop());
-        sweep.add(this);
+        edge.livenessSweep(ctx.channel().eventLoop()).add(this);
     }
 
     @Override
@@ -84,14 +80,14 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         WebSocketTarget target = this.target;
         this.target = null;
         if (target.refused()) {
-            counters.upgradesRefused.increment();
+            edge.counters().upgradesRefused.increment();
             peer.close(target.refusal(), target.reason());
             return;
         }
         try {
             session = edge.sessions().open(target.appKey(), peer);
         } catch (RuntimeException e) {
-            counters.handlerErrors.increment();
+            edge.counters().handlerErrors.increment();
             log.error("Opening a session for {} failed", peer.remoteAddress(), e);
             peer.closeWithStatus(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal server error");
         }
@@ -134,7 +130,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             } else if (frame instanceof CloseWebSocketFrame) {
                 onCloseFrame(ctx, (CloseWebSocketFrame) frame);
             } else if (frame instanceof BinaryWebSocketFrame) {
-                counters.binaryFramesRejected.increment();
+                edge.counters().binaryFramesRejected.increment();
                 if (!peer.closing()) {
                     ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(BINARY_REJECTED)));
                 }
@@ -154,7 +150,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             session.onText(text);
         } catch (RuntimeException e) {
             // An engine bug must not take the socket (or the event loop) down; it is logged and counted.
-            counters.handlerErrors.increment();
+            edge.counters().handlerErrors.increment();
             log.error("Handling a frame from {} failed", peer.remoteAddress(), e);
         }
     }
@@ -196,13 +192,13 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             if (now - pingSentNanos >= pongNanos) {
                 awaitingPong = false;
                 lastReadNanos = now;
-                counters.pongTimeouts.increment();
+                edge.counters().pongTimeouts.increment();
                 peer.close(CloseCode.PONG_NOT_RECEIVED, CloseCode.PONG_NOT_RECEIVED.text());
             }
         } else if (now - lastReadNanos >= activityNanos) {
             lastReadNanos = now;
             if (!peer.closing()) {
-                counters.pingsSent.increment();
+                edge.counters().pingsSent.increment();
                 ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
                 awaitingPong = true;
                 pingSentNanos = now;
@@ -212,8 +208,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
     private void stopLiveness() {
         awaitingPong = false;
-        if (sweep != null) {
-            sweep.remove(this);
+        if (sweepIndex >= 0) {
+            edge.livenessSweep(ctx.channel().eventLoop()).remove(this);
         }
     }
 
@@ -230,7 +226,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             try {
                 session.onClose();
             } catch (RuntimeException e) {
-                counters.handlerErrors.increment();
+                edge.counters().handlerErrors.increment();
                 log.error("Closing the session of {} failed", peer.remoteAddress(), e);
             }
         }
@@ -240,19 +236,19 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             // A fragmented message over max_frame_bytes (the aggregator): 1009, as the decoder does for one frame.
-            counters.oversizeFramesClosed.increment();
+            edge.counters().oversizeFramesClosed.increment();
             peer.closeWithStatus(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Message too big");
         } else if (cause instanceof CorruptedFrameException) {
             // The decoder already sent its close frame (1002 or 1009) and closes the channel.
             if (String.valueOf(cause.getMessage()).contains("exceeds")) {
-                counters.oversizeFramesClosed.increment();
+                edge.counters().oversizeFramesClosed.increment();
             }
             ctx.close();
         } else if (cause instanceof IOException) {
             log.debug("I/O error on {}: {}", peer.remoteAddress(), cause.toString());
             ctx.close();
         } else {
-            counters.handlerErrors.increment();
+            edge.counters().handlerErrors.increment();
             log.warn("Unexpected error on {}; closing", peer.remoteAddress(), cause);
             ctx.close();
         }
