@@ -8,7 +8,9 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -17,8 +19,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,6 +45,8 @@ public final class EdgeServer {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    /** One liveness sweep per worker event loop; filled in {@link #start}, read-only afterwards. */
+    private volatile Map<EventExecutor, LivenessSweep> sweeps = Map.of();
     private volatile boolean draining;
 
     /**
@@ -65,6 +72,13 @@ public final class EdgeServer {
         int threads = config.workerThreads() > 0 ? config.workerThreads() : Runtime.getRuntime().availableProcessors();
         boss = transport.newGroup(1);
         workers = transport.newGroup(threads);
+        Map<EventExecutor, LivenessSweep> perLoop = new IdentityHashMap<>();
+        long activityMillis = TimeUnit.SECONDS.toMillis(config.activityTimeoutSeconds());
+        long pongMillis = TimeUnit.SECONDS.toMillis(config.pongTimeoutSeconds());
+        for (EventExecutor loop : workers) {
+            perLoop.put(loop, new LivenessSweep((EventLoop) loop, activityMillis, pongMillis));
+        }
+        sweeps = perLoop;
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -72,6 +86,9 @@ public final class EdgeServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // One allocator for all sockets (Netty otherwise makes one per socket); each socket still gets
+                // its own adaptive handle.
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
@@ -180,5 +197,14 @@ public final class EdgeServer {
 
     WebSocketServerHandshakerFactory handshakers() {
         return handshakers;
+    }
+
+    /** The liveness sweep of a worker event loop. */
+    LivenessSweep livenessSweep(EventLoop loop) {
+        LivenessSweep s = sweeps.get(loop);
+        if (s == null) {
+            throw new IllegalStateException("Not a worker event loop of this server: " + loop);
+        }
+        return s;
     }
 }

@@ -14,14 +14,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,11 +143,9 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         WebSocketTarget target = WebSocketTarget.parse(req.uri());
         var p = ctx.pipeline();
         p.remove(HttpInFlight.class);
-        WebSocketFrameHandler frames = new WebSocketFrameHandler(target, edge.sessions(), edge.counters(),
-                TimeUnit.SECONDS.toMillis(edge.config().pongTimeoutSeconds()));
-        p.addBefore(ctx.name(), "idle", new IdleStateHandler(edge.config().activityTimeoutSeconds(), 0, 0,
-                TimeUnit.SECONDS));
-        p.addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(edge.config().maxFrameBytes()));
+        // Liveness is the event loop's sweep, and the frame aggregator is added on the first fragment: an idle
+        // socket keeps only the WebSocket decoder, encoder and this frame handler.
+        WebSocketFrameHandler frames = new WebSocketFrameHandler(target, edge);
         p.replace(this, "ws", frames);
         ChannelHandlerContext wsCtx = p.context(frames);
         // The handshake swaps the HTTP codec for the WebSocket decoder and encoder and drops the aggregator.

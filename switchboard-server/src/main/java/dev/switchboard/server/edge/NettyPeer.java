@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A {@link Peer} over one upgraded Netty channel.
@@ -36,10 +37,22 @@ final class NettyPeer implements Peer {
     /** A close frame's reason must fit in 123 bytes (RFC 6455 §5.5). */
     private static final int MAX_REASON_BYTES = 123;
 
+    private static final VarHandle CLOSING;
+
+    static {
+        try {
+            CLOSING = MethodHandles.lookup().findVarHandle(NettyPeer.class, "closing", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Channel channel;
     private final EdgeCounters counters;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private Runnable onSlowConsumer = () -> {};
+    /** Set once, by compare-and-set through {@link #CLOSING} (a field, not an AtomicBoolean: 16 bytes a socket). */
+    private volatile boolean closing;
+    /** Told of a slow-consumer close; null before the session opens. */
+    private Sessions.Session session;
 
     NettyPeer(Channel channel, EdgeCounters counters) {
         this.channel = channel;
@@ -53,15 +66,18 @@ final class NettyPeer implements Peer {
 
     @Override
     public void write(Frame frame) {
-        if (closing.get() || !channel.isActive()) {
+        if (closing || !channel.isActive()) {
             counters.framesDroppedAfterClose.increment();
             return;
         }
         if (!channel.isWritable()) {
             counters.framesDroppedAfterClose.increment();
-            if (!closing.get()) {
+            if (!closing) {
                 counters.slowConsumerClosed.increment();
-                onSlowConsumer.run();
+                Sessions.Session s = session;
+                if (s != null) {
+                    s.onSlowConsumer();
+                }
                 close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.text());
             }
             return;
@@ -78,8 +94,8 @@ final class NettyPeer implements Peer {
     }
 
     /** Told once when this peer is closed as a slow consumer. Set on the event loop. */
-    void onSlowConsumer(Runnable hook) {
-        this.onSlowConsumer = hook;
+    void onSlowConsumer(Sessions.Session session) {
+        this.session = session;
     }
 
     @Override
@@ -108,7 +124,7 @@ final class NettyPeer implements Peer {
 
     @Override
     public void close(CloseCode code, String message) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, false, true)) {
             return;
         }
         if (channel.eventLoop().inEventLoop()) {
@@ -120,7 +136,7 @@ final class NettyPeer implements Peer {
 
     /** Closes with a plain WebSocket status (e.g. 1009), without a {@code pusher:error}. */
     void closeWithStatus(int status, String reason) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, false, true)) {
             return;
         }
         sendCloseFrame(status, reason);
@@ -128,7 +144,7 @@ final class NettyPeer implements Peer {
 
     /** Whether we have started closing (our close frame is out or about to be). */
     boolean closing() {
-        return closing.get();
+        return closing;
     }
 
     @Override

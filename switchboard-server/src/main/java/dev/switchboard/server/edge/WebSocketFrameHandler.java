@@ -10,71 +10,89 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One upgraded socket: refuses a bad target with its close code, opens the engine session, hands it every
- * text frame, answers pings and close frames, rejects binary frames, and runs the liveness check (§1.3):
- * after {@code activityTimeout} of silence (an {@link IdleStateEvent} from the IdleStateHandler in front) it
- * sends a ping control frame, and closes 4201 when nothing arrives within {@code pongTimeout}. Any received
- * frame counts as activity. All of it on the channel's event loop, so no field needs a lock.
+ * text frame, answers pings and close frames, rejects binary frames, and takes part in the liveness check
+ * (§1.3): its event loop's {@link LivenessSweep} pings it after {@code activityTimeout} of silence and closes it
+ * 4201 when nothing arrives within {@code pongTimeout}. Any received frame counts as activity. All of it on the
+ * channel's event loop, so no field needs a lock.
+ *
+ * <p>Memory: this is one of only three handlers an idle socket keeps (decoder, encoder, this). Fragmented
+ * messages are rare, so the {@link WebSocketFrameAggregator} is put in front of this handler only when the first
+ * fragment arrives, and stays for the rest of the socket's life. Per-server settings are read through the
+ * {@link EdgeServer}, not copied into each socket.
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
     private static final byte[] BINARY_REJECTED = Frame.of(
             ServerMessage.Error.plain("Binary frames are not supported")).bytes();
 
-    private final WebSocketTarget target;
-    private final Sessions sessions;
-    private final EdgeCounters counters;
-    private final long pongTimeoutMillis;
+    private final EdgeServer edge;
+    /** Until {@link #upgraded}; then null (nothing needs it afterwards). */
+    private WebSocketTarget target;
 
+    private ChannelHandlerContext ctx;
     private NettyPeer peer;
     private Sessions.Session session;
     private boolean sessionClosed;
-    private ScheduledFuture<?> pongTimer;
+    /** Whether the aggregator has been put in front of us (the first fragmented message). */
+    private boolean aggregating;
 
-    WebSocketFrameHandler(WebSocketTarget target, Sessions sessions, EdgeCounters counters, long pongTimeoutMillis) {
+    // Liveness, read and written by this socket's event loop only (here and in its LivenessSweep).
+    /** This socket's slot in its event loop's sweep; -1 when not in it. */
+    int sweepIndex = -1;
+    private long lastReadNanos;
+    private long pingSentNanos;
+    private boolean awaitingPong;
+
+    WebSocketFrameHandler(WebSocketTarget target, EdgeServer edge) {
         this.target = target;
-        this.sessions = sessions;
-        this.counters = counters;
-        this.pongTimeoutMillis = pongTimeoutMillis;
+        this.edge = edge;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        peer = new NettyPeer(ctx.channel(), counters);
+        this.ctx = ctx;
+        peer = new NettyPeer(ctx.channel(), edge.counters());
+        lastReadNanos = System.nanoTime();
+        edge.livenessSweep(ctx.channel().eventLoop()).add(this);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stopLiveness();
     }
 
     /** The 101 response is out: refuse the target or open the session. On the event loop. */
     void upgraded(ChannelHandlerContext ctx) {
+        WebSocketTarget target = this.target;
+        this.target = null;
         if (target.refused()) {
-            counters.upgradesRefused.increment();
+            edge.counters().upgradesRefused.increment();
             peer.close(target.refusal(), target.reason());
             return;
         }
         try {
-            session = sessions.open(target.appKey(), peer);
+            session = edge.sessions().open(target.appKey(), peer);
         } catch (RuntimeException e) {
-            counters.handlerErrors.increment();
+            edge.counters().handlerErrors.increment();
             log.error("Opening a session for {} failed", peer.remoteAddress(), e);
             peer.closeWithStatus(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal server error");
         }
         if (session != null) {
-            Sessions.Session s = session;
-            peer.onSlowConsumer(s::onSlowConsumer);
+            peer.onSlowConsumer(session);
         }
         if (session != null && !ctx.channel().isActive()) {
             // Closed while the engine was opening it: channelInactive already ran and found no session.
@@ -89,8 +107,22 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         WebSocketFrame frame = (WebSocketFrame) msg;
+        alive();
+        if (!frame.isFinalFragment() && !aggregating
+                && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
+            // The first fragment of a message: from now on the aggregator in front reassembles messages and
+            // hands us whole ones. This fragment is its first input; it owns (and releases) the frame.
+            aggregating = true;
+            WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(edge.config().maxFrameBytes());
+            ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", aggregator);
+            try {
+                aggregator.channelRead(ctx.pipeline().context(aggregator), frame);
+            } catch (Exception e) {
+                exceptionCaught(ctx, e);
+            }
+            return;
+        }
         try {
-            alive();
             if (frame instanceof TextWebSocketFrame) {
                 onText(((TextWebSocketFrame) frame).text());
             } else if (frame instanceof PingWebSocketFrame) {
@@ -98,12 +130,13 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             } else if (frame instanceof CloseWebSocketFrame) {
                 onCloseFrame(ctx, (CloseWebSocketFrame) frame);
             } else if (frame instanceof BinaryWebSocketFrame) {
-                counters.binaryFramesRejected.increment();
+                edge.counters().binaryFramesRejected.increment();
                 if (!peer.closing()) {
                     ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(BINARY_REJECTED)));
                 }
             }
-            // Pong frames: nothing beyond counting as activity. Continuations are aggregated in front of us.
+            // Pong frames: nothing beyond counting as activity. Continuation frames reach us only without a first
+            // fragment (the aggregator, once in front, takes them): dropped, as the aggregator drops them.
         } finally {
             ReferenceCountUtil.release(frame);
         }
@@ -117,7 +150,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             session.onText(text);
         } catch (RuntimeException e) {
             // An engine bug must not take the socket (or the event loop) down; it is logged and counted.
-            counters.handlerErrors.increment();
+            edge.counters().handlerErrors.increment();
             log.error("Handling a frame from {} failed", peer.remoteAddress(), e);
         }
     }
@@ -136,32 +169,53 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void alive() {
-        if (pongTimer != null) {
-            pongTimer.cancel(false);
-            pongTimer = null;
-        }
+        lastReadNanos = System.nanoTime();
+        awaitingPong = false;
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && ((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
-            if (pongTimer == null && !peer.closing()) {
-                counters.pingsSent.increment();
-                ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
-                pongTimer = ctx.executor().schedule(() -> {
-                    pongTimer = null;
-                    counters.pongTimeouts.increment();
-                    peer.close(CloseCode.PONG_NOT_RECEIVED, CloseCode.PONG_NOT_RECEIVED.text());
-                }, pongTimeoutMillis, TimeUnit.MILLISECONDS);
-            }
-            return;
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (aggregating) {
+            // The aggregator holds fragments back; like the IdleStateHandler this replaces, any frame counts.
+            alive();
         }
-        ctx.fireUserEventTriggered(evt);
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Called by the sweep (on the event loop) with its clock: after {@code activityNanos} of silence a ping,
+     * then, without any frame for {@code pongNanos}, 4201. The next silence is counted from the ping, as the
+     * {@code IdleStateHandler} this replaces re-armed itself after each idle event.
+     */
+    void check(long now, long activityNanos, long pongNanos) {
+        if (awaitingPong) {
+            if (now - pingSentNanos >= pongNanos) {
+                awaitingPong = false;
+                lastReadNanos = now;
+                edge.counters().pongTimeouts.increment();
+                peer.close(CloseCode.PONG_NOT_RECEIVED, CloseCode.PONG_NOT_RECEIVED.text());
+            }
+        } else if (now - lastReadNanos >= activityNanos) {
+            lastReadNanos = now;
+            if (!peer.closing()) {
+                edge.counters().pingsSent.increment();
+                ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+                awaitingPong = true;
+                pingSentNanos = now;
+            }
+        }
+    }
+
+    private void stopLiveness() {
+        awaitingPong = false;
+        if (sweepIndex >= 0) {
+            edge.livenessSweep(ctx.channel().eventLoop()).remove(this);
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        alive();
+        stopLiveness();
         closeSession();
         ctx.fireChannelInactive();
     }
@@ -172,7 +226,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             try {
                 session.onClose();
             } catch (RuntimeException e) {
-                counters.handlerErrors.increment();
+                edge.counters().handlerErrors.increment();
                 log.error("Closing the session of {} failed", peer.remoteAddress(), e);
             }
         }
@@ -182,19 +236,19 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             // A fragmented message over max_frame_bytes (the aggregator): 1009, as the decoder does for one frame.
-            counters.oversizeFramesClosed.increment();
+            edge.counters().oversizeFramesClosed.increment();
             peer.closeWithStatus(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Message too big");
         } else if (cause instanceof CorruptedFrameException) {
             // The decoder already sent its close frame (1002 or 1009) and closes the channel.
             if (String.valueOf(cause.getMessage()).contains("exceeds")) {
-                counters.oversizeFramesClosed.increment();
+                edge.counters().oversizeFramesClosed.increment();
             }
             ctx.close();
         } else if (cause instanceof IOException) {
             log.debug("I/O error on {}: {}", peer.remoteAddress(), cause.toString());
             ctx.close();
         } else {
-            counters.handlerErrors.increment();
+            edge.counters().handlerErrors.increment();
             log.warn("Unexpected error on {}; closing", peer.remoteAddress(), cause);
             ctx.close();
         }

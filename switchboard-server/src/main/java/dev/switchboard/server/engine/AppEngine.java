@@ -36,6 +36,8 @@ public final class AppEngine {
     final UserRegistry users = new UserRegistry();
     final Watchlists watchlists = new Watchlists();
     private final Channel.DeliveryCounter deliveryCounter;
+    /** Subscribe/unsubscribe rules; stateless beyond the app, so one per app, not one per connection. */
+    final Subscriptions subscriptions;
 
     AppEngine(AppConfig config, Adapter adapter, EngineListener listener, LongSupplier clock) {
         this.config = config;
@@ -43,6 +45,7 @@ public final class AppEngine {
         this.listener = listener;
         this.clock = clock;
         this.deliveryCounter = (recipients, bytes) -> listener.delivered(config, recipients, bytes);
+        this.subscriptions = new Subscriptions(this);
     }
 
     public AppConfig config() {

@@ -10,6 +10,7 @@ import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,14 +23,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Connection {
     private static final String NO_MEMBER = "";
+    /** Up to this many subscriptions the map is an immutable copy-on-write one; beyond, a ConcurrentHashMap. */
+    private static final int SMALL_SUBSCRIPTIONS = 8;
 
     private final String socketId;
     private final AppEngine app;
     private final AppConfig config;
     private final Peer peer;
-    /** channel name → presence member id ({@link #NO_MEMBER} off presence). Read by the user data API. */
-    private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
-    private final ClientEventLimiter limiter;
+    /**
+     * channel name → presence member id ({@link #NO_MEMBER} off presence). Written on the executor only, read by
+     * the user data API from other threads. Most sockets hold 0–2 subscriptions, so while small this is an
+     * immutable map replaced on each change (24 bytes for one entry, against about 180 for a
+     * ConcurrentHashMap); a socket that goes past {@link #SMALL_SUBSCRIPTIONS} gets a ConcurrentHashMap for good,
+     * so that a subscribe never costs more than a copy of a few entries.
+     */
+    private volatile Map<String, String> subscriptions = Map.of();
+    /** Created on the first client event: most sockets never send one. */
+    private ClientEventLimiter limiter;
     private final Subscriptions subscribe;
     private volatile String userId;
     private String userInfoJson;
@@ -43,8 +53,7 @@ public final class Connection {
         this.app = app;
         this.config = app.config();
         this.peer = peer;
-        this.limiter = new ClientEventLimiter(config.maxClientEventsPerSecond(), app.clock);
-        this.subscribe = new Subscriptions(app);
+        this.subscribe = app.subscriptions;
     }
 
     public String socketId() {
@@ -151,7 +160,7 @@ public final class Connection {
         }
         ChannelName name = d.name();
         if (name.type() == ChannelType.SERVER_TO_USER) {
-            subscriptions.put(channel, NO_MEMBER);
+            subscribed(channel, NO_MEMBER);
             send(new ServerMessage.SubscriptionSucceeded(channel));
             return;
         }
@@ -161,7 +170,7 @@ public final class Connection {
                     + " members)");
             return;
         }
-        subscriptions.put(channel, d.member() == null ? NO_MEMBER : d.member().userId());
+        subscribed(channel, d.member() == null ? NO_MEMBER : d.member().userId());
         if (name.type().requiresAuth()) {
             markAuthorized();
         }
@@ -174,7 +183,7 @@ public final class Connection {
     }
 
     private void leave(String channel) {
-        String member = subscriptions.remove(channel);
+        String member = unsubscribed(channel);
         if (member == null) {
             return;
         }
@@ -182,6 +191,42 @@ public final class Connection {
         if (name.type() != ChannelType.SERVER_TO_USER) {
             subscribe.leave(this, name, member == NO_MEMBER ? null : member);
         }
+    }
+
+    private void subscribed(String channel, String member) {
+        Map<String, String> m = subscriptions;
+        if (m instanceof ConcurrentHashMap) {
+            m.put(channel, member);
+        } else if (m.isEmpty()) {
+            subscriptions = Map.of(channel, member);
+        } else if (m.size() < SMALL_SUBSCRIPTIONS) {
+            Map<String, String> copy = new HashMap<>(m);
+            copy.put(channel, member);
+            subscriptions = Map.copyOf(copy);
+        } else {
+            Map<String, String> big = new ConcurrentHashMap<>(m);
+            big.put(channel, member);
+            subscriptions = big;
+        }
+    }
+
+    /** The member id the channel was joined with; null when not subscribed. */
+    private String unsubscribed(String channel) {
+        Map<String, String> m = subscriptions;
+        if (m instanceof ConcurrentHashMap) {
+            return m.remove(channel);
+        }
+        String member = m.get(channel);
+        if (member != null) {
+            if (m.size() == 1) {
+                subscriptions = Map.of();
+            } else {
+                Map<String, String> copy = new HashMap<>(m);
+                copy.remove(channel);
+                subscriptions = Map.copyOf(copy);
+            }
+        }
+        return member;
     }
 
     private void subscriptionError(String channel, String message) {
@@ -282,6 +327,9 @@ public final class Connection {
         if (member == null) {
             error(null, "Client event rejected: not subscribed to channel " + channel);
             return;
+        }
+        if (limiter == null) {
+            limiter = new ClientEventLimiter(config.maxClientEventsPerSecond(), app.clock);
         }
         if (!limiter.tryAcquire()) {
             error(CloseCode.CLIENT_EVENT_REJECTED.code(), CloseCode.CLIENT_EVENT_REJECTED.text());
