@@ -2,6 +2,7 @@ package dev.switchboard.server.engine;
 
 import dev.switchboard.protocol.ChannelName;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,18 @@ import java.util.concurrent.Executor;
  * One occupied channel: its subscribers grouped by the event loop that owns them (so a publish is one task
  * per loop, not one per socket) and, for presence channels, the roster of distinct users.
  * Membership changes happen inside {@code ConcurrentHashMap.compute} on the app's channel map, which
- * serialises them per channel; fan-out iterates the concurrent sets without any lock.
+ * serialises them per channel; fan-out walks each lane's array of sockets without any lock.
  */
 final class Channel {
+    private static final Lane[] NO_LANES = new Lane[0];
     final ChannelName name;
-    private final Map<Executor, Lane> lanes = new ConcurrentHashMap<>();
+    /**
+     * One lane per event loop that has subscribers here, in a short array (there are at most as many loops as
+     * cores) searched by identity: a one-subscriber channel then costs a one-element array, not a hash map.
+     * Replaced, never mutated, inside compute; fan-out reads it without a lock. A lane stays until the
+     * channel is dropped, as it did in the map: at most one per loop, and a flush it queued stays valid.
+     */
+    private volatile Lane[] lanes = NO_LANES;
     private volatile int subscriptions;
     /** user id → member; guarded by {@code this}. Insertion order is join order. */
     private final Map<String, Member> members;
@@ -41,9 +49,16 @@ final class Channel {
 
     /** Called inside compute. Returns true when the user id is a new member (presence only). */
     boolean add(Connection c, String memberId, String userInfoJson) {
-        Lane lane = lanes.computeIfAbsent(c.peer().executor(), Lane::new);
-        lane.sockets.add(c);
-        lane.changed();
+        Executor loop = c.peer().executor();
+        Lane lane = lane(loop);
+        if (lane == null) {
+            lane = new Lane(loop);
+            Lane[] old = lanes;
+            Lane[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = lane;
+            lanes = grown;
+        }
+        lane.add(c);
         subscriptions++;
         if (members == null) {
             return false;
@@ -63,11 +78,10 @@ final class Channel {
 
     /** Called inside compute. Returns true when the user's last socket left (presence only). */
     boolean remove(Connection c, String memberId) {
-        Lane lane = lanes.get(c.peer().executor());
-        if (lane == null || !lane.sockets.remove(c)) {
+        Lane lane = lane(c.peer().executor());
+        if (lane == null || !lane.remove(c)) {
             return false;
         }
-        lane.changed();
         subscriptions--;
         if (members == null || memberId == null) {
             return false;
@@ -80,6 +94,15 @@ final class Channel {
             }
             return false;
         }
+    }
+
+    private Lane lane(Executor loop) {
+        for (Lane lane : lanes) {
+            if (lane.loop == loop) {
+                return lane;
+            }
+        }
+        return null;
     }
 
     boolean isEmpty() {
@@ -116,8 +139,8 @@ final class Channel {
      * frame to all of its sockets without flushing, then one flush of the lane per burst (see {@link Lane}).
      */
     void fanOut(Frame frame, Connection except, DeliveryCounter counter) {
-        for (Lane lane : lanes.values()) {
-            if (lane.sockets.isEmpty()) {
+        for (Lane lane : lanes) {
+            if (lane.isEmpty()) {
                 continue;
             }
             lane.loop.execute(() -> lane.write(frame, except, counter));
@@ -130,18 +153,24 @@ final class Channel {
      * the write (no added latency); under load, the fan-out tasks queued before it have all written by then,
      * so each socket sends their frames in one system call (one writev) instead of one write per frame.
      *
-     * <p>The loop walks a plain array snapshot of the sockets, rebuilt only when membership changed since the
-     * last fan-out ({@code version}, bumped inside the channel's compute), not the concurrent set itself: a
-     * big channel's deliveries then cost no hash-table traversal. A socket that joins while a snapshot is
-     * being taken is picked up by the next one (the concurrent set's iteration was just as weakly consistent).
-     * Everything but {@code sockets} and {@code version} is only touched on the loop.
+     * <p>The loop walks a plain array snapshot of the sockets, taken again only when membership changed since
+     * the last fan-out ({@code version}, bumped inside the channel's compute after each change), never a hash
+     * table. Up to {@link #SMALL} sockets the members are themselves such an array, immutable and replaced on
+     * each change (a copy of at most eight references), and the snapshot is that array: a small lane costs
+     * one array and no set. Past {@code SMALL} they move to a concurrent set, so a join or leave stays O(1)
+     * however big the channel; a set that shrinks to {@code SMALL / 2} goes back to an array (the gap stops a
+     * lane hovering at the boundary from converting on every change). A socket that joins while a snapshot is
+     * being taken is picked up by the next one (the set's iteration is weakly consistent). Everything but
+     * {@code members} and {@code version} is only touched on the loop.
      */
     private static final class Lane implements Runnable {
         private static final Connection[] NONE = new Connection[0];
+        private static final int SMALL = 8;
         final Executor loop;
-        final Set<Connection> sockets = ConcurrentHashMap.newKeySet();
+        /** A {@code Connection[]} of at most {@link #SMALL} distinct sockets (never mutated), or a concurrent set. */
+        private volatile Object members = NONE;
         private volatile int version;
-        private int snapshotVersion = -1;
+        private int snapshotVersion;
         private Connection[] snapshot = NONE;
         private boolean flushQueued;
 
@@ -149,19 +178,84 @@ final class Channel {
             this.loop = loop;
         }
 
-        /** Called inside the channel's compute (serialised), after a socket joined or left. */
+        /** Called inside the channel's compute (serialised). */
+        @SuppressWarnings("unchecked")
+        void add(Connection c) {
+            Object m = members;
+            if (m instanceof Set<?> set) {
+                ((Set<Connection>) set).add(c);
+            } else {
+                Connection[] small = (Connection[]) m;
+                for (Connection s : small) {
+                    if (s == c) {
+                        return;
+                    }
+                }
+                if (small.length < SMALL) {
+                    Connection[] grown = Arrays.copyOf(small, small.length + 1);
+                    grown[small.length] = c;
+                    members = grown;
+                } else {
+                    Set<Connection> big = ConcurrentHashMap.newKeySet();
+                    big.addAll(Arrays.asList(small));
+                    big.add(c);
+                    members = big;
+                }
+            }
+            changed();
+        }
+
+        /** Called inside the channel's compute (serialised). False when the socket was not here. */
+        boolean remove(Connection c) {
+            Object m = members;
+            if (m instanceof Set<?> set) {
+                if (!set.remove(c)) {
+                    return false;
+                }
+                if (set.size() <= SMALL / 2) {
+                    members = set.toArray(NONE);
+                }
+            } else {
+                Connection[] small = (Connection[]) m;
+                int i = 0;
+                while (i < small.length && small[i] != c) {
+                    i++;
+                }
+                if (i == small.length) {
+                    return false;
+                }
+                Connection[] shrunk = small.length == 1 ? NONE : new Connection[small.length - 1];
+                System.arraycopy(small, 0, shrunk, 0, i);
+                System.arraycopy(small, i + 1, shrunk, i, small.length - i - 1);
+                members = shrunk;
+            }
+            changed();
+            return true;
+        }
+
+        /** After {@code members} changed, so a loop that sees the new version also sees the new members. */
         @SuppressWarnings("NonAtomicOperationOnVolatileField")
-        void changed() {
+        private void changed() {
             version++;
+        }
+
+        boolean isEmpty() {
+            Object m = members;
+            return m instanceof Set<?> set ? set.isEmpty() : ((Connection[]) m).length == 0;
         }
 
         private Connection[] snapshot() {
             int v = version;
             if (v != snapshotVersion) {
-                snapshot = sockets.toArray(NONE);
+                snapshot = takeSnapshot();
                 snapshotVersion = v;
             }
             return snapshot;
+        }
+
+        private Connection[] takeSnapshot() {
+            Object m = members;
+            return m instanceof Set<?> set ? set.toArray(NONE) : (Connection[]) m;
         }
 
         void write(Frame frame, Connection except, DeliveryCounter counter) {
