@@ -3,7 +3,7 @@
 # each test file starts on its own free port.
 #
 #   conformance/run.sh                      # whole suite
-#   conformance/run.sh test/users.test.mjs  # some files (paths relative to conformance/)
+#   conformance/run.sh test/users-signin.test.mjs  # some files (paths relative to conformance/)
 #
 # Env: SWITCHBOARD_JAR (default switchboard-server/target/switchboard.jar), SKIP_BUILD=1 (never build; fail
 # if the jar is missing), CONFORMANCE_TIMEOUT_MS (per-wait deadline, default 5000),
