@@ -196,6 +196,7 @@ public final class Switchboard implements AutoCloseable {
             Supplier<String> scrape = metrics;
             if (prometheus != null) {
                 prometheus.bind(engine);
+                prometheus.bind(webhooks.stats());
                 route = countStatuses(engine, prometheus, api);
                 if (scrape == null) {
                     scrape = prometheus::scrape;

@@ -4,7 +4,9 @@ import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.webhooks.WebhookStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -34,6 +36,23 @@ public final class Metrics implements EngineListener {
                     .description("Users with a signed-in connection").tag("app", id).register(registry);
             meters(app.config());
         }
+    }
+
+    /** The webhook dispatcher's counters (server-wide): sent, failed attempts, and every kind of drop. */
+    public void bind(WebhookStats stats) {
+        webhookCounter(stats, "switchboard_webhook_batches_sent", "Webhook POSTs answered 2xx", WebhookStats::batchesSent);
+        webhookCounter(stats, "switchboard_webhook_events_sent", "Webhook events delivered", WebhookStats::eventsSent);
+        webhookCounter(stats, "switchboard_webhook_failed_attempts", "Webhook POSTs that failed (retried)",
+                WebhookStats::failedAttempts);
+        webhookCounter(stats, "switchboard_webhook_events_dropped", "Webhook events dropped (queue full, retries over, 4xx, shutdown, overload)",
+                WebhookStats::eventsDropped);
+        Gauge.builder("switchboard_webhook_queued_batches", stats, WebhookStats::queuedBatches)
+                .description("Webhook batches waiting to be sent").register(registry);
+    }
+
+    private void webhookCounter(WebhookStats stats, String name, String description,
+                                java.util.function.ToLongFunction<WebhookStats> read) {
+        FunctionCounter.builder(name, stats, s -> read.applyAsLong(s)).description(description).register(registry);
     }
 
     public MeterRegistry registry() {

@@ -6,6 +6,7 @@ import dev.switchboard.server.cluster.LocalAdapter;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.webhooks.WebhookDispatcher;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
@@ -39,5 +40,16 @@ class MetricsTest {
                 .contains("switchboard_signins_total{app=\"app-id\"} 1.0")
                 .contains("switchboard_slow_consumers_closed_total{app=\"app-id\"} 1.0")
                 .contains("switchboard_http_requests_total{app=\"app-id\",status=\"401\"} 2.0");
+    }
+
+    @Test
+    void exportsTheWebhookCounters() {
+        Metrics metrics = new Metrics();
+        WebhookDispatcher webhooks = new WebhookDispatcher(ServerConfig.defaults());
+        metrics.bind(webhooks.stats());
+        assertThat(metrics.scrape()).contains("switchboard_webhook_batches_sent_total 0.0")
+                .contains("switchboard_webhook_events_dropped_total 0.0")
+                .contains("switchboard_webhook_queued_batches 0.0");
+        webhooks.close();
     }
 }
