@@ -7,7 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.testing.RawSocket;
+import dev.switchboard.protocol.Signatures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +44,58 @@ class ShutdownTest {
         }
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
         server.close(); // idempotent
+    }
+
+    /** A request whose body has not arrived when shutdown starts is answered in full, then its connection closes. */
+    @Test
+    void anInFlightHttpRequestFinishesDuringShutdown() throws Exception {
+        Switchboard server = Switchboard.start(ServerConfig.defaults().withPort(0));
+        int port = server.port();
+        byte[] body = "{\"name\":\"e\",\"channel\":\"c\",\"data\":\"{}\"}".getBytes(StandardCharsets.UTF_8);
+        String query = "auth_key=app-key&auth_timestamp=" + System.currentTimeMillis() / 1000
+                + "&auth_version=1.0&body_md5=" + Signatures.md5Hex(body);
+        String signature = Signatures.hmacSha256Hex("app-secret", "POST\n/apps/app-id/events\n" + query);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            // Expect: 100-continue makes the server say when it has read the headers, i.e. when the request
+            // is in flight on its side (not merely waiting in the accept backlog).
+            out.write(("POST /apps/app-id/events?" + query + "&auth_signature=" + signature + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 100");
+
+            Thread closer = new Thread(server::close, "test-shutdown");
+            closer.start();
+            // Draining has begun once the listening socket is gone.
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try (Socket probe = new Socket("127.0.0.1", port)) {
+                    return false;
+                } catch (ConnectException e) {
+                    return true;
+                }
+            });
+            out.write(body);
+            out.flush();
+
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200").endsWith("{}");
+            closer.join(TimeUnit.SECONDS.toMillis(server.config().shutdownGraceSeconds() + 5));
+            assertThat(closer.isAlive()).isFalse();
+        }
+    }
+
+    /** Reads one response head (up to the blank line). */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test
