@@ -1,0 +1,134 @@
+package dev.switchboard.server.engine;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The state half of the cluster seam: every fact that decides a cluster-visible transition (first subscriber and
+ * last leaver of a channel, first and last connection of a presence member and of a user, the connection quota)
+ * and what the HTTP API reads. Each transition is decided here, atomically, once per cluster; the engine turns
+ * the decisions it gets back into events, webhooks and counts, so each of those happens once.
+ *
+ * <p>Counts are per node underneath: each node reports only its own sockets, so a node that dies or loses its
+ * store can be taken out (or written back) without asking anyone. Writes ({@code join}, {@code leave},
+ * {@code signIn}, {@code signOut}, {@code reserveConnection}, {@code releaseConnection}) never fail: when the
+ * shared store is unreachable an implementation decides from this node's own state and writes it back later.
+ * Queries may fail (the HTTP API answers 503 then). Stages may complete on any thread.
+ */
+public interface SharedState extends AutoCloseable {
+
+    /** Called once, before any other method, with where transitions decided outside a call go (a dead node). */
+    void start(Transitions transitions);
+
+    // ------------------------------------------------------------------ connections
+
+    /** Takes a slot under the app's connection quota, counted over the cluster; false when full. max < 0: none. */
+    CompletionStage<Boolean> reserveConnection(String appId, int max);
+
+    void releaseConnection(String appId);
+
+    // ------------------------------------------------------------------ channels
+
+    /**
+     * One more socket of this node subscribes. {@code member} is set on presence channels; {@code signedInUserId}
+     * is the user the socket is signed in as (null when not), for the user's channel list.
+     */
+    CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId, int maxMembers);
+
+    /** One socket of this node that {@link #join}ed leaves; {@code memberId} as it joined. */
+    CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId);
+
+    /** Vacant with count 0 (and no cache) when nobody subscribes. */
+    CompletionStage<ChannelStats> channel(String appId, String channel);
+
+    /** Occupied channels whose name starts with the prefix (null: all), never {@code #server-to-user-} ones. */
+    CompletionStage<Map<String, ChannelStats>> channels(String appId, String prefix);
+
+    /** Presence member user ids, in join order where the store keeps it. */
+    CompletionStage<List<String>> members(String appId, String channel);
+
+    /** Keeps the last event of a cache channel until {@code event.expiresAtMillis()}. */
+    void cachePut(String appId, String channel, CachedEvent event);
+
+    /** Null when nothing (unexpired) is kept. */
+    CompletionStage<CachedEvent> cacheGet(String appId, String channel);
+
+    // ------------------------------------------------------------------ users
+
+    /**
+     * A connection of this node signs in; {@code channels} are those it already subscribes to. {@code repeat}: the
+     * connection was already signed in as this user (user_info and watchlist are replaced, nothing is counted).
+     */
+    CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
+                                     Collection<String> channels, boolean repeat);
+
+    /** A signed-in connection of this node goes; {@code channels} are those it still subscribes to. */
+    CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels);
+
+    /** Which of these users have a signed-in connection anywhere. */
+    CompletionStage<Set<String>> online(String appId, Collection<String> userIds);
+
+    /** Null when nothing is held about the user. */
+    CompletionStage<UserSnapshot> user(String appId, String userId);
+
+    CompletionStage<UserPage> users(String appId, String cursor, int limit);
+
+    /** The user_info held for the user, null when none. */
+    CompletionStage<String> userInfo(String appId, String userId);
+
+    /** Replaces the user_info of an online user; false when the user is not online. */
+    CompletionStage<Boolean> updateUserInfo(String appId, String userId, String userInfoJson);
+
+    /**
+     * Erases what is held about the user everywhere (entry, watchlist, its place in others' watchlists), at once,
+     * so the closing sockets find nothing; their later {@link #signOut}s then decide nothing. Null when unknown.
+     * The caller terminates the connections and tells the watchers.
+     */
+    CompletionStage<UserErasure> eraseUser(String appId, String userId);
+
+    @Override
+    void close();
+
+    // ------------------------------------------------------------------ results
+
+    /** A presence member as it joins: the user id and its user_info JSON (may be null). */
+    record Member(String userId, String userInfoJson) {}
+
+    /**
+     * {@code full}: a presence channel at its member limit refused a new user (nothing changed). {@code occupied}:
+     * the first subscriber anywhere. {@code newMember}: the user's first socket in the channel anywhere. {@code roster}:
+     * user id → user_info JSON of every member on every node, presence only (else null).
+     */
+    record Joined(boolean full, boolean occupied, boolean newMember, int subscriptionCount,
+                  Map<String, String> roster) {
+        public static Joined refused() {
+            return new Joined(true, false, false, 0, null);
+        }
+    }
+
+    /** {@code vacated}: the last subscriber anywhere left; {@code memberRemoved}: the user's last socket in it. */
+    record Left(boolean vacated, boolean memberRemoved, int subscriptionCount) {}
+
+    /** {@code cameOnline}: the user's first signed-in connection anywhere. */
+    record SignedIn(boolean cameOnline) {}
+
+    /** {@code wentOffline}: the user's last signed-in connection anywhere went. */
+    record SignedOut(boolean wentOffline) {}
+
+    /**
+     * Transitions decided outside a call of this node, e.g. when another node's lease expired and this node removed
+     * its sockets. The engine emits the same events, webhooks and counts as for its own leaves.
+     */
+    interface Transitions {
+        void memberRemoved(String appId, String channel, String userId);
+
+        void channelVacated(String appId, String channel);
+
+        void subscriptionCountChanged(String appId, String channel, int count);
+
+        void userOffline(String appId, String userId);
+    }
+}
