@@ -4,8 +4,8 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.server.api.ApiRequest;
 import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.api.HttpApi;
-import dev.switchboard.server.cluster.Adapter;
-import dev.switchboard.server.cluster.LocalAdapter;
+import dev.switchboard.server.cluster.Cluster;
+import dev.switchboard.server.cluster.LocalCluster;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.edge.EdgeCounters;
 import dev.switchboard.server.edge.EdgeMeters;
@@ -17,6 +17,7 @@ import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.webhooks.WebhookDispatcher;
 import dev.switchboard.server.webhooks.WebhookStats;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -35,23 +36,23 @@ public final class Switchboard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
 
     private final ServerConfig config;
-    private final Adapter adapter;
+    private final Cluster cluster;
     private final Engine engine;
     private final EdgeServer edge;
     private final WebhookDispatcher webhooks;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
-    private Switchboard(ServerConfig config, Adapter adapter, Engine engine, EdgeServer edge,
+    private Switchboard(ServerConfig config, Cluster cluster, Engine engine, EdgeServer edge,
                         WebhookDispatcher webhooks) {
         this.config = config;
-        this.adapter = adapter;
+        this.cluster = cluster;
         this.engine = engine;
         this.edge = edge;
         this.webhooks = webhooks;
     }
 
-    /** Starts with the local adapter, no extra listener and no metrics endpoint. */
+    /** Starts alone (the local cluster), no extra listener and no metrics endpoint. */
     public static Switchboard start(ServerConfig config) {
         return builder(config).start();
     }
@@ -71,6 +72,11 @@ public final class Switchboard implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** This node's id and view of its cluster. */
+    public dev.switchboard.server.engine.ClusterNode node() {
+        return cluster.node();
     }
 
     /** "epoll" or "nio". */
@@ -126,9 +132,9 @@ public final class Switchboard implements AutoCloseable {
                 log.error("Closing webhooks failed", e);
             }
             try {
-                adapter.close();
+                cluster.close();
             } catch (RuntimeException e) {
-                log.error("Closing the adapter failed", e);
+                log.error("Leaving the cluster failed", e);
             }
             log.info("Switchboard stopped");
         } finally {
@@ -154,7 +160,7 @@ public final class Switchboard implements AutoCloseable {
     /** What a node is started with besides its config; every part optional. */
     public static final class Builder {
         private final ServerConfig config;
-        private Adapter adapter;
+        private Cluster cluster;
         private EngineListener listener = EngineListener.NONE;
         private Supplier<String> metrics;
 
@@ -162,9 +168,9 @@ public final class Switchboard implements AutoCloseable {
             this.config = config;
         }
 
-        /** The cluster adapter; the local one when not set. */
-        public Builder adapter(Adapter value) {
-            this.adapter = value;
+        /** The cluster seam's implementations; alone (local) when not set. */
+        public Builder cluster(Cluster value) {
+            this.cluster = value;
             return this;
         }
 
@@ -185,14 +191,14 @@ public final class Switchboard implements AutoCloseable {
 
         /** Binds and returns once listening; {@link IllegalStateException} when the port cannot be bound. */
         public Switchboard start() {
-            Adapter a = adapter != null ? adapter : new LocalAdapter();
+            Cluster a = cluster != null ? cluster : new LocalCluster(System::currentTimeMillis);
             Metrics prometheus = config.metricsEnabled() ? new Metrics() : null;
             WebhookDispatcher webhooks = new WebhookDispatcher(config).start();
             EngineListener all = prometheus == null ? EngineListener.of(webhooks, listener)
                     : EngineListener.of(webhooks, prometheus, listener);
-            Engine engine = new Engine(config, a, all);
+            Engine engine = new Engine(config, a.broker(), a.state(), all, System::currentTimeMillis);
             HttpApi api = new HttpApi(engine, config);
-            Function<ApiRequest, ApiResponse> route = api::handle;
+            Function<ApiRequest, CompletionStage<ApiResponse>> route = api::handle;
             Supplier<String> scrape = metrics;
             if (prometheus != null) {
                 prometheus.bind(engine);
@@ -208,8 +214,8 @@ public final class Switchboard implements AutoCloseable {
             }
             edge.start();
             Switchboard node = new Switchboard(config, a, engine, edge, webhooks);
-            log.info("Switchboard listening on {}:{} (transport {}), apps: {}", config.host(), node.port(),
-                    edge.transport(), describeApps(config));
+            log.info("Switchboard node {} listening on {}:{} (transport {}), apps: {}", a.node().nodeId(), config.host(),
+                    node.port(), edge.transport(), describeApps(config));
             return node;
         }
 
@@ -239,9 +245,9 @@ public final class Switchboard implements AutoCloseable {
         }
 
         /** HTTP API answers counted by app and status; only known app ids become labels. */
-        private static Function<ApiRequest, ApiResponse> countStatuses(Engine engine, Metrics metrics, HttpApi api) {
-            return request -> {
-                ApiResponse response = api.handle(request);
+        private static Function<ApiRequest, CompletionStage<ApiResponse>> countStatuses(Engine engine, Metrics metrics,
+                                                                                      HttpApi api) {
+            return request -> api.handle(request).thenApply(response -> {
                 String uri = request.uri();
                 int start = "/apps/".length();
                 int end = start;
@@ -251,7 +257,7 @@ public final class Switchboard implements AutoCloseable {
                 String id = uri.startsWith("/apps/") ? uri.substring(start, end) : null;
                 metrics.httpResponse(id != null && engine.appById(id) != null ? id : null, response.status());
                 return response;
-            };
+            });
         }
 
         /** Ids and keys only: secrets never reach a log. */

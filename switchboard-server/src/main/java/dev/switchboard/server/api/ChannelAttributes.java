@@ -7,6 +7,7 @@ import dev.switchboard.server.engine.ChannelStats;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code {"user_count":…,"subscription_count":…}} object reported for one channel by trigger responses
@@ -16,11 +17,11 @@ import java.util.Set;
 final class ChannelAttributes {
     private ChannelAttributes() {}
 
-    static Map<String, Object> query(AppEngine app, String channel, Set<InfoAttribute> info) {
+    static CompletableFuture<Map<String, Object>> query(AppEngine app, String channel, Set<InfoAttribute> info) {
         if (info.isEmpty() || ChannelName.of(channel).type() == ChannelType.SERVER_TO_USER) {
-            return Map.of();
+            return CompletableFuture.completedFuture(Map.of());
         }
-        return of(channel, app.channelStats(channel), info);
+        return app.channelStats(channel).thenApply(stats -> of(channel, stats, info)).toCompletableFuture();
     }
 
     static Map<String, Object> of(String channel, ChannelStats stats, Set<InfoAttribute> info) {

@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /apps/{app_id}/channels/{channel_name}} (PROTOCOL.md §6.6). Always reports {@code occupied};
@@ -23,7 +24,7 @@ final class ChannelInfoEndpoint implements Endpoint {
     }
 
     @Override
-    public ApiResponse handle(ApiCall call) {
+    public CompletionStage<ApiResponse> handle(ApiCall call) {
         ChannelName channel = ChannelPaths.channel(call);
         Set<InfoAttribute> info = InfoAttribute.parse(call.param("info"), EnumSet.allOf(InfoAttribute.class));
         if (info.contains(InfoAttribute.USER_COUNT) && !channel.isPresence()) {
@@ -32,7 +33,10 @@ final class ChannelInfoEndpoint implements Endpoint {
         if (info.contains(InfoAttribute.CACHE) && !channel.cache()) {
             throw ApiProblem.badRequest("info=cache is only available on cache channels");
         }
-        ChannelStats stats = call.app().channelStats(channel.value());
+        return call.app().channelStats(channel.value()).thenApply(s -> answer(channel, info, s));
+    }
+
+    private ApiResponse answer(ChannelName channel, Set<InfoAttribute> info, ChannelStats stats) {
         if (stats == null) {
             stats = ChannelStats.VACANT;
         }

@@ -4,6 +4,7 @@ import dev.switchboard.protocol.ChannelName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /apps/{app_id}/channels/{channel_name}/users} (PROTOCOL.md §6.7): the distinct user ids of a
@@ -13,12 +14,15 @@ import java.util.Map;
 final class ChannelUsersEndpoint implements Endpoint {
 
     @Override
-    public ApiResponse handle(ApiCall call) {
+    public CompletionStage<ApiResponse> handle(ApiCall call) {
         ChannelName channel = ChannelPaths.channel(call);
         if (!channel.isPresence()) {
             throw ApiProblem.badRequest("Users can only be listed for presence channels");
         }
-        List<String> ids = call.app().presenceUserIds(channel.value());
+        return call.app().presenceUserIds(channel.value()).thenApply(ChannelUsersEndpoint::answer);
+    }
+
+    private static ApiResponse answer(List<String> ids) {
         List<Map<String, String>> users = new ArrayList<>(ids == null ? 0 : ids.size());
         if (ids != null) {
             for (String id : ids) {

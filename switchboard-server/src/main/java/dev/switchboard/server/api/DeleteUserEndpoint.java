@@ -1,6 +1,6 @@
 package dev.switchboard.server.api;
 
-import dev.switchboard.server.engine.UserErasure;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code DELETE /apps/{app_id}/users/{user_id}} (user data API): terminates the user's connections and erases
@@ -10,11 +10,12 @@ import dev.switchboard.server.engine.UserErasure;
 final class DeleteUserEndpoint implements Endpoint {
 
     @Override
-    public ApiResponse handle(ApiCall call) {
-        UserErasure erased = call.app().deleteUser(call.pathParam());
-        if (erased == null) {
-            throw ApiProblem.notFound("Unknown user");
-        }
-        return ApiResponse.ok(UserJson.erasure(erased));
+    public CompletionStage<ApiResponse> handle(ApiCall call) {
+        return call.app().deleteUser(call.pathParam()).thenApply(erased -> {
+            if (erased == null) {
+                throw ApiProblem.notFound("Unknown user");
+            }
+            return ApiResponse.ok(UserJson.erasure(erased));
+        });
     }
 }

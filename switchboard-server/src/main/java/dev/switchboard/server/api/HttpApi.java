@@ -5,6 +5,10 @@ import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import dev.switchboard.server.engine.StateUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,20 +52,35 @@ public final class HttpApi {
                 .add("DELETE", "apps/{app_id}/users/{user_id}", new DeleteUserEndpoint());
     }
 
-    /** Never throws: every problem is a 4xx with a JSON body. Runs on an event loop and never blocks. */
-    public ApiResponse handle(ApiRequest request) {
+    /**
+     * Never fails: every problem is a 4xx with a JSON body, a shared state that cannot answer a 503. Runs on an event
+     * loop and never blocks; the answer completes at once on one node, after the shared state answered on a cluster.
+     */
+    public CompletionStage<ApiResponse> handle(ApiRequest request) {
+        CompletionStage<ApiResponse> answer;
         try {
-            return dispatch(request);
-        } catch (ApiProblem problem) {
-            return problem.toResponse();
+            answer = dispatch(request);
         } catch (Exception | StackOverflowError e) {
-            log.warn("HTTP API {} {} failed", request == null ? null : request.method(),
-                    request == null ? null : pathOnly(request.uri()), e);
-            return ApiResponse.error(500, "Internal server error");
+            return CompletableFuture.completedFuture(refusal(request, e));
         }
+        return answer.exceptionally(e -> refusal(request, e instanceof CompletionException && e.getCause() != null
+                ? e.getCause() : e));
     }
 
-    private ApiResponse dispatch(ApiRequest request) {
+    private static ApiResponse refusal(ApiRequest request, Throwable e) {
+        if (e instanceof ApiProblem problem) {
+            return problem.toResponse();
+        }
+        if (e instanceof StateUnavailableException) {
+            log.warn("HTTP API {} {}: {}", request.method(), pathOnly(request.uri()), e.getMessage());
+            return ApiResponse.error(503, "Cluster state unavailable: " + e.getMessage());
+        }
+        log.warn("HTTP API {} {} failed", request == null ? null : request.method(),
+                request == null ? null : pathOnly(request.uri()), e);
+        return ApiResponse.error(500, "Internal server error");
+    }
+
+    private CompletionStage<ApiResponse> dispatch(ApiRequest request) {
         String method = request.method() == null ? "" : request.method().toUpperCase(Locale.ROOT);
         byte[] body = request.body() == null ? NO_BODY : request.body();
         RequestTarget target = RequestTarget.parse(request.uri());

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /apps/{app_id}/channels} (PROTOCOL.md §6.5): occupied channels, optionally filtered by prefix.
@@ -18,7 +19,7 @@ final class ListChannelsEndpoint implements Endpoint {
     private static final String PRESENCE_PREFIX = "presence-";
 
     @Override
-    public ApiResponse handle(ApiCall call) {
+    public CompletionStage<ApiResponse> handle(ApiCall call) {
         AppConfig config = call.app().config();
         String prefix = call.param("filter_by_prefix");
         if (prefix != null && prefix.isEmpty()) {
@@ -32,7 +33,11 @@ final class ListChannelsEndpoint implements Endpoint {
         if (info.contains(InfoAttribute.SUBSCRIPTION_COUNT) && !config.enableSubscriptionCount()) {
             throw ApiProblem.badRequest("info=subscription_count needs subscription counting enabled for the app");
         }
-        Map<String, ChannelStats> occupied = call.app().occupiedChannels(prefix);
+        String p = prefix;
+        return call.app().occupiedChannels(prefix).thenApply(occupied -> answer(occupied, p, info));
+    }
+
+    private static ApiResponse answer(Map<String, ChannelStats> occupied, String prefix, Set<InfoAttribute> info) {
         Map<String, Object> channels = new TreeMap<>();
         for (Map.Entry<String, ChannelStats> e : occupied.entrySet()) {
             String name = e.getKey();

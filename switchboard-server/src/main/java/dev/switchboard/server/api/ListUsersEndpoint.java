@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /apps/{app_id}/users?cursor=…&limit=…} (user data API): one page of online user ids in id
@@ -18,13 +19,16 @@ final class ListUsersEndpoint implements Endpoint {
     static final int MAX_LIMIT = 1000;
 
     @Override
-    public ApiResponse handle(ApiCall call) {
+    public CompletionStage<ApiResponse> handle(ApiCall call) {
         int limit = limit(call.param("limit"));
         String cursor = call.param("cursor");
         if (cursor != null && cursor.isEmpty()) {
             cursor = null;
         }
-        UserPage page = call.app().onlineUsers(cursor, limit);
+        return call.app().onlineUsers(cursor, limit).thenApply(ListUsersEndpoint::answer);
+    }
+
+    private static ApiResponse answer(UserPage page) {
         List<Map<String, String>> users = new ArrayList<>(page.ids().size());
         for (String id : page.ids()) {
             users.add(Map.of("id", id));

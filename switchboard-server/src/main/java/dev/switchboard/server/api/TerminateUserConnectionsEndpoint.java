@@ -1,6 +1,7 @@
 package dev.switchboard.server.api;
 
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code POST /apps/{app_id}/users/{user_id}/terminate_connections} (PROTOCOL.md §5.11, §6.8): closes every
@@ -10,8 +11,8 @@ import java.util.Map;
 final class TerminateUserConnectionsEndpoint implements Endpoint {
 
     @Override
-    public ApiResponse handle(ApiCall call) {
+    public CompletionStage<ApiResponse> handle(ApiCall call) {
         call.app().terminateUser(call.pathParam());
-        return ApiResponse.ok(Map.of());
+        return Endpoint.now(ApiResponse.ok(Map.of()));
     }
 }

@@ -5,6 +5,8 @@ import dev.switchboard.server.engine.AppEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code POST /apps/{app_id}/batch_events} (PROTOCOL.md §6.4): up to maxBatchEvents events, one channel
@@ -14,7 +16,7 @@ import java.util.Map;
 final class TriggerBatchEndpoint implements Endpoint {
 
     @Override
-    public ApiResponse handle(ApiCall call) {
+    public CompletionStage<ApiResponse> handle(ApiCall call) {
         AppEngine app = call.app();
         JsonNode batch = call.jsonObject().get("batch");
         if (batch == null || !batch.isArray()) {
@@ -35,13 +37,19 @@ final class TriggerBatchEndpoint implements Endpoint {
             TriggerEventEndpoint.publish(app, t);
         }
         if (!anyInfo) {
-            return ApiResponse.ok(Map.of());
+            return Endpoint.now(ApiResponse.ok(Map.of()));
         }
-        List<Object> out = new ArrayList<>(triggers.size());
+        List<CompletableFuture<Map<String, Object>>> queries = new ArrayList<>(triggers.size());
         for (Trigger t : triggers) {
             // One channel per item: the item's entry is that channel's attributes.
-            out.add(ChannelAttributes.query(app, t.channels().get(0), t.info()));
+            queries.add(ChannelAttributes.query(app, t.channels().get(0), t.info()));
         }
-        return ApiResponse.ok(Map.of("batch", out));
+        return CompletableFuture.allOf(queries.toArray(new CompletableFuture[0])).thenApply(x -> {
+            List<Object> out = new ArrayList<>(queries.size());
+            for (CompletableFuture<Map<String, Object>> q : queries) {
+                out.add(q.join());
+            }
+            return ApiResponse.ok(Map.of("batch", out));
+        });
     }
 }

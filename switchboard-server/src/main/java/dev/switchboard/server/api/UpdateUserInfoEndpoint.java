@@ -2,7 +2,7 @@ package dev.switchboard.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.WireCodec;
-import dev.switchboard.server.engine.UserSnapshot;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code PUT /apps/{app_id}/users/{user_id}} with {@code {"user_info":…}} (user data API): replaces the
@@ -13,7 +13,7 @@ import dev.switchboard.server.engine.UserSnapshot;
 final class UpdateUserInfoEndpoint implements Endpoint {
 
     @Override
-    public ApiResponse handle(ApiCall call) {
+    public CompletionStage<ApiResponse> handle(ApiCall call) {
         JsonNode info = call.jsonObject().get("user_info");
         if (info == null || info.isNull()) {
             throw ApiProblem.badRequest("Missing required field: user_info");
@@ -25,14 +25,12 @@ final class UpdateUserInfoEndpoint implements Endpoint {
             throw ApiProblem.tooLarge("user_info too large: " + size + " bytes (limit " + limit + ")");
         }
         String userId = call.pathParam();
-        if (!call.app().updateUserInfo(userId, json)) {
-            throw ApiProblem.notFound("Unknown user");
-        }
-        UserSnapshot user = call.app().user(userId);
-        if (user == null) {
-            // The user went offline between the update and the read.
-            throw ApiProblem.notFound("Unknown user");
-        }
-        return ApiResponse.ok(UserJson.snapshot(user));
+        return call.app().updateUserInfo(userId, json).thenCompose(updated -> {
+            if (!updated) {
+                throw ApiProblem.notFound("Unknown user");
+            }
+            // A user gone offline between the update and the read is a 404 too.
+            return call.app().user(userId).thenApply(GetUserEndpoint::answer);
+        });
     }
 }

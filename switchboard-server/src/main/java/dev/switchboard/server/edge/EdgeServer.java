@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
 public final class EdgeServer {
     private final ServerConfig config;
     private final Sessions sessions;
-    private final Function<ApiRequest, ApiResponse> api;
+    private final Function<ApiRequest, CompletionStage<ApiResponse>> api;
     private final Supplier<String> metrics;
     private final EdgeCounters counters = new EdgeCounters();
     private final WebSocketServerHandshakerFactory handshakers;
@@ -52,7 +53,7 @@ public final class EdgeServer {
     /**
      * @param metrics Prometheus text for {@code GET /metrics}; null answers 404
      */
-    public EdgeServer(ServerConfig config, Sessions sessions, Function<ApiRequest, ApiResponse> api,
+    public EdgeServer(ServerConfig config, Sessions sessions, Function<ApiRequest, CompletionStage<ApiResponse>> api,
                       Supplier<String> metrics) {
         this.config = config;
         this.sessions = sessions;
@@ -187,7 +188,7 @@ public final class EdgeServer {
         return sessions;
     }
 
-    Function<ApiRequest, ApiResponse> api() {
+    Function<ApiRequest, CompletionStage<ApiResponse>> api() {
         return api;
     }
 

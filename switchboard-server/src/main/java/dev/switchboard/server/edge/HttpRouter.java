@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,10 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         String path = q < 0 ? uri : uri.substring(0, q);
         boolean get = HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method());
 
+        if (path.startsWith("/apps/")) {
+            api(ctx, req);
+            return;
+        }
         FullHttpResponse response;
         if (path.equals("/up") || path.equals("/health")) {
             response = !get ? methodNotAllowed()
@@ -75,8 +80,6 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
                     : HttpResponses.json(200, HttpResponses.OK);
         } else if (path.equals("/metrics")) {
             response = !get ? methodNotAllowed() : metrics();
-        } else if (path.startsWith("/apps/")) {
-            response = api(req);
         } else {
             response = HttpResponses.error(HttpResponseStatus.NOT_FOUND, "Not found");
         }
@@ -86,8 +89,15 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         respond(ctx, req, response, false);
     }
 
-    private FullHttpResponse api(FullHttpRequest req) {
-        ApiResponse answer;
+    /**
+     * The answer may complete later (a cluster asks its shared state) and on another thread: it is written on the
+     * connection's event loop. Everything needed of the request is read now, as the caller releases it.
+     */
+    private void api(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean head = HttpMethod.HEAD.equals(req.method());
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpVersion version = req.protocolVersion();
+        CompletionStage<ApiResponse> answer;
         try {
             byte[] body = ByteBufUtil.getBytes(req.content());
             answer = edge.api().apply(new ApiRequest(req.method().name(), req.uri(), body));
@@ -95,9 +105,29 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             // HttpApi never throws by contract; this is the boundary that keeps a bug from leaking a stack trace.
             edge.counters().handlerErrors.increment();
             log.error("HTTP API failed on {} {}", req.method(), pathOf(req.uri()), e);
-            return HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
+            respond(ctx, keepAlive, version,
+                    HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error"), false);
+            return;
         }
-        return HttpResponses.json(answer.status(), answer.body());
+        String where = req.method() + " " + pathOf(req.uri());
+        answer.whenComplete((a, failure) -> {
+            FullHttpResponse response;
+            if (failure != null || a == null) {
+                edge.counters().handlerErrors.increment();
+                log.error("HTTP API failed on {}", where, failure);
+                response = HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
+            } else {
+                response = HttpResponses.json(a.status(), a.body());
+            }
+            if (head) {
+                response.content().clear();
+            }
+            if (ctx.executor().inEventLoop()) {
+                respond(ctx, keepAlive, version, response, false);
+            } else {
+                ctx.executor().execute(() -> respond(ctx, keepAlive, version, response, false));
+            }
+        });
     }
 
     private FullHttpResponse metrics() {
@@ -121,10 +151,15 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse response, boolean forceClose) {
-        boolean keepAlive = !forceClose && !edge.draining() && HttpUtil.isKeepAlive(req);
+        respond(ctx, HttpUtil.isKeepAlive(req), req.protocolVersion(), response, forceClose);
+    }
+
+    private void respond(ChannelHandlerContext ctx, boolean requestKeepAlive, HttpVersion version,
+                         FullHttpResponse response, boolean forceClose) {
+        boolean keepAlive = !forceClose && !edge.draining() && requestKeepAlive;
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        } else if (version.equals(HttpVersion.HTTP_1_0)) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         var f = ctx.writeAndFlush(response);

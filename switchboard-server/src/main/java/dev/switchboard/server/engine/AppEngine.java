@@ -5,77 +5,69 @@ import dev.switchboard.protocol.ChannelType;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.WireCodec;
-import dev.switchboard.server.cluster.Adapter;
 import dev.switchboard.server.config.AppConfig;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * One app's state on this node: its connections, channels, cache, users and watchlists, and the queries the
- * HTTP API asks. Publishing goes through the cluster {@link Adapter}, which brings it back to
- * {@link #deliverToChannel}/{@link #deliverToUser} on every node.
+ * One app on this node: what delivery needs here (its sockets, the channels and users they listen to, the
+ * watchers index) and the app's side of the cluster seam. Publishing goes through the {@link Broker}, which
+ * brings frames back to {@link #deliver} on every node; every cluster-visible fact is asked of the
+ * {@link SharedState}. Subscribing lives in {@link Subscriptions}, signing in in {@link SignIns}.
  */
 public final class AppEngine {
     private final AppConfig config;
-    private final Adapter adapter;
+    final SharedState state;
+    final Broker broker;
     final EngineListener listener;
     final LongSupplier clock;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-    private final AtomicInteger connectionCount = new AtomicInteger();
-    final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
-    private final Map<String, CachedEvent> caches = new ConcurrentHashMap<>();
-    final UserRegistry users = new UserRegistry();
-    final Watchlists watchlists = new Watchlists();
+    final LocalChannels channels;
+    final UserRegistry users;
+    final Watchlists watchlists;
     private final Channel.DeliveryCounter deliveryCounter;
     /** Subscribe/unsubscribe rules; stateless beyond the app, so one per app, not one per connection. */
     final Subscriptions subscriptions;
+    final SignIns signIns;
 
-    AppEngine(AppConfig config, Adapter adapter, EngineListener listener, LongSupplier clock) {
+    AppEngine(AppConfig config, Broker broker, SharedState state, EngineListener listener, LongSupplier clock) {
         this.config = config;
-        this.adapter = adapter;
+        this.broker = broker;
+        this.state = state;
         this.listener = listener;
         this.clock = clock;
+        this.channels = new LocalChannels(config.id(), broker);
+        this.users = new UserRegistry(config.id(), broker);
+        this.watchlists = new Watchlists(config.id(), broker);
         this.deliveryCounter = (recipients, bytes) -> listener.delivered(config, recipients, bytes);
         this.subscriptions = new Subscriptions(this);
+        this.signIns = new SignIns(this);
     }
 
     public AppConfig config() {
         return config;
     }
 
+    /** Sockets open on this node (the cluster-wide figures come from the queries below). */
     public int connectionCount() {
-        return connectionCount.get();
+        return connections.size();
     }
 
+    /** Channels with a subscriber on this node. */
     public int channelCount() {
         return channels.size();
     }
 
+    /** Users with a signed-in connection on this node. */
     public int onlineUserCount() {
         return users.size();
     }
 
     // ------------------------------------------------------------------ connections
-
-    /** Reserves a slot under the app's connection quota. */
-    boolean tryReserveConnection() {
-        int max = config.maxConnections();
-        int n = connectionCount.incrementAndGet();
-        if (max >= 0 && n > max) {
-            connectionCount.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
 
     /** Registers under a fresh socket id; false when the id is taken (the caller draws another). */
     boolean register(Connection c) {
@@ -83,13 +75,7 @@ public final class AppEngine {
     }
 
     void unregister(Connection c) {
-        if (connections.remove(c.socketId(), c)) {
-            connectionCount.decrementAndGet();
-        }
-    }
-
-    void releaseReservation() {
-        connectionCount.decrementAndGet();
+        connections.remove(c.socketId(), c);
     }
 
     Collection<Connection> connections() {
@@ -106,209 +92,134 @@ public final class AppEngine {
         Frame frame = Frame.of(new ServerMessage.ChannelEvent(event, channel, WireCodec.quote(data), null));
         ChannelName name = ChannelName.of(channel);
         if (name.type() == ChannelType.SERVER_TO_USER) {
-            adapter.publishToUser(config.id(), name.serverToUserId(), frame, exceptSocketId);
+            broker.publish(Topic.user(config.id(), name.serverToUserId()), frame, exceptSocketId);
             return;
         }
         if (name.cache()) {
-            caches.put(channel, new CachedEvent(event, data, clock.getAsLong() + config.cacheTtlSeconds() * 1000L));
+            state.cachePut(config.id(), channel,
+                    new CachedEvent(event, data, clock.getAsLong() + config.cacheTtlSeconds() * 1000L));
         }
-        adapter.publish(config.id(), channel, frame, exceptSocketId);
+        broker.publish(Topic.channel(config.id(), channel), frame, exceptSocketId);
     }
 
     /** A client event from {@code sender}: to the channel's other subscribers on every node. */
     void publishFrom(Connection sender, String channel, Frame frame) {
-        adapter.publish(config.id(), channel, frame, sender.socketId());
-    }
-
-    void deliverToChannel(String channel, Frame frame, String exceptSocketId) {
-        Channel ch = channels.get(channel);
-        if (ch != null) {
-            ch.fanOut(frame, exceptSocketId == null ? null : connections.get(exceptSocketId), deliveryCounter);
-        }
+        broker.publish(Topic.channel(config.id(), channel), frame, sender.socketId());
     }
 
     /** A server-originated frame (member and count events) for a channel's subscribers on every node. */
     void broadcast(String channel, Frame frame, Connection except) {
-        adapter.publish(config.id(), channel, frame, except == null ? null : except.socketId());
+        broker.publish(Topic.channel(config.id(), channel), frame, except == null ? null : except.socketId());
     }
 
-    void deliverToUser(String userId, Frame frame, String exceptSocketId) {
-        UserRegistry.User user = users.get(userId);
-        if (user == null) {
-            return;
-        }
-        int n = 0;
-        for (Connection c : user.connections) {
-            if (!c.socketId().equals(exceptSocketId)) {
-                c.peer().send(frame);
-                n++;
+    /** What the broker brings to this node for one of its topics. */
+    void deliver(Topic topic, Frame frame, String exceptSocketId) {
+        switch (topic.kind()) {
+            case CHANNEL -> {
+                Channel ch = channels.get(topic.name());
+                if (ch != null) {
+                    ch.fanOut(frame, exceptSocketId == null ? null : connections.get(exceptSocketId), deliveryCounter);
+                }
             }
+            case USER -> {
+                int n = 0;
+                for (Connection c : users.connections(topic.name())) {
+                    if (!c.socketId().equals(exceptSocketId)) {
+                        c.peer().send(frame);
+                        n++;
+                    }
+                }
+                if (n > 0) {
+                    listener.delivered(config, n, frame.size());
+                }
+            }
+            case WATCHERS -> signIns.deliverToWatchers(topic.name(), frame);
         }
-        listener.delivered(config, n, frame.size());
     }
 
+    /** Closes this node's connections of the user (the broker calls this on every node). */
     void terminateLocal(String userId) {
-        UserRegistry.User user = users.get(userId);
-        if (user == null) {
-            return;
-        }
-        for (Connection c : user.connections) {
+        for (Connection c : users.connections(userId)) {
             c.terminate("Connection terminated by the server");
         }
-        listener.userTerminated(config, userId);
     }
 
-    /** The user's last signed-in connection is gone: forget its watchlist, tell its watchers. */
-    void wentOffline(String userId, List<String> lastWatchlist) {
-        if (config.enableWatchlistEvents()) {
-            watchlists.removeWatcher(userId, lastWatchlist);
-            notifyWatchers(userId, false);
-        }
-        listener.userOffline(config, userId);
+    // ------------------------------------------------------------------ transitions decided elsewhere
+
+    /** Another node's socket left the presence channel for good (its node died): the usual member_removed. */
+    void memberRemoved(String channel, String userId) {
+        subscriptions.memberRemoved(channel, userId);
     }
 
-    /** Sends an online or offline watchlist event about {@code userId} to every connection of its watchers. */
-    void notifyWatchers(String userId, boolean online) {
-        Frame frame = null;
-        for (String watcher : watchlists.watchersOf(userId)) {
-            UserRegistry.User w = users.get(watcher);
-            if (w == null) {
-                continue;
-            }
-            if (frame == null) {
-                frame = Frame.of(online ? new ServerMessage.WatchlistEvents(List.of(userId), List.of())
-                        : new ServerMessage.WatchlistEvents(List.of(), List.of(userId)));
-            }
-            for (Connection c : w.connections) {
-                c.peer().send(frame);
-            }
-        }
+    void channelVacated(String channel) {
+        listener.channelVacated(config, channel);
     }
 
-    CachedEvent cached(String channel) {
-        CachedEvent e = caches.get(channel);
-        if (e != null && e.expiresAtMillis() <= clock.getAsLong()) {
-            caches.remove(channel, e);
-            return null;
-        }
-        return e;
+    void subscriptionCountChanged(String channel, int count) {
+        subscriptions.countChanged(channel, count);
     }
 
-    // ------------------------------------------------------------------ HTTP API queries
+    void userOffline(String userId) {
+        signIns.wentOffline(userId);
+    }
 
-    public ChannelStats channelStats(String channel) {
-        ChannelName name = ChannelName.of(channel);
-        CachedEvent cache = name.cache() ? cached(channel) : null;
-        Channel ch = channels.get(channel);
-        if (ch == null) {
-            return new ChannelStats(false, 0, name.isPresence() ? 0 : -1, cache);
-        }
-        return new ChannelStats(!ch.isEmpty(), ch.subscriptionCount(),
-                name.isPresence() ? ch.memberCount() : -1, cache);
+    // ------------------------------------------------------------------ HTTP API queries (cluster-wide)
+
+    public CompletionStage<ChannelStats> channelStats(String channel) {
+        return state.channel(config.id(), channel);
     }
 
     /** Occupied channels whose name starts with prefix (null: all), never {@code #server-to-user-}. */
-    public Map<String, ChannelStats> occupiedChannels(String prefix) {
-        Map<String, ChannelStats> out = new TreeMap<>();
-        for (Map.Entry<String, Channel> e : channels.entrySet()) {
-            String name = e.getKey();
-            Channel ch = e.getValue();
-            if (ch.isEmpty() || name.startsWith(ChannelName.SERVER_TO_USER_PREFIX)
-                    || (prefix != null && !name.startsWith(prefix))) {
-                continue;
-            }
-            out.put(name, new ChannelStats(true, ch.subscriptionCount(),
-                    ch.name.isPresence() ? ch.memberCount() : -1, null));
-        }
-        return out;
+    public CompletionStage<Map<String, ChannelStats>> occupiedChannels(String prefix) {
+        return state.channels(config.id(), prefix);
     }
 
-    public List<String> presenceUserIds(String channel) {
-        Channel ch = channels.get(channel);
-        return ch == null ? List.of() : ch.memberIds();
+    public CompletionStage<List<String>> presenceUserIds(String channel) {
+        return state.members(config.id(), channel);
     }
 
+    /** Closes every connection of the user on every node; the webhook says so once, from here. */
     public void terminateUser(String userId) {
-        adapter.terminateUser(config.id(), userId);
+        state.online(config.id(), List.of(userId)).thenAccept(online -> {
+            if (!online.isEmpty()) {
+                listener.userTerminated(config, userId);
+            }
+        });
+        broker.terminateUser(config.id(), userId);
     }
 
-    // ------------------------------------------------------------------ user data API
+    // ------------------------------------------------------------------ user data API (cluster-wide)
 
     /** Null when the server holds nothing about the user. */
-    public UserSnapshot user(String userId) {
-        UserRegistry.User u = users.get(userId);
-        if (u == null) {
-            return null;
-        }
-        Set<String> subscribed = new LinkedHashSet<>();
-        for (Connection c : u.connections) {
-            subscribed.addAll(c.subscribedChannels());
-        }
-        List<String> channelList = new ArrayList<>(subscribed);
-        channelList.sort(null);
-        return new UserSnapshot(u.id, !u.connections.isEmpty(), u.connections.size(), u.userInfoJson,
-                u.watchlist, channelList);
+    public CompletionStage<UserSnapshot> user(String userId) {
+        return state.user(config.id(), userId);
     }
 
-    public UserPage onlineUsers(String cursor, int limit) {
-        List<String> ids = users.sortedIds();
-        int from = 0;
-        if (cursor != null && !cursor.isEmpty()) {
-            while (from < ids.size() && ids.get(from).compareTo(cursor) <= 0) {
-                from++;
-            }
-        }
-        int to = Math.min(ids.size(), from + Math.max(1, limit));
-        List<String> page = List.copyOf(ids.subList(from, to));
-        String next = to < ids.size() && !page.isEmpty() ? page.get(page.size() - 1) : null;
-        return new UserPage(page, ids.size(), next);
+    public CompletionStage<UserPage> onlineUsers(String cursor, int limit) {
+        return state.users(config.id(), cursor, limit);
     }
 
     /** Replaces the user_info held for an online user (used by later presence joins through sign-in). */
-    public boolean updateUserInfo(String userId, String userInfoJson) {
-        UserRegistry.User u = users.get(userId);
-        if (u == null) {
-            return false;
-        }
-        u.userInfoJson = userInfoJson;
-        return true;
+    public CompletionStage<Boolean> updateUserInfo(String userId, String userInfoJson) {
+        return state.updateUserInfo(config.id(), userId, userInfoJson);
     }
 
     /**
-     * Terminates the user's connections and erases what is held: its entry, its watchlist, and its place in
-     * other users' watchlists. Null when unknown.
+     * Erases what is held about the user, then terminates its connections everywhere and tells its watchers. Erasing
+     * first, in one step, means the closing sockets find no entry and decide nothing, so this call alone tells
+     * the watchers. Null when unknown.
      */
-    public UserErasure deleteUser(String userId) {
-        // Erase first, atomically: the closing sockets then find no entry, and this call alone tells the
-        // watchers, before it drops their index entries (the other order could lose the offline event).
-        UserRegistry.User u = users.erase(userId);
-        if (u == null) {
-            return null;
-        }
-        int connectionsClosed = u.connections.size();
-        Set<String> presence = new TreeSet<>();
-        for (Connection c : u.connections) {
-            for (String ch : c.subscribedChannels()) {
-                if (ChannelName.of(ch).isPresence()) {
-                    presence.add(ch);
-                }
+    public CompletionStage<UserErasure> deleteUser(String userId) {
+        return state.eraseUser(config.id(), userId).thenApply(erased -> {
+            if (erased == null) {
+                return null;
             }
-            c.terminate("User deleted by the server");
-        }
-        listener.userTerminated(config, userId);
-        adapter.terminateUser(config.id(), userId);
-        wentOffline(userId, u.watchlist);
-        Set<String> watchers = watchlists.removeWatched(userId);
-        for (String watcher : watchers) {
-            UserRegistry.User w = users.get(watcher);
-            if (w != null) {
-                List<String> kept = new ArrayList<>(w.watchlist);
-                kept.remove(userId);
-                w.watchlist = List.copyOf(kept);
-            }
-        }
-        return new UserErasure(userId, connectionsClosed, List.copyOf(presence), u.userInfoJson != null,
-                u.watchlist.size(), watchers.size());
+            listener.userTerminated(config, userId);
+            broker.terminateUser(config.id(), userId);
+            signIns.wentOffline(userId);
+            watchlists.removeWatched(userId);
+            return erased;
+        });
     }
 
     // ------------------------------------------------------------------ close

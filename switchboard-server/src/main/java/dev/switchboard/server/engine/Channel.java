@@ -1,20 +1,18 @@
 package dev.switchboard.server.engine;
 
 import dev.switchboard.protocol.ChannelName;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * One occupied channel: its subscribers grouped by the event loop that owns them (so a publish is one task
- * per loop, not one per socket) and, for presence channels, the roster of distinct users.
- * Membership changes happen inside {@code ConcurrentHashMap.compute} on the app's channel map, which
- * serialises them per channel; fan-out walks each lane's array of sockets without any lock.
+ * One channel with subscribers on this node: its local sockets grouped by the event loop that owns them (so a
+ * publish is one task per loop, not one per socket). Who the members are and how many subscribe over the cluster
+ * is the {@link SharedState}'s business; this is only what delivery needs. Membership changes happen inside
+ * {@code ConcurrentHashMap.compute} on the app's channel map, which serialises them per channel; fan-out walks
+ * each lane's array of sockets without any lock.
  */
 final class Channel {
     private static final Lane[] NO_LANES = new Lane[0];
@@ -27,28 +25,17 @@ final class Channel {
      */
     private volatile Lane[] lanes = NO_LANES;
     private volatile int subscriptions;
-    /** user id → member; guarded by {@code this}. Insertion order is join order. */
-    private final Map<String, Member> members;
     /** Throttles subscription_count broadcasts on big channels (PROTOCOL.md §2.9). */
     volatile long lastCountBroadcastMillis;
+    /** Completes once the broker delivers this channel's frames from every node to this one. */
+    volatile CompletionStage<Void> ready;
 
     Channel(ChannelName name) {
         this.name = name;
-        this.members = name.isPresence() ? new LinkedHashMap<>() : null;
     }
 
-    /** A presence member: the user_info of its first socket and how many sockets hold it here. */
-    static final class Member {
-        final String userInfoJson;
-        int sockets;
-
-        Member(String userInfoJson) {
-            this.userInfoJson = userInfoJson;
-        }
-    }
-
-    /** Called inside compute. Returns true when the user id is a new member (presence only). */
-    boolean add(Connection c, String memberId, String userInfoJson) {
+    /** Called inside compute. */
+    void add(Connection c) {
         Executor loop = c.peer().executor();
         Lane lane = lane(loop);
         if (lane == null) {
@@ -60,40 +47,16 @@ final class Channel {
         }
         lane.add(c);
         subscriptions++;
-        if (members == null) {
-            return false;
-        }
-        synchronized (this) {
-            Member m = members.get(memberId);
-            if (m == null) {
-                m = new Member(userInfoJson);
-                members.put(memberId, m);
-                m.sockets = 1;
-                return true;
-            }
-            m.sockets++;
-            return false;
-        }
     }
 
-    /** Called inside compute. Returns true when the user's last socket left (presence only). */
-    boolean remove(Connection c, String memberId) {
+    /** Called inside compute. False when the socket was not here. */
+    boolean remove(Connection c) {
         Lane lane = lane(c.peer().executor());
         if (lane == null || !lane.remove(c)) {
             return false;
         }
         subscriptions--;
-        if (members == null || memberId == null) {
-            return false;
-        }
-        synchronized (this) {
-            Member m = members.get(memberId);
-            if (m != null && --m.sockets == 0) {
-                members.remove(memberId);
-                return true;
-            }
-            return false;
-        }
+        return true;
     }
 
     private Lane lane(Executor loop) {
@@ -109,29 +72,9 @@ final class Channel {
         return subscriptions == 0;
     }
 
+    /** This node's subscribers. */
     int subscriptionCount() {
         return subscriptions;
-    }
-
-    synchronized boolean hasMember(String userId) {
-        return members != null && members.containsKey(userId);
-    }
-
-    synchronized int memberCount() {
-        return members == null ? 0 : members.size();
-    }
-
-    /** user id → user_info JSON, in join order. */
-    synchronized Map<String, String> roster() {
-        Map<String, String> copy = new LinkedHashMap<>();
-        if (members != null) {
-            members.forEach((id, m) -> copy.put(id, m.userInfoJson));
-        }
-        return copy;
-    }
-
-    synchronized List<String> memberIds() {
-        return members == null ? List.of() : new ArrayList<>(members.keySet());
     }
 
     /**

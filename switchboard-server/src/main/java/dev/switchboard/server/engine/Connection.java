@@ -13,13 +13,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One client socket's protocol state and its answers to every client message. All methods but
- * {@link #terminate} and the read-only accessors run on the peer's executor, so state needs no locks.
+ * {@link #terminate} and the read-only accessors run on the peer's executor, so state needs no locks; changes that
+ * wait for the shared state continue there too, one at a time, in the order the client asked.
  */
 public final class Connection {
     private static final String NO_MEMBER = "";
@@ -47,6 +51,14 @@ public final class Connection {
     private boolean closed;
     private boolean authorized;
     private ScheduledFuture<?> authTimer;
+    /**
+     * The last of this connection's state changes (subscribe, unsubscribe, sign-in, close): each waits for the one
+     * before, so their answers from the shared state apply in the order the client asked. On one node each is
+     * complete at once and nothing waits. Only touched on the executor.
+     */
+    private CompletionStage<Void> tail = Async.DONE;
+    /** Whether this socket holds a slot of the app's connection quota (released once, on close). */
+    private boolean reserved;
 
     Connection(String socketId, AppEngine app, Peer peer) {
         this.socketId = socketId;
@@ -81,7 +93,34 @@ public final class Connection {
         return new ArrayList<>(subscriptions.keySet());
     }
 
-    void start(int activityTimeoutSeconds) {
+    /** Queues a state change behind the previous ones; runs it at once when none is pending. */
+    private void serially(Supplier<CompletionStage<?>> change) {
+        // The new tail is in place before the change runs, so a change asked for from inside it (a close the
+        // change itself caused) queues behind it rather than running first.
+        CompletableFuture<Void> next = new CompletableFuture<>();
+        CompletionStage<Void> previous = tail;
+        tail = next;
+        Async.then(peer.executor(), previous, x -> change.get()).whenComplete((v, e) -> next.complete(null));
+    }
+
+    /** Takes a quota slot over the cluster, then says hello; refused sockets are closed with 4004. */
+    void open(int activityTimeoutSeconds) {
+        serially(() -> Async.then(peer.executor(),
+                app.state.reserveConnection(config.id(), config.maxConnections()), ok -> {
+                    if (!ok) {
+                        closeWith(CloseCode.OVER_CONNECTION_QUOTA, CloseCode.OVER_CONNECTION_QUOTA.text());
+                        return null;
+                    }
+                    reserved = true;
+                    if (closed) {
+                        return null;
+                    }
+                    start(activityTimeoutSeconds);
+                    return null;
+                }));
+    }
+
+    private void start(int activityTimeoutSeconds) {
         peer.send(Frame.of(new ServerMessage.ConnectionEstablished(socketId, activityTimeoutSeconds)));
         if (config.requireAuthorizedConnections()) {
             authTimer = peer.executor().schedule(() -> {
@@ -106,11 +145,11 @@ public final class Connection {
         } else if (message instanceof ClientMessage.Pong) {
             return;
         } else if (message instanceof ClientMessage.Subscribe s) {
-            onSubscribe(s);
+            serially(() -> onSubscribe(s));
         } else if (message instanceof ClientMessage.Unsubscribe u) {
-            leave(u.channel());
+            serially(() -> leave(u.channel()));
         } else if (message instanceof ClientMessage.Signin s) {
-            onSignin(s);
+            serially(() -> onSignin(s));
         } else if (message instanceof ClientMessage.ClientEvent e) {
             onClientEvent(e);
         } else if (message instanceof ClientMessage.Unknown u) {
@@ -129,14 +168,23 @@ public final class Connection {
         if (authTimer != null) {
             authTimer.cancel(false);
         }
-        for (String channel : new ArrayList<>(subscriptions.keySet())) {
-            leave(channel);
-        }
-        if (userId != null) {
-            signOut();
-        }
-        app.unregister(this);
-        app.listener.connectionClosed(config);
+        // Behind any change still waiting for the shared state, so a subscription confirmed late is left too.
+        serially(() -> {
+            List<CompletableFuture<Void>> leaving = new ArrayList<>();
+            for (String channel : new ArrayList<>(subscriptions.keySet())) {
+                leaving.add(leave(channel).toCompletableFuture());
+            }
+            CompletionStage<Void> left = CompletableFuture.allOf(leaving.toArray(new CompletableFuture[0]));
+            return Async.then(peer.executor(), left, x -> {
+                CompletionStage<Void> out = userId != null ? app.signIns.signOut(this, userId) : Async.DONE;
+                if (reserved) {
+                    app.state.releaseConnection(config.id());
+                }
+                app.unregister(this);
+                app.listener.connectionClosed(config);
+                return out;
+            });
+        });
     }
 
     /** Closes the socket with 4009 from any thread (terminate, data deletion). */
@@ -147,50 +195,68 @@ public final class Connection {
 
     // ------------------------------------------------------------------ subscriptions
 
-    private void onSubscribe(ClientMessage.Subscribe s) {
+    private CompletionStage<?> onSubscribe(ClientMessage.Subscribe s) {
         String channel = s.channel();
+        if (closed) {
+            return null;
+        }
         if (subscriptions.containsKey(channel)) {
             error(null, "Existing subscription to channel " + channel);
-            return;
+            return null;
         }
         Subscriptions.Decision d = subscribe.decide(this, s);
         if (d.problem() != null) {
             subscriptionError(channel, d.problem());
-            return;
+            return null;
         }
         ChannelName name = d.name();
         if (name.type() == ChannelType.SERVER_TO_USER) {
             subscribed(channel, NO_MEMBER);
             send(new ServerMessage.SubscriptionSucceeded(channel));
-            return;
+            return null;
         }
-        Subscriptions.Joined joined = subscribe.join(this, name, d.member());
-        if (joined == null) {
-            subscriptionError(channel, "Presence channel " + channel + " is full (" + config.maxPresenceMembers()
-                    + " members)");
-            return;
+        if (d.heldInfo()) {
+            return Async.then(peer.executor(), subscribe.withHeldInfo(d.member()), m -> join(name, m));
         }
-        subscribed(channel, d.member() == null ? NO_MEMBER : d.member().userId());
-        if (name.type().requiresAuth()) {
-            markAuthorized();
-        }
-        if (joined.roster() != null) {
-            send(new ServerMessage.PresenceSubscriptionSucceeded(channel, joined.roster()));
-        } else {
-            send(new ServerMessage.SubscriptionSucceeded(channel));
-        }
-        subscribe.afterJoin(this, name, joined);
+        return join(name, d.member());
     }
 
-    private void leave(String channel) {
+    private CompletionStage<?> join(ChannelName name, Identity.Member member) {
+        String channel = name.value();
+        return Async.then(peer.executor(), subscribe.join(this, name, member), joined -> {
+            if (joined.full()) {
+                subscriptionError(channel, "Presence channel " + channel + " is full (" + config.maxPresenceMembers()
+                        + " members)");
+                return null;
+            }
+            // Recorded even when the socket closed meanwhile: the close, queued behind this, then leaves it.
+            subscribed(channel, member == null ? NO_MEMBER : member.userId());
+            subscribe.joined(this, name, member, joined);
+            if (closed) {
+                return null;
+            }
+            if (name.type().requiresAuth()) {
+                markAuthorized();
+            }
+            if (joined.roster() != null) {
+                send(new ServerMessage.PresenceSubscriptionSucceeded(channel, joined.roster()));
+            } else {
+                send(new ServerMessage.SubscriptionSucceeded(channel));
+            }
+            return subscribe.afterJoin(this, name, joined);
+        });
+    }
+
+    private CompletionStage<Void> leave(String channel) {
         String member = unsubscribed(channel);
         if (member == null) {
-            return;
+            return Async.DONE;
         }
         ChannelName name = ChannelName.of(channel);
-        if (name.type() != ChannelType.SERVER_TO_USER) {
-            subscribe.leave(this, name, member == NO_MEMBER ? null : member);
+        if (name.type() == ChannelType.SERVER_TO_USER) {
+            return Async.DONE;
         }
+        return subscribe.leave(this, name, member == NO_MEMBER ? null : member);
     }
 
     private void subscribed(String channel, String member) {
@@ -239,75 +305,40 @@ public final class Connection {
 
     // ------------------------------------------------------------------ sign-in
 
-    private void onSignin(ClientMessage.Signin s) {
+    private CompletionStage<?> onSignin(ClientMessage.Signin s) {
+        if (closed) {
+            return null;
+        }
         if (!Signatures.isWellFormedAuth(s.auth())) {
             error(null, "Invalid format: auth must have the format key:signature");
-            return;
+            return null;
         }
         String key = s.auth().substring(0, s.auth().indexOf(':'));
         if (!Signatures.matches(config.key(), key)) {
             error(null, "Invalid key in sign-in auth: " + key);
-            return;
+            return null;
         }
         String toSign = Signatures.userString(socketId, s.userData());
         if (!Signatures.verifyAuth(s.auth(), config.key(), config.secret(), toSign)) {
             error(null, "Invalid signature: Expected HMAC SHA256 hex digest of " + toSign + ", but got "
                     + s.auth().substring(s.auth().indexOf(':') + 1));
-            return;
+            return null;
         }
         Identity.Parsed<Identity.User> parsed = Identity.user(s.userData(), config);
         if (parsed.problem() != null) {
             error(null, parsed.problem());
-            return;
+            return null;
         }
         Identity.User user = parsed.value();
         if (userId != null && !userId.equals(user.id())) {
             error(null, "Connection is already signed in as a different user");
-            return;
+            return null;
         }
+        boolean repeat = userId != null;
         userId = user.id();
         userInfoJson = user.userInfoJson();
         markAuthorized();
-        UserRegistry.SignIn signIn = app.users.signIn(this, user.id(), user.userInfoJson(), user.watchlist());
-        // The watcher is indexed before it hears of its success or reads the state: a watched user who
-        // comes online meanwhile is then either in the state or notified, never missed.
-        if (config.enableWatchlistEvents()) {
-            app.watchlists.replace(user.id(), signIn.previousWatchlist(), user.watchlist());
-        }
-        send(new ServerMessage.SigninSuccess(s.userData()));
-        if (user.watchlistTruncated()) {
-            error(CloseCode.WATCHLIST_LIMIT.code(), "Watchlist limit exceeded: only the first "
-                    + config.maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist()));
-        }
-        if (config.enableWatchlistEvents()) {
-            sendWatchlistState(user.watchlist());
-            if (signIn.cameOnline()) {
-                app.notifyWatchers(user.id(), true);
-            }
-        }
-        app.listener.signedIn(config, user.id());
-        if (signIn.cameOnline()) {
-            app.listener.userOnline(config, user.id());
-        }
-    }
-
-    private void signOut() {
-        UserRegistry.SignOut out = app.users.signOut(this, userId);
-        if (out.wentOffline()) {
-            app.wentOffline(userId, out.lastWatchlist());
-        }
-    }
-
-    private void sendWatchlistState(List<String> watchlist) {
-        if (watchlist.isEmpty()) {
-            return;
-        }
-        List<String> online = new ArrayList<>();
-        List<String> offline = new ArrayList<>();
-        for (String id : watchlist) {
-            (app.users.isOnline(id) ? online : offline).add(id);
-        }
-        send(new ServerMessage.WatchlistEvents(online, offline));
+        return app.signIns.signIn(this, user, s.userData(), repeat);
     }
 
     // ------------------------------------------------------------------ client events

@@ -1,7 +1,6 @@
 package dev.switchboard.server.engine;
 
 import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.server.cluster.Adapter;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import java.util.Collection;
@@ -11,29 +10,25 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * The node's engine: every app, the connection handshake, and the local end of the cluster adapter.
- * It knows nothing of Netty (sockets are {@link Peer}s) nor whether other nodes exist.
+ * The node's engine: every app, the connection handshake, and the local end of the cluster seam (what the
+ * {@link Broker} delivers and the {@link SharedState} decided elsewhere). It knows nothing of Netty (sockets are
+ * {@link Peer}s) nor whether other nodes exist.
  */
-public final class Engine implements Adapter.Delivery {
+public final class Engine implements Broker.Delivery, SharedState.Transitions {
     private final ServerConfig config;
-    private final Adapter adapter;
     private final Map<String, AppEngine> byKey = new LinkedHashMap<>();
     private final Map<String, AppEngine> byId = new LinkedHashMap<>();
 
-    public Engine(ServerConfig config, Adapter adapter, EngineListener listener) {
-        this(config, adapter, listener, System::currentTimeMillis);
-    }
-
-    public Engine(ServerConfig config, Adapter adapter, EngineListener listener, LongSupplier clock) {
+    public Engine(ServerConfig config, Broker broker, SharedState state, EngineListener listener, LongSupplier clock) {
         this.config = config;
-        this.adapter = adapter;
         for (AppConfig app : config.apps()) {
-            AppEngine engine = new AppEngine(app, adapter, listener, clock);
+            AppEngine engine = new AppEngine(app, broker, state, listener, clock);
             if (byKey.putIfAbsent(app.key(), engine) != null || byId.putIfAbsent(app.id(), engine) != null) {
                 throw new IllegalArgumentException("Two apps share the id or key of app " + app.id());
             }
         }
-        adapter.start(this);
+        broker.start(this);
+        state.start(this);
     }
 
     public ServerConfig config() {
@@ -55,8 +50,9 @@ public final class Engine implements Adapter.Delivery {
     }
 
     /**
-     * A new socket for the app with this key; call on {@code peer.executor()}. Sends connection_established.
-     * Returns null after closing the peer with 4001 (unknown key), 4003 (disabled) or 4004 (over quota).
+     * A new socket for the app with this key; call on {@code peer.executor()}. Sends connection_established once
+     * the app's connection quota (counted over the cluster) has room, else closes with 4004. Returns null after
+     * closing the peer with 4001 (unknown key) or 4003 (disabled).
      */
     public Connection connect(String appKey, Peer peer) {
         AppEngine app = byKey.get(appKey);
@@ -68,16 +64,12 @@ public final class Engine implements Adapter.Delivery {
             peer.close(CloseCode.APP_DISABLED, CloseCode.APP_DISABLED.text());
             return null;
         }
-        if (!app.tryReserveConnection()) {
-            peer.close(CloseCode.OVER_CONNECTION_QUOTA, CloseCode.OVER_CONNECTION_QUOTA.text());
-            return null;
-        }
         Connection c;
         do {
             c = new Connection(newSocketId(), app, peer);
         } while (!app.register(c));
         app.listener.connectionOpened(app.config());
-        c.start(config.activityTimeoutSeconds());
+        c.open(config.activityTimeoutSeconds());
         return c;
     }
 
@@ -97,18 +89,10 @@ public final class Engine implements Adapter.Delivery {
     }
 
     @Override
-    public void deliverToChannel(String appId, String channel, Frame frame, String exceptSocketId) {
-        AppEngine app = byId.get(appId);
+    public void deliver(Topic topic, Frame frame, String exceptSocketId) {
+        AppEngine app = byId.get(topic.appId());
         if (app != null) {
-            app.deliverToChannel(channel, frame, exceptSocketId);
-        }
-    }
-
-    @Override
-    public void deliverToUser(String appId, String userId, Frame frame, String exceptSocketId) {
-        AppEngine app = byId.get(appId);
-        if (app != null) {
-            app.deliverToUser(userId, frame, exceptSocketId);
+            app.deliver(topic, frame, exceptSocketId);
         }
     }
 
@@ -117,6 +101,38 @@ public final class Engine implements Adapter.Delivery {
         AppEngine app = byId.get(appId);
         if (app != null) {
             app.terminateLocal(userId);
+        }
+    }
+
+    @Override
+    public void memberRemoved(String appId, String channel, String userId) {
+        AppEngine app = byId.get(appId);
+        if (app != null) {
+            app.memberRemoved(channel, userId);
+        }
+    }
+
+    @Override
+    public void channelVacated(String appId, String channel) {
+        AppEngine app = byId.get(appId);
+        if (app != null) {
+            app.channelVacated(channel);
+        }
+    }
+
+    @Override
+    public void subscriptionCountChanged(String appId, String channel, int count) {
+        AppEngine app = byId.get(appId);
+        if (app != null) {
+            app.subscriptionCountChanged(channel, count);
+        }
+    }
+
+    @Override
+    public void userOffline(String appId, String userId) {
+        AppEngine app = byId.get(appId);
+        if (app != null) {
+            app.userOffline(userId);
         }
     }
 

@@ -7,12 +7,12 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Signatures;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
-import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Subscribe and unsubscribe (PROTOCOL.md §2.3–§2.9, §3): who may join a channel, the roster change made
- * atomically with the membership change, and what the channel is told afterwards. Frames are sent only
- * after the channel map's per-channel lock is released.
+ * Subscribe and unsubscribe (PROTOCOL.md §2.3–§2.9, §3): who may join a channel, the join or leave here and in
+ * the {@link SharedState} (which decides occupied/vacated and member added/removed once per cluster), and what
+ * the channel and the listeners are told of each decision.
  */
 final class Subscriptions {
     /** Above this many subscribers, subscription_count is sent at most once per interval (§2.9). */
@@ -27,13 +27,13 @@ final class Subscriptions {
         this.config = app.config();
     }
 
-    /** The verdict on a subscribe request: the channel and member, or why not. */
-    record Decision(ChannelName name, Identity.Member member, String problem) {
-        static Decision no(String problem) { return new Decision(null, null, problem); }
+    /**
+     * The verdict on a subscribe request: the channel and member, or why not. {@code heldInfo}: the member is the
+     * signed-in user, whose user_info is read from what the server holds when it joins.
+     */
+    record Decision(ChannelName name, Identity.Member member, String problem, boolean heldInfo) {
+        static Decision no(String problem) { return new Decision(null, null, problem, false); }
     }
-
-    /** What joining changed: the roster to send (presence), whether the user/channel is new. */
-    record Joined(Map<String, String> roster, boolean newMember, boolean occupied, int count) {}
 
     Decision decide(Connection c, ClientMessage.Subscribe s) {
         String channel = s.channel();
@@ -48,10 +48,10 @@ final class Subscriptions {
                 return Decision.no("Subscription to " + channel + " is only allowed for a connection signed in as "
                         + name.serverToUserId());
             }
-            return new Decision(name, null, null);
+            return new Decision(name, null, null, false);
         }
         if (!name.type().requiresAuth()) {
-            return new Decision(name, null, null);
+            return new Decision(name, null, null, false);
         }
         String auth = s.auth();
         if (!Signatures.isWellFormedAuth(auth)) {
@@ -82,102 +82,122 @@ final class Subscriptions {
                 member = parsed.value();
             } else if (c.userId() != null) {
                 // Presence authorised through sign-in (§3.4): the member is the signed-in user, with the
-                // user_info the server holds for it (which a user-data PUT may have replaced).
-                UserRegistry.User held = app.users.get(c.userId());
-                String info = held != null ? held.userInfoJson : c.userInfoJson();
-                member = new Identity.Member(c.userId(), info);
+                // user_info the server holds for it (which a user-data PUT may have replaced): see join.
+                return new Decision(name, new Identity.Member(c.userId(), c.userInfoJson()), null, true);
             } else {
                 return Decision.no("Presence subscription to " + channel
                         + " needs channel_data or a signed-in connection");
             }
         }
-        return new Decision(name, member, null);
+        return new Decision(name, member, null, false);
     }
 
     /**
-     * Adds the connection to the channel; null when a presence channel is full. Occupied and member_added
-     * are reported inside the per-channel compute, so that a leave and a join racing on two event loops
-     * reach the listeners and the members in the order they happened (listeners and the adapter only queue).
+     * Adds the socket here and to the shared state, in parallel; the stage completes when both are done (the
+     * broker then delivers the channel's frames from everywhere, so nothing published after the
+     * subscription_succeeded that follows is missed). A refused join (presence full) is undone here.
      */
-    Joined join(Connection c, ChannelName name, Identity.Member member) {
-        Joined[] result = new Joined[1];
-        String channel = name.value();
-        app.channels.compute(channel, (k, ch) -> {
-            boolean created = ch == null || ch.isEmpty();
-            if (ch == null) {
-                ch = new Channel(name);
+    CompletionStage<SharedState.Joined> join(Connection c, ChannelName name, Identity.Member member) {
+        CompletionStage<Void> ready = app.channels.add(c, name);
+        SharedState.Member m = member == null ? null : new SharedState.Member(member.userId(), member.userInfoJson());
+        CompletionStage<SharedState.Joined> joined = app.state.join(config.id(), name.value(), m, c.userId(),
+                config.maxPresenceMembers());
+        return joined.thenCombine(ready, (j, r) -> {
+            if (j.full()) {
+                app.channels.remove(c, name);
             }
-            if (member != null && !ch.hasMember(member.userId())
-                    && ch.memberCount() >= config.maxPresenceMembers()) {
-                return ch.isEmpty() ? null : ch;
-            }
-            boolean newMember = ch.add(c, member == null ? null : member.userId(),
-                    member == null ? null : member.userInfoJson());
-            if (created) {
-                app.listener.channelOccupied(config, channel);
-            }
-            if (newMember) {
-                app.broadcast(channel, Frame.of(new ServerMessage.MemberAdded(channel, member.userId(),
-                        member.userInfoJson())), c);
-                app.listener.memberAdded(config, channel, member.userId());
-            }
-            result[0] = new Joined(member == null ? null : ch.roster(), newMember, created, ch.subscriptionCount());
-            return ch;
+            return j;
         });
-        return result[0];
     }
 
-    /** What the subscriber is told after its subscription_succeeded: the cache, the new count. */
-    void afterJoin(Connection c, ChannelName name, Joined joined) {
+    /** The presence-through-sign-in member with the user_info held for it now (a PUT may have replaced it). */
+    CompletionStage<Identity.Member> withHeldInfo(Identity.Member member) {
+        return app.state.userInfo(config.id(), member.userId())
+                .thenApply(info -> info == null ? member : new Identity.Member(member.userId(), info));
+    }
+
+    /**
+     * What the channel and the listeners learn of a join that was just decided: occupied, member_added (for the
+     * other subscribers, on every node), then, after the subscriber had its subscription_succeeded, the cache and
+     * the new count.
+     */
+    void joined(Connection c, ChannelName name, Identity.Member member, SharedState.Joined joined) {
+        String channel = name.value();
+        if (joined.occupied()) {
+            app.listener.channelOccupied(config, channel);
+        }
+        if (joined.newMember()) {
+            app.broadcast(channel, Frame.of(new ServerMessage.MemberAdded(channel, member.userId(),
+                    member.userInfoJson())), c);
+            app.listener.memberAdded(config, channel, member.userId());
+        }
+    }
+
+    /** After the subscriber's subscription_succeeded: the cache (or cache_miss) and the new count. */
+    CompletionStage<?> afterJoin(Connection c, ChannelName name, SharedState.Joined joined) {
         String channel = name.value();
         app.listener.subscribed(config, channel);
-        if (name.cache()) {
-            CachedEvent cached = app.cached(channel);
+        countChanged(channel, joined.subscriptionCount());
+        if (!name.cache()) {
+            return null;
+        }
+        return Async.then(c.peer().executor(), app.state.cacheGet(config.id(), channel), cached -> {
             if (cached != null) {
                 c.send(new ServerMessage.ChannelEvent(cached.event(), channel, WireCodec.quote(cached.data()), null));
             } else {
                 c.send(new ServerMessage.CacheMiss(channel));
                 app.listener.cacheMiss(config, channel);
             }
-        }
-        countChanged(app.channels.get(channel), joined.count());
-    }
-
-    void leave(Connection c, ChannelName name, String memberId) {
-        String channel = name.value();
-        int[] count = {-1};
-        Channel[] left = new Channel[1];
-        app.channels.computeIfPresent(channel, (k, ch) -> {
-            boolean memberRemoved = ch.remove(c, memberId);
-            if (memberRemoved) {
-                app.broadcast(channel, Frame.of(new ServerMessage.MemberRemoved(channel, memberId)), null);
-                app.listener.memberRemoved(config, channel, memberId);
-            }
-            if (ch.isEmpty()) {
-                app.listener.channelVacated(config, channel);
-                return null;
-            }
-            count[0] = ch.subscriptionCount();
-            left[0] = ch;
-            return ch;
+            return null;
         });
-        app.listener.unsubscribed(config, channel);
-        if (left[0] != null) {
-            countChanged(left[0], count[0]);
+    }
+
+    /** Takes the socket out here and from the shared state, then tells the channel what that decided. */
+    CompletionStage<Void> leave(Connection c, ChannelName name, String memberId) {
+        app.channels.remove(c, name);
+        String channel = name.value();
+        return Async.then(c.peer().executor(), app.state.leave(config.id(), channel, memberId, c.userId()), left -> {
+            left(channel, memberId, left);
+            app.listener.unsubscribed(config, channel);
+            return null;
+        });
+    }
+
+    /** The events of a leave, whichever node's socket it was (a dead node's come through the same place). */
+    void left(String channel, String memberId, SharedState.Left left) {
+        if (left.memberRemoved()) {
+            memberRemoved(channel, memberId);
+        }
+        if (left.vacated()) {
+            app.listener.channelVacated(config, channel);
+        } else {
+            countChanged(channel, left.subscriptionCount());
         }
     }
 
-    private void countChanged(Channel ch, int count) {
-        if (ch == null || !config.enableSubscriptionCount()
-                || (ch.name.isPresence() && !config.subscriptionCountOnPresence())) {
+    void memberRemoved(String channel, String memberId) {
+        app.broadcast(channel, Frame.of(new ServerMessage.MemberRemoved(channel, memberId)), null);
+        app.listener.memberRemoved(config, channel, memberId);
+    }
+
+    /**
+     * Tells the channel its count. Big channels are throttled by the last broadcast this node made for the
+     * channel (PROTOCOL.md §2.9); a channel with no subscriber here keeps no such time and is never throttled.
+     */
+    void countChanged(String channel, int count) {
+        ChannelName name = ChannelName.of(channel);
+        if (!config.enableSubscriptionCount() || (name.isPresence() && !config.subscriptionCountOnPresence())) {
             return;
         }
+        Channel ch = app.channels.get(channel);
         long now = app.clock.getAsLong();
-        if (count > COUNT_THROTTLE_THRESHOLD && now - ch.lastCountBroadcastMillis < COUNT_THROTTLE_MILLIS) {
-            return;
+        if (ch != null) {
+            if (count > COUNT_THROTTLE_THRESHOLD && now - ch.lastCountBroadcastMillis < COUNT_THROTTLE_MILLIS) {
+                return;
+            }
+            ch.lastCountBroadcastMillis = now;
         }
-        ch.lastCountBroadcastMillis = now;
-        app.broadcast(ch.name.value(), Frame.of(new ServerMessage.SubscriptionCount(ch.name.value(), count)), null);
-        app.listener.subscriptionCount(config, ch.name.value(), count);
+        app.broadcast(channel, Frame.of(new ServerMessage.SubscriptionCount(channel, count)), null);
+        app.listener.subscriptionCount(config, channel, count);
     }
 }

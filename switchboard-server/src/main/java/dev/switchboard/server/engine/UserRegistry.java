@@ -1,98 +1,76 @@
 package dev.switchboard.server.engine;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * User id → the connections signed in as that user, with what the server holds about the user (user_info,
- * watchlist). The one place the engine learns who a connection is. An entry exists exactly while the user
- * has a signed-in connection on this node; online/offline transitions are decided atomically per user.
+ * User id → this node's connections signed in as that user, for delivery to a user. Whether the user is online
+ * anywhere, and what is held about it, is the {@link SharedState}'s business. The first local connection of a
+ * user tells the broker this node listens to the user's topic, the last that it no longer does.
  */
 final class UserRegistry {
+    private final String appId;
+    private final Broker broker;
+    private final ConcurrentHashMap<String, Local> users = new ConcurrentHashMap<>();
 
-    /** What is held about one signed-in user. Connections set is concurrent; the rest is replaced whole. */
-    static final class User {
-        final String id;
+    /** One user's connections here, the watchlist of its latest sign-in here, the broker's readiness. */
+    static final class Local {
         final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-        volatile String userInfoJson;
-        volatile List<String> watchlist = List.of();
-
-        User(String id) {
-            this.id = id;
-        }
+        List<String> watchlist = List.of();
+        CompletionStage<Void> ready;
     }
 
-    /** Result of a sign-in: the user, whether it just came online, and the watchlist it replaced. */
-    record SignIn(User user, boolean cameOnline, List<String> previousWatchlist) {}
+    /** A sign-in here: when the user's topic is ready, and the watchlist it replaced (null when first here). */
+    record Added(CompletionStage<Void> ready, List<String> previousWatchlist) {}
 
-    /** Result of a sign-out: the user's last watchlist if it just went offline, else null. */
-    record SignOut(boolean wentOffline, List<String> lastWatchlist) {}
+    UserRegistry(String appId, Broker broker) {
+        this.appId = appId;
+        this.broker = broker;
+    }
 
-    private final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
-
-    SignIn signIn(Connection c, String id, String userInfoJson, List<String> watchlist) {
-        boolean[] first = new boolean[1];
-        List<String>[] previous = newListHolder();
-        User user = users.compute(id, (k, u) -> {
+    /** The ready stage completes when frames for the user from every node reach this one. */
+    Added add(Connection c, String userId, List<String> watchlist) {
+        @SuppressWarnings("unchecked")
+        List<String>[] previous = new List[1];
+        Local local = users.compute(userId, (k, u) -> {
             if (u == null) {
-                u = new User(k);
+                u = new Local();
+                u.ready = broker.interest(Topic.user(appId, k), true);
+            } else {
+                previous[0] = u.watchlist;
             }
-            first[0] = u.connections.isEmpty();
-            previous[0] = u.watchlist;
             u.connections.add(c);
-            u.userInfoJson = userInfoJson;
             u.watchlist = List.copyOf(watchlist);
             return u;
         });
-        return new SignIn(user, first[0], previous[0]);
+        return new Added(local.ready, previous[0]);
     }
 
-    SignOut signOut(Connection c, String id) {
-        boolean[] last = new boolean[1];
-        List<String>[] watchlist = newListHolder();
-        users.computeIfPresent(id, (k, u) -> {
-            if (!u.connections.remove(c)) {
+    /** The user's watchlist here when this was its last connection here, else null. */
+    List<String> remove(Connection c, String userId) {
+        @SuppressWarnings("unchecked")
+        List<String>[] last = new List[1];
+        users.computeIfPresent(userId, (k, u) -> {
+            if (!u.connections.remove(c) || !u.connections.isEmpty()) {
                 return u;
             }
-            if (u.connections.isEmpty()) {
-                last[0] = true;
-                watchlist[0] = u.watchlist;
-                return null;
-            }
-            return u;
+            last[0] = u.watchlist;
+            broker.interest(Topic.user(appId, k), false);
+            return null;
         });
-        return new SignOut(last[0], watchlist[0]);
+        return last[0];
     }
 
-    /** Drops the user's entry at once (data deletion); its connections are being closed by the caller. */
-    User erase(String id) {
-        return users.remove(id);
+    /** This node's connections of the user; empty when none. */
+    Set<Connection> connections(String userId) {
+        Local u = users.get(userId);
+        return u == null ? Set.of() : u.connections;
     }
 
-    User get(String id) {
-        return users.get(id);
-    }
-
-    boolean isOnline(String id) {
-        User u = users.get(id);
-        return u != null && !u.connections.isEmpty();
-    }
-
+    /** Users with a connection on this node. */
     int size() {
         return users.size();
-    }
-
-    List<String> sortedIds() {
-        List<String> ids = new ArrayList<>(users.keySet());
-        Collections.sort(ids);
-        return ids;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String>[] newListHolder() {
-        return (List<String>[]) new List[1];
     }
 }

@@ -1,18 +1,29 @@
 package dev.switchboard.server.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The reverse index of watchlists: watched user id → ids of the users watching it. Watching is by user,
- * so every connection of a watcher is told (PROTOCOL.md §5.10).
+ * This node's reverse index of watchlists: watched user id → the users signed in here watching it. Watching is by
+ * user, so every connection of a watcher is told (PROTOCOL.md §5.10). Online/offline events about a user are
+ * published on its {@link Topic.Kind#WATCHERS} topic, which this node listens to while anyone here watches it.
  */
 final class Watchlists {
+    private final String appId;
+    private final Broker broker;
     private final ConcurrentHashMap<String, Set<String>> watchers = new ConcurrentHashMap<>();
 
-    /** Replaces what {@code watcher} watches. */
-    void replace(String watcher, List<String> previous, List<String> current) {
+    Watchlists(String appId, Broker broker) {
+        this.appId = appId;
+        this.broker = broker;
+    }
+
+    /** Replaces what {@code watcher} watches; the stage completes when every new topic is listened to. */
+    CompletionStage<Void> replace(String watcher, List<String> previous, List<String> current) {
         if (previous != null) {
             for (String id : previous) {
                 if (!current.contains(id)) {
@@ -20,28 +31,34 @@ final class Watchlists {
                 }
             }
         }
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (String id : current) {
-            watchers.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(watcher);
+            watchers.compute(id, (k, set) -> {
+                if (set == null) {
+                    set = ConcurrentHashMap.newKeySet();
+                    ready.add(broker.interest(Topic.watchers(appId, k), true).toCompletableFuture());
+                }
+                set.add(watcher);
+                return set;
+            });
         }
+        return ready.isEmpty() ? Async.DONE : CompletableFuture.allOf(ready.toArray(new CompletableFuture[0]));
     }
 
-    /** Forgets every entry of {@code watcher}'s list. Returns how many entries were dropped. */
-    int removeWatcher(String watcher, List<String> watched) {
-        int n = 0;
+    /** Forgets every entry of {@code watcher}'s list. */
+    void removeWatcher(String watcher, List<String> watched) {
         if (watched != null) {
             for (String id : watched) {
-                if (unwatch(watcher, id)) {
-                    n++;
-                }
+                unwatch(watcher, id);
             }
         }
-        return n;
     }
 
-    /** Forgets that anyone watches {@code watched}. Returns the watchers that were dropped. */
-    Set<String> removeWatched(String watched) {
-        Set<String> s = watchers.remove(watched);
-        return s == null ? Set.of() : s;
+    /** Forgets that anyone here watches {@code watched}. */
+    void removeWatched(String watched) {
+        if (watchers.remove(watched) != null) {
+            broker.interest(Topic.watchers(appId, watched), false);
+        }
     }
 
     Set<String> watchersOf(String watched) {
@@ -49,12 +66,14 @@ final class Watchlists {
         return s == null ? Set.of() : s;
     }
 
-    private boolean unwatch(String watcher, String watched) {
-        boolean[] removed = new boolean[1];
+    private void unwatch(String watcher, String watched) {
         watchers.computeIfPresent(watched, (k, set) -> {
-            removed[0] = set.remove(watcher);
-            return set.isEmpty() ? null : set;
+            set.remove(watcher);
+            if (set.isEmpty()) {
+                broker.interest(Topic.watchers(appId, k), false);
+                return null;
+            }
+            return set;
         });
-        return removed[0];
     }
 }

@@ -2,7 +2,8 @@ package dev.switchboard.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.WireCodec;
-import dev.switchboard.server.cluster.LocalAdapter;
+import dev.switchboard.server.cluster.LocalBroker;
+import dev.switchboard.server.cluster.LocalState;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.engine.Engine;
@@ -45,7 +46,7 @@ final class ApiFixture implements AutoCloseable {
     ApiFixture(Map<String, Object> appOverrides) {
         this.app = Apps.with(appOverrides);
         this.config = ServerConfig.defaults().withApps(List.of(app));
-        this.engine = new Engine(config, new LocalAdapter(), EngineListener.NONE, millis::get);
+        this.engine = new Engine(config, new LocalBroker(), new LocalState(millis::get), EngineListener.NONE, millis::get);
         this.api = new HttpApi(engine, config, new TestClock());
         this.signer = new SdkSigner(app.key(), app.secret());
     }
@@ -59,7 +60,7 @@ final class ApiFixture implements AutoCloseable {
     record Reply(int status, JsonNode json, String text) {}
 
     Reply send(ApiRequest request) {
-        ApiResponse r = api.handle(request);
+        ApiResponse r = api.handle(request).toCompletableFuture().join();
         String text = new String(r.body(), StandardCharsets.UTF_8);
         return new Reply(r.status(), WireCodec.parse(text), text);
     }

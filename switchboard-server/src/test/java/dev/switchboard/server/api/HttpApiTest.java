@@ -75,12 +75,12 @@ class HttpApiTest {
         String[] uris = {null, "", "apps/1", "/apps/%", "/apps/app-id/channels?%zz=1", "http://", "/apps//channels",
                 "/apps/app-id/channels/%FF%FE"};
         for (String uri : uris) {
-            ApiResponse r = f.api.handle(new ApiRequest("GET", uri, null));
+            ApiResponse r = f.api.handle(new ApiRequest("GET", uri, null)).toCompletableFuture().join();
             assertThat(r.status()).as(String.valueOf(uri)).isBetween(400, 499);
             assertThat(new String(r.body(), StandardCharsets.UTF_8)).startsWith("{\"error\":");
         }
-        assertThat(f.api.handle(new ApiRequest(null, null, null)).status()).isBetween(400, 499);
-        assertThat(f.api.handle(null).status()).isEqualTo(500);
+        assertThat(f.api.handle(new ApiRequest(null, null, null)).toCompletableFuture().join().status()).isBetween(400, 499);
+        assertThat(f.api.handle(null).toCompletableFuture().join().status()).isEqualTo(500);
     }
 
     @Test

@@ -8,8 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
-    final Endpoint a = call -> ApiResponse.ok(Map.of());
-    final Endpoint b = call -> ApiResponse.ok(Map.of());
+    final Endpoint a = call -> Endpoint.now(ApiResponse.ok(Map.of()));
+    final Endpoint b = call -> Endpoint.now(ApiResponse.ok(Map.of()));
     final Router router = new Router()
             .add("GET", "apps/{app_id}/users/{user_id}", a)
             .add("DELETE", "apps/{app_id}/users/{user_id}", b)

@@ -1,6 +1,7 @@
 package dev.switchboard.server.engine;
 
-import dev.switchboard.server.cluster.LocalAdapter;
+import dev.switchboard.server.cluster.LocalBroker;
+import dev.switchboard.server.cluster.LocalState;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.testing.ClientFrames;
@@ -19,11 +20,16 @@ final class EngineFixture implements AutoCloseable {
 
     EngineFixture(AppConfig app) {
         this.app = app;
-        this.engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), new LocalAdapter(), EngineListener.NONE);
+        this.engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), new LocalBroker(), new LocalState(System::currentTimeMillis), EngineListener.NONE, System::currentTimeMillis);
     }
 
     EngineFixture() {
         this(AppConfig.defaults("app-id", "app-key", "app-secret"));
+    }
+
+    /** The answer of a query; on one node it is always complete already. */
+    static <T> T now(java.util.concurrent.CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
     }
 
     AppEngine appEngine() {

@@ -24,8 +24,8 @@ class PresenceTest {
             watcher.awaitFrame("member_added");
             assertThat(ann2.peer.received("{\\\"presence\\\":{\\\"ids\\\":[\\\"w\\\",\\\"ann\\\"],"
                     + "\\\"hash\\\":{\\\"w\\\":null,\\\"ann\\\":{\\\"name\\\":\\\"Ann\\\"}},\\\"count\\\":2}}")).isTrue();
-            assertThat(f.appEngine().presenceUserIds("presence-room")).containsExactly("w", "ann");
-            assertThat(f.appEngine().channelStats("presence-room").userCount()).isEqualTo(2);
+            assertThat(EngineFixture.now(f.appEngine().presenceUserIds("presence-room"))).containsExactly("w", "ann");
+            assertThat(EngineFixture.now(f.appEngine().channelStats("presence-room")).userCount()).isEqualTo(2);
 
             ann1.connection.app();
             ann1.peer.on(() -> {

@@ -84,7 +84,7 @@ class UsersTest {
             // The presence-only connection still holds user "mal" in the roster, so no member_removed yet.
             other.drain();
             assertThat(other.peer.received("member_removed")).isFalse();
-            assertThat(f.appEngine().user("mal")).isNull();
+            assertThat(EngineFixture.now(f.appEngine().user("mal"))).isNull();
         }
     }
 
@@ -126,7 +126,7 @@ class UsersTest {
             c.signin("{\"id\":\"w\",\"watchlist\":[\"a\",\"b\",\"c\"]}");
             c.awaitFrame("\"code\":4302");
             assertThat(c.peer.received("signin_success")).isTrue();
-            assertThat(f.appEngine().user("w").watchlist()).containsExactly("a", "b");
+            assertThat(EngineFixture.now(f.appEngine().user("w")).watchlist()).containsExactly("a", "b");
         }
     }
 
@@ -160,26 +160,26 @@ class UsersTest {
             b.signin("{\"id\":\"b\",\"watchlist\":[\"a\"]}");
             b.awaitFrame("signin_success");
 
-            UserSnapshot snap = f.appEngine().user("a");
+            UserSnapshot snap = EngineFixture.now(f.appEngine().user("a"));
             assertThat(snap.online()).isTrue();
             assertThat(snap.connections()).isEqualTo(1);
             assertThat(snap.userInfoJson()).isEqualTo("{\"n\":1}");
             assertThat(snap.watchlist()).containsExactly("b");
             assertThat(snap.channels()).containsExactly("news", "presence-p");
-            assertThat(f.appEngine().onlineUsers(null, 1)).isEqualTo(new UserPage(java.util.List.of("a"), 2, "a"));
-            assertThat(f.appEngine().onlineUsers("a", 1)).isEqualTo(new UserPage(java.util.List.of("b"), 2, null));
+            assertThat(EngineFixture.now(f.appEngine().onlineUsers(null, 1))).isEqualTo(new UserPage(java.util.List.of("a"), 2, "a"));
+            assertThat(EngineFixture.now(f.appEngine().onlineUsers("a", 1))).isEqualTo(new UserPage(java.util.List.of("b"), 2, null));
 
-            assertThat(f.appEngine().updateUserInfo("a", "{\"n\":2}")).isTrue();
-            assertThat(f.appEngine().updateUserInfo("zz", "{}")).isFalse();
-            assertThat(f.appEngine().user("a").userInfoJson()).isEqualTo("{\"n\":2}");
+            assertThat(EngineFixture.now(f.appEngine().updateUserInfo("a", "{\"n\":2}"))).isTrue();
+            assertThat(EngineFixture.now(f.appEngine().updateUserInfo("zz", "{}"))).isFalse();
+            assertThat(EngineFixture.now(f.appEngine().user("a")).userInfoJson()).isEqualTo("{\"n\":2}");
 
-            UserErasure erased = f.appEngine().deleteUser("a");
+            UserErasure erased = EngineFixture.now(f.appEngine().deleteUser("a"));
             assertThat(erased).isEqualTo(new UserErasure("a", 1, java.util.List.of("presence-p"), true, 1, 1));
-            assertThat(f.appEngine().user("a")).isNull();
-            assertThat(f.appEngine().user("b").watchlist()).isEmpty();
+            assertThat(EngineFixture.now(f.appEngine().user("a"))).isNull();
+            assertThat(EngineFixture.now(f.appEngine().user("b")).watchlist()).isEmpty();
             a.awaitFrame("\"code\":4009");
             b.awaitFrame("{\"name\":\"offline\",\"user_ids\":[\"a\"]}");
-            assertThat(f.appEngine().deleteUser("a")).isNull();
+            assertThat(EngineFixture.now(f.appEngine().deleteUser("a"))).isNull();
         }
     }
 }

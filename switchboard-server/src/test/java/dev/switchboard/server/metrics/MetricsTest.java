@@ -2,7 +2,8 @@ package dev.switchboard.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.server.cluster.LocalAdapter;
+import dev.switchboard.server.cluster.LocalBroker;
+import dev.switchboard.server.cluster.LocalState;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.engine.Engine;
@@ -14,7 +15,7 @@ class MetricsTest {
     @Test
     void countsPerAppAndExposesPrometheusText() {
         Metrics metrics = new Metrics();
-        Engine engine = new Engine(ServerConfig.defaults(), new LocalAdapter(), metrics);
+        Engine engine = new Engine(ServerConfig.defaults(), new LocalBroker(), new LocalState(System::currentTimeMillis), metrics, System::currentTimeMillis);
         metrics.bind(engine);
         AppConfig app = engine.appById("app-id").config();
         metrics.connectionOpened(app);

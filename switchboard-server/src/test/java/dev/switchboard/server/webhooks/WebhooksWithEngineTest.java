@@ -8,7 +8,8 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Signatures;
 import dev.switchboard.protocol.WireCodec;
-import dev.switchboard.server.cluster.LocalAdapter;
+import dev.switchboard.server.cluster.LocalBroker;
+import dev.switchboard.server.cluster.LocalState;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.engine.Connection;
@@ -45,7 +46,7 @@ class WebhooksWithEngineTest {
         k.leaveDelayMillis = 200;
         webhooks = new WebhookDispatcher(k.settings()).start();
         app = app(hook(receiver.url()));
-        engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), new LocalAdapter(), webhooks);
+        engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), new LocalBroker(), new LocalState(System::currentTimeMillis), webhooks, System::currentTimeMillis);
     }
 
     @AfterEach

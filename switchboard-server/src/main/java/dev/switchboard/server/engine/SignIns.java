@@ -1,0 +1,108 @@
+package dev.switchboard.server.engine;
+
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.server.config.AppConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Signing in and out (PROTOCOL.md §5.3–§5.10): the connection joins its user here (for delivery) and in the
+ * {@link SharedState} (which decides online/offline once per cluster), and watchers hear of each decision on
+ * the watched user's {@link Topic.Kind#WATCHERS} topic, on every node.
+ */
+final class SignIns {
+    private final AppEngine app;
+    private final AppConfig config;
+
+    SignIns(AppEngine app) {
+        this.app = app;
+        this.config = app.config();
+    }
+
+    /**
+     * The connection, already verified, becomes {@code user}. The watcher is indexed here, and listened for, before it
+     * hears of its success or reads the state: a watched user who comes online meanwhile is then either in the state
+     * or notified, never missed.
+     */
+    CompletionStage<Void> signIn(Connection c, Identity.User user, String userData, boolean repeat) {
+        boolean watching = config.enableWatchlistEvents();
+        UserRegistry.Added added = app.users.add(c, user.id(), user.watchlist());
+        CompletionStage<Void> indexed = watching
+                ? app.watchlists.replace(user.id(), added.previousWatchlist(), user.watchlist()) : Async.DONE;
+        CompletionStage<SharedState.SignedIn> decided = app.state.signIn(config.id(), user.id(), user.userInfoJson(),
+                user.watchlist(), c.subscribedChannels(), repeat);
+        CompletionStage<SharedState.SignedIn> ready = decided.thenCombine(added.ready(), (d, r) -> d)
+                .thenCombine(indexed, (d, r) -> d);
+        return Async.then(c.peer().executor(), ready, signedIn -> {
+            c.send(new ServerMessage.SigninSuccess(userData));
+            if (user.watchlistTruncated()) {
+                c.send(new ServerMessage.Error(CloseCode.WATCHLIST_LIMIT.code(), "Watchlist limit exceeded: only the first "
+                        + config.maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist())));
+            }
+            if (!watching || user.watchlist().isEmpty()) {
+                signedIn(user.id(), signedIn.cameOnline());
+                return null;
+            }
+            return Async.then(c.peer().executor(), app.state.online(config.id(), user.watchlist()), online -> {
+                List<String> on = new ArrayList<>();
+                List<String> off = new ArrayList<>();
+                for (String id : user.watchlist()) {
+                    (online.contains(id) ? on : off).add(id);
+                }
+                c.send(new ServerMessage.WatchlistEvents(on, off));
+                signedIn(user.id(), signedIn.cameOnline());
+                return null;
+            });
+        });
+    }
+
+    private void signedIn(String userId, boolean cameOnline) {
+        if (cameOnline) {
+            notifyWatchers(userId, true);
+        }
+        app.listener.signedIn(config, userId);
+        if (cameOnline) {
+            app.listener.userOnline(config, userId);
+        }
+    }
+
+    /** A signed-in connection goes: out of its user here, then out of the shared state. */
+    CompletionStage<Void> signOut(Connection c, String userId) {
+        List<String> lastHere = app.users.remove(c, userId);
+        if (lastHere != null && config.enableWatchlistEvents()) {
+            app.watchlists.removeWatcher(userId, lastHere);
+        }
+        return Async.then(c.peer().executor(), app.state.signOut(config.id(), userId, c.subscribedChannels()), out -> {
+            if (out.wentOffline()) {
+                wentOffline(userId);
+            }
+            return null;
+        });
+    }
+
+    /** The user's last signed-in connection anywhere is gone (or its data was erased): tell its watchers. */
+    void wentOffline(String userId) {
+        notifyWatchers(userId, false);
+        app.listener.userOffline(config, userId);
+    }
+
+    private void notifyWatchers(String userId, boolean online) {
+        if (!config.enableWatchlistEvents()) {
+            return;
+        }
+        Frame frame = Frame.of(online ? new ServerMessage.WatchlistEvents(List.of(userId), List.of())
+                : new ServerMessage.WatchlistEvents(List.of(), List.of(userId)));
+        app.broker.publish(Topic.watchers(config.id(), userId), frame, null);
+    }
+
+    /** A watchlist frame about {@code watched}, for every connection here of a user watching it. */
+    void deliverToWatchers(String watched, Frame frame) {
+        for (String watcher : app.watchlists.watchersOf(watched)) {
+            for (Connection c : app.users.connections(watcher)) {
+                c.peer().send(frame);
+            }
+        }
+    }
+}
