@@ -73,8 +73,9 @@ export function freePort() {
  * Starts the server. `apps`: app entries (use `app()`); when given, the default app is NOT implied — pass
  * `app()` too if the test needs it. `settings`: server-level snake_case settings (activity_timeout_seconds,
  * max_frame_bytes, ...). With neither, no config file is passed and the built-in default app is used.
+ * `args`: more command-line flags for the server (e.g. `['--redis', url]`; not passed to CONFORMANCE_SERVER_CMD).
  */
-export async function startServer({ apps, settings, startTimeoutMs = 60000 } = {}) {
+export async function startServer({ apps, settings, args: extraArgs = [], startTimeoutMs = 60000 } = {}) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-conformance-'));
   const logFile = path.join(dir, 'server.log');
@@ -99,6 +100,7 @@ export async function startServer({ apps, settings, startTimeoutMs = 60000 } = {
     cmd = 'java';
     args = ['-jar', JAR];
     if (configFile) args.push('--config', configFile);
+    args.push(...extraArgs);
   }
 
   const log = fs.openSync(logFile, 'a');

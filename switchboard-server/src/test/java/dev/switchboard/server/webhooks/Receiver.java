@@ -22,13 +22,13 @@ import java.util.function.IntUnaryOperator;
  * {@code status} maps the request number (0-based) to the status to answer; {@code hangOn} makes that request
  * block until {@link #release()}.
  */
-final class Receiver implements AutoCloseable {
-    record Request(Headers headers, byte[] body, long receivedNanos) {
-        String bodyText() { return new String(body, StandardCharsets.UTF_8); }
+public final class Receiver implements AutoCloseable {
+    public record Request(Headers headers, byte[] body, long receivedNanos) {
+        public String bodyText() { return new String(body, StandardCharsets.UTF_8); }
 
-        JsonNode json() { return WireCodec.parse(body); }
+        public JsonNode json() { return WireCodec.parse(body); }
 
-        List<JsonNode> events() {
+        public List<JsonNode> events() {
             List<JsonNode> out = new ArrayList<>();
             json().get("events").forEach(out::add);
             return out;
@@ -43,11 +43,11 @@ final class Receiver implements AutoCloseable {
     private volatile IntUnaryOperator status = n -> 200;
     private volatile int hangOn = -1;
 
-    Receiver() throws IOException {
+    public Receiver() throws IOException {
         this(0);
     }
 
-    Receiver(int port) throws IOException {
+    public Receiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
@@ -88,20 +88,20 @@ final class Receiver implements AutoCloseable {
         release.countDown();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port() + "/webhooks?token=t";
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
     /** Every event of every request, in arrival order. */
-    List<JsonNode> events() {
+    public List<JsonNode> events() {
         List<JsonNode> out = new ArrayList<>();
         for (Request r : requests) {
             out.addAll(r.events());
@@ -110,7 +110,7 @@ final class Receiver implements AutoCloseable {
     }
 
     /** The events as compact JSON text, for readable assertions. */
-    List<String> eventTexts() {
+    public List<String> eventTexts() {
         List<String> out = new ArrayList<>();
         for (JsonNode e : events()) {
             out.add(e.toString());
