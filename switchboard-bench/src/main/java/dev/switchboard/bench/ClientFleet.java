@@ -37,7 +37,7 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final String host;
-    private final int port;
+    private final int[] ports;
     private final String key;
     private final String secret;
     private final int count;
@@ -54,16 +54,16 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
     private PusherClient.Listener extra;
 
     ClientFleet(Options o, int count, IntFunction<ClientSpec> specs) {
-        this(Net.group(o.threads(), "bench-ws"), true, o.host(), o.port(), o.key(), o.secret(), count,
+        this(Net.group(o.threads(), "bench-ws"), true, o.host(), o.wsPorts(), o.key(), o.secret(), count,
                 o.integer("ramp-inflight", 200), specs);
     }
 
-    ClientFleet(EventLoopGroup group, boolean ownsGroup, String host, int port, String key, String secret, int count,
+    ClientFleet(EventLoopGroup group, boolean ownsGroup, String host, int[] ports, String key, String secret, int count,
                 int rampInFlight, IntFunction<ClientSpec> specs) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.host = host;
-        this.port = port;
+        this.ports = ports.clone();
         this.key = key;
         this.secret = secret;
         this.count = count;
@@ -87,19 +87,25 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
 
     @Override
     public ConnectResult connect() throws InterruptedException {
-        URI uri = URI.create("ws://" + host + ":" + port + "/app/" + key + "?protocol=7&client=bench&version=1.0");
-        WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
-                .version(WebSocketVersion.V13)
-                .handshakeTimeoutMillis(30_000)
-                .maxFramePayloadLength(1 << 20)
-                .withUTF8Validator(false) // the server's frames are trusted; validation would cost CPU per frame
-                .dropPongFrames(true)
-                .build();
+        WebSocketClientProtocolConfig[] configs = new WebSocketClientProtocolConfig[ports.length];
+        for (int p = 0; p < ports.length; p++) {
+            URI uri = URI.create("ws://" + host + ":" + ports[p] + "/app/" + key + "?protocol=7&client=bench&version=1.0");
+            configs[p] = WebSocketClientProtocolConfig.newBuilder()
+                    .webSocketUri(uri)
+                    .version(WebSocketVersion.V13)
+                    .handshakeTimeoutMillis(30_000)
+                    .maxFramePayloadLength(1 << 20)
+                    .withUTF8Validator(false) // the server's frames are trusted; validation would cost CPU per frame
+                    .dropPongFrames(true)
+                    .build();
+        }
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             inFlight.acquire();
             ClientSpec spec = specs.apply(i);
+            // Round robin over the nodes of a cluster: client i on the (i mod n)-th port.
+            WebSocketClientProtocolConfig ws = configs[i % ports.length];
+            int port = ports[i % ports.length];
             EventLoop loop = group.next();
             PusherClient client = new PusherClient(spec, key, secret, loops.get(loop), this);
             Bootstrap b = new Bootstrap()

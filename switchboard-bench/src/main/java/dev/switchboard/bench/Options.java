@@ -19,6 +19,9 @@ final class Options {
             "  --key K               app key (app-key)",
             "  --secret S            app secret (app-secret)",
             "  --server-pid PID      server process for CPU/RSS readings (0 = none)",
+            "  --ws-ports P1,P2,..   WebSocket clients spread over these ports, round robin (--port): cluster nodes",
+            "  --node-pids A,B,..    fanout/users: every cluster node's process, CPU read per node and step",
+            "  --redis-pid PID       fanout/users: the redis-server of the cluster, CPU read per step",
             "  --label L             name of the server in the report (server)",
             "  --connections N       WebSocket clients (fanout 1000, users 1000, idle 1000, presence 50)",
             "  --rates R1,R2,..      requested rates per step (publishes/s; presence: joins/s)",
@@ -42,6 +45,7 @@ final class Options {
             "  --command TEXT        command line recorded in the report (the scripts pass theirs)");
 
     private static final List<String> KNOWN = List.of("host", "port", "app-id", "key", "secret", "server-pid",
+            "ws-ports", "node-pids", "redis-pid",
             "label", "connections", "rates", "duration-s", "warmup-s", "warmup-rate", "baseline-s", "drain-s", "processes", "threads",
             "publishers", "concurrency", "payload-bytes", "ramp-inflight", "subscribe", "signin", "observers",
             "out", "markdown", "chart", "command",
@@ -142,6 +146,31 @@ final class Options {
 
     String serverPid() {
         return str("server-pid", "0");
+    }
+
+    /** The ports the WebSocket clients use, client i on the (i mod n)-th; just --port unless --ws-ports. */
+    int[] wsPorts() {
+        String v = str("ws-ports", "");
+        if (v.isBlank()) {
+            return new int[] {port()};
+        }
+        return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** --node-pids as a list (empty without it). */
+    List<String> nodePids() {
+        List<String> out = new ArrayList<>();
+        for (String s : str("node-pids", "").split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    String redisPid() {
+        return str("redis-pid", "0");
     }
 
     String label() {

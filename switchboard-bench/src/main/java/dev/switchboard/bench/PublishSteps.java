@@ -43,6 +43,8 @@ final class PublishSteps {
             step++;
             fleet.beginStep(step);
             long cpu0 = ProcStats.cpuMicros(pid);
+            long[] nodes0 = cpuOf(o.nodePids());
+            long redis0 = ProcStats.cpuMicros(o.redisPid());
             long self0 = ProcStats.selfCpuMicros();
             long wall0 = System.nanoTime();
             long epoch0 = EpochMicros.now();
@@ -50,6 +52,8 @@ final class PublishSteps {
             long expected = pub.accepted * recipients;
             drain(o, fleet, expected);
             long cpu1 = ProcStats.cpuMicros(pid);
+            long[] nodes1 = cpuOf(o.nodePids());
+            long redis1 = ProcStats.cpuMicros(o.redisPid());
             long self1 = ProcStats.selfCpuMicros();
             long wall1 = System.nanoTime();
             StepStats s = fleet.endStep();
@@ -89,6 +93,8 @@ final class PublishSteps {
             n.put("serverCpuMicrosPerDeliveryAboveBaseline",
                     serverCpu >= 0 && baselinePercent >= 0 && s.delivered > 0 ? Math.max(0, net) / s.delivered : -1);
             n.put("serverRssBytes", ProcStats.rssBytes(pid));
+            ClusterCpu cluster = ClusterCpu.of(nodes0, nodes1, redis0, redis1, s.delivered);
+            cluster.put(n);
             n.put("clientCpuMicros", clientCpu);
             n.put("clientCpuPercent", clientCpu / 1e4 / wallS);
             boolean clientBound = Report.clientBound(clientCpu / 1e4 / wallS);
@@ -107,6 +113,7 @@ final class PublishSteps {
             r.put("**server CPU µs/delivery**", "**" + Report.fmt(n.get("serverCpuMicrosPerDelivery").asDouble()) + "**");
             r.put("µs/delivery above idle", Report.fmt(n.get("serverCpuMicrosPerDeliveryAboveBaseline").asDouble()));
             r.put("server CPU %", Report.fmt(n.get("serverCpuPercent").asDouble()));
+            cluster.row(r);
             r.put("server RSS MiB", Report.fmt(ProcStats.rssBytes(pid) / 1048576.0));
             r.put("client CPU %", Report.fmt(clientCpu / 1e4 / wallS) + (clientBound ? " ⚠ client-bound" : ""));
             r.put("http p99 ms", Report.fmt(n.get("httpP99Ms").asDouble()));
@@ -126,6 +133,14 @@ final class PublishSteps {
             }
         }
         return steps;
+    }
+
+    private static long[] cpuOf(List<String> pids) {
+        long[] out = new long[pids.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ProcStats.cpuMicros(pids.get(i));
+        }
+        return out;
     }
 
     /**
