@@ -1,0 +1,275 @@
+package dev.switchboard.server.cluster.redis;
+
+import static dev.switchboard.server.cluster.redis.Replies.flag;
+import static dev.switchboard.server.cluster.redis.Replies.list;
+import static dev.switchboard.server.cluster.redis.Replies.num;
+import static dev.switchboard.server.cluster.redis.Replies.strings;
+
+import dev.switchboard.server.engine.CachedEvent;
+import dev.switchboard.server.engine.SharedState.Transitions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Node liveness. Every heartbeat the node renews its lease (a score in the {@code {nodes}} ZSET) and, in the same
+ * script, removes every lease that expired: the node whose script removed a lease is the only one that ever sees
+ * it, so it alone takes the dead node's share out of every channel, user and app it indexed, and reports each
+ * resulting transition once. A lease that was new to Redis (first start, Redis restarted empty, or this node was
+ * declared dead while cut off) and any write that failed make the node write its whole share back from its mirror.
+ */
+final class NodeLeases {
+    private static final Logger log = LoggerFactory.getLogger(NodeLeases.class);
+
+    private final RedisState state;
+    private final RedisLink link;
+    private final RedisKeys keys;
+    private volatile boolean dirty;
+    private volatile int liveNodes = 1;
+    private volatile ScheduledFuture<?> beat;
+    private volatile boolean stopped;
+
+    NodeLeases(RedisState state) {
+        this.state = state;
+        this.link = state.link;
+        this.keys = state.keys;
+    }
+
+    void start() {
+        tick(); // the node starts registered (or degraded, with the reason), not one heartbeat later
+        beat = link.scheduler.scheduleWithFixedDelay(this::tick, link.settings.heartbeatMillis(),
+                link.settings.heartbeatMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    int liveNodes() {
+        return liveNodes;
+    }
+
+    /** Something this node did did not reach Redis: write the whole share back at the next good heartbeat. */
+    void dirty() {
+        dirty = true;
+    }
+
+    private long timeoutMillis() {
+        return link.settings.commandTimeout().toMillis();
+    }
+
+    private synchronized void tick() {
+        if (stopped) {
+            return;
+        }
+        try {
+            if (!link.connect()) {
+                return;
+            }
+            List<Object> r = list(link.eval(Script.HEARTBEAT, new String[] {keys.nodes()}, state.node,
+                    Integer.toString(link.settings.nodeTimeoutMillis())).get(timeoutMillis(), TimeUnit.MILLISECONDS));
+            liveNodes = (int) num(r.get(1));
+            if (flag(r.get(0)) || dirty || !link.isUp()) {
+                writeBack();
+            }
+            for (String dead : strings(r.get(2))) {
+                log.info("Node {} missed its lease; removing its connections from the shared state", dead);
+                cleanUp(dead);
+            }
+        } catch (Exception e) {
+            if (!stopped) {
+                dirty = true;
+                link.down(e);
+                if (isTimeout(e)) {
+                    link.reset();
+                }
+            }
+        }
+    }
+
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof io.lettuce.core.RedisCommandTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes {@code dead}'s whole share out (channels, then users, then quotas) and reports what that decides. Each
+     * step is idempotent; when Redis fails half-way the lease is put back already expired, so the next heartbeat
+     * (of any node) claims it again and finishes the rest.
+     */
+    private void cleanUp(String dead) throws Exception {
+        try {
+            Transitions t = state.transitions;
+            for (String member : get(link.call(c -> c.smembers(keys.nodeChannels(dead))))) {
+                String[] pair = RedisKeys.unpair(member);
+                List<Object> r = list(get(link.eval(Script.DROP_NODE_CHANNEL,
+                        keys.channelKeys(pair[0], pair[1]), dead)));
+                for (String user : strings(r, 3)) {
+                    t.memberRemoved(pair[0], pair[1], user);
+                }
+                if (flag(r.get(2))) {
+                    t.subscriptionCountChanged(pair[0], pair[1], (int) num(r.get(1)));
+                }
+                if (flag(r.get(0))) {
+                    t.channelVacated(pair[0], pair[1]);
+                }
+            }
+            for (String member : get(link.call(c -> c.smembers(keys.nodeUsers(dead))))) {
+                String[] pair = RedisKeys.unpair(member);
+                List<Object> r = list(get(link.eval(Script.DROP_NODE_USER, keys.userKeys(pair[0], pair[1]), dead)));
+                if (flag(r.get(0))) {
+                    state.unwatch(pair[0], pair[1], strings(r, 1));
+                    t.userOffline(pair[0], pair[1]);
+                }
+            }
+            for (String app : get(link.call(c -> c.smembers(keys.nodeApps(dead))))) {
+                get(link.call(c -> c.hdel(keys.appConns(app), dead)));
+            }
+            get(link.call(c -> c.del(keys.nodeChannels(dead), keys.nodeUsers(dead), keys.nodeApps(dead))));
+        } catch (Exception e) {
+            link.call(c -> c.zadd(keys.nodes(), 0, dead));
+            throw e;
+        }
+    }
+
+    private <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(timeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Makes Redis hold exactly this node's mirror: what Redis still lists for this node but the mirror no longer
+     * has is dropped, the rest is written as absolute values (never increments), so writing back twice is harmless.
+     * The mirror's monitor is held while the commands are queued, and the link is marked up inside it, so every
+     * later change of this node reaches Redis after the write-back.
+     */
+    private void writeBack() throws Exception {
+        Set<String> oldChannels = get(link.call(c -> c.smembers(keys.nodeChannels(state.node))));
+        Set<String> oldUsers = get(link.call(c -> c.smembers(keys.nodeUsers(state.node))));
+        Set<String> oldApps = get(link.call(c -> c.smembers(keys.nodeApps(state.node))));
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        String node = state.node;
+        NodeMirror m = state.mirror;
+        synchronized (m) {
+            dirty = false;
+            Set<String> channels = new HashSet<>();
+            Set<String> users = new HashSet<>();
+            Set<String> apps = new HashSet<>(m.reserved.keySet());
+            for (NodeMirror.Key k : m.channels.keySet()) {
+                channels.add(RedisKeys.pair(k.app(), k.name()));
+                apps.add(k.app());
+            }
+            for (NodeMirror.Key k : m.users.keySet()) {
+                users.add(RedisKeys.pair(k.app(), k.name()));
+                apps.add(k.app());
+            }
+            for (String old : oldChannels) {
+                if (!channels.contains(old)) {
+                    String[] p = RedisKeys.unpair(old);
+                    sent.add(link.eval(Script.DROP_NODE_CHANNEL, keys.channelKeys(p[0], p[1]), node));
+                }
+            }
+            for (String old : oldUsers) {
+                if (!users.contains(old)) {
+                    String[] p = RedisKeys.unpair(old);
+                    sent.add(link.eval(Script.DROP_NODE_USER, keys.userKeys(p[0], p[1]), node));
+                }
+            }
+            for (String app : oldApps) {
+                if (!m.reserved.containsKey(app)) {
+                    sent.add(link.call(c -> c.hdel(keys.appConns(app), node)));
+                }
+            }
+            sent.add(link.call(c -> c.del(keys.nodeChannels(node), keys.nodeUsers(node), keys.nodeApps(node))));
+            if (!channels.isEmpty()) {
+                sent.add(link.call(c -> c.sadd(keys.nodeChannels(node), channels.toArray(String[]::new))));
+            }
+            if (!users.isEmpty()) {
+                sent.add(link.call(c -> c.sadd(keys.nodeUsers(node), users.toArray(String[]::new))));
+            }
+            if (!apps.isEmpty()) {
+                sent.add(link.call(c -> c.sadd(keys.nodeApps(node), apps.toArray(String[]::new))));
+            }
+            state.reindexApps(apps);
+            for (Map.Entry<String, Integer> e : m.reserved.entrySet()) {
+                sent.add(link.call(c -> c.hset(keys.appConns(e.getKey()), node, e.getValue().toString())));
+            }
+            for (Map.Entry<NodeMirror.Key, NodeMirror.ChannelPart> e : m.channels.entrySet()) {
+                List<String> args = new ArrayList<>();
+                args.add(node);
+                args.add(Integer.toString(e.getValue().sockets));
+                e.getValue().members.forEach((user, part) -> {
+                    args.add(user);
+                    args.add(Integer.toString(part.sockets));
+                    args.add(part.info != null ? "1" : "0");
+                    args.add(part.info != null ? part.info : "");
+                });
+                sent.add(link.eval(Script.PUT_NODE_CHANNEL, keys.channelKeys(e.getKey().app(), e.getKey().name()),
+                        args.toArray(String[]::new)));
+            }
+            for (Map.Entry<NodeMirror.Key, NodeMirror.UserPart> e : m.users.entrySet()) {
+                NodeMirror.UserPart u = e.getValue();
+                List<String> args = new ArrayList<>();
+                args.add(node);
+                args.add(Integer.toString(u.conns));
+                args.add(u.info != null ? "1" : "0");
+                args.add(u.info != null ? u.info : "");
+                args.add(Integer.toString(u.watchlist.size()));
+                args.addAll(u.watchlist);
+                u.channels.forEach((ch, n) -> {
+                    args.add(ch);
+                    args.add(n.toString());
+                });
+                String app = e.getKey().app();
+                String user = e.getKey().name();
+                sent.add(link.eval(Script.PUT_NODE_USER, keys.userKeys(app, user), args.toArray(String[]::new)));
+                for (String watched : u.watchlist) {
+                    sent.add(link.call(c -> c.sadd(keys.watchers(app, watched), user)));
+                }
+            }
+            link.up();
+            m.caches.values().removeIf(e -> e.expiresAtMillis() <= System.currentTimeMillis());
+            for (Map.Entry<NodeMirror.Key, CachedEvent> e : m.caches.entrySet()) {
+                state.putCache(e.getKey().app(), e.getKey().name(), e.getValue(), true);
+            }
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(timeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * SIGTERM. The engine closes this node's sockets before the cluster closes, and each of their leaves and
+     * sign-outs is decided (and emitted) the normal way, ahead of this on the same connection; what is left is
+     * what the engine never released, which is taken out like a dead node's share, its transitions reported too.
+     * Then the lease goes, so the other nodes count one node fewer at once.
+     */
+    void leave() {
+        stop();
+        if (!link.isUp()) {
+            return;
+        }
+        try {
+            cleanUp(state.node);
+            get(link.call(c -> c.zrem(keys.nodes(), state.node)));
+        } catch (Exception e) {
+            log.warn("Could not remove this node's state from Redis on shutdown; another node will once its "
+                    + "lease expires: {}", e.toString());
+        }
+    }
+
+    /** No more heartbeats (close, or a simulated crash). */
+    void stop() {
+        stopped = true;
+        ScheduledFuture<?> b = beat;
+        if (b != null) {
+            b.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.switchboard.server.cluster.redis;
+
+import dev.switchboard.server.cluster.Cluster;
+import dev.switchboard.server.engine.Broker;
+import dev.switchboard.server.engine.ClusterNode;
+import dev.switchboard.server.engine.SharedState;
+import java.security.SecureRandom;
+import java.time.Instant;
+
+/**
+ * A node of a cluster on one Redis: the {@link RedisBroker}, the {@link RedisState} and this node's identity, all
+ * on one {@link RedisLink}. The node id is new at every start (8 random hex digits and the start time in seconds),
+ * so a restarted node never inherits the share of its previous run; that share is cleaned up by whoever sees the
+ * old lease expire.
+ */
+public final class RedisCluster implements Cluster, ClusterNode {
+    private final String nodeId;
+    private final RedisLink link;
+    private final RedisState state;
+    private final RedisBroker broker;
+    private boolean closed;
+
+    public RedisCluster(RedisSettings settings) {
+        this(settings, newNodeId());
+    }
+
+    RedisCluster(RedisSettings settings, String nodeId) {
+        this.nodeId = nodeId;
+        this.link = new RedisLink(settings);
+        this.state = new RedisState(link, nodeId);
+        this.broker = new RedisBroker(link, nodeId);
+    }
+
+    static String newNodeId() {
+        return String.format("%08x", new SecureRandom().nextInt()) + "-" + Instant.now().getEpochSecond();
+    }
+
+    @Override
+    public Broker broker() {
+        return broker;
+    }
+
+    @Override
+    public SharedState state() {
+        return state;
+    }
+
+    @Override
+    public ClusterNode node() {
+        return this;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public int liveNodes() {
+        return state.liveNodes();
+    }
+
+    @Override
+    public String degradedReason() {
+        return link.degradedReason();
+    }
+
+    /** Commands and scripts sent to Redis (each one round trip), since start. */
+    public long redisRoundTrips() {
+        return link.roundTrips.get();
+    }
+
+    /** Pub/sub messages received from other nodes. */
+    public long pubSubMessagesIn() {
+        return link.messagesIn.get();
+    }
+
+    /** Pub/sub messages published. */
+    public long pubSubMessagesOut() {
+        return link.messagesOut.get();
+    }
+
+    /** Times the node got Redis back after an outage, plus pub/sub connections re-made after falling silent. */
+    public long reconnects() {
+        return link.reconnects.get();
+    }
+
+    /** As kill -9 would: no more heartbeats, connections dropped, nothing removed from Redis (tests). */
+    synchronized void crash() {
+        closed = true;
+        state.abandon();
+        broker.close();
+        link.close();
+    }
+
+    /** Leaves the cluster: this node's remaining share is removed and its lease dropped, then the links close. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            state.close();
+            broker.close();
+        } finally {
+            link.close();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.switchboard.server.cluster.redis;
+
+import dev.switchboard.server.engine.Topic;
+
+/**
+ * Every Redis key and pub/sub channel name, in one place. Each name carries a Redis Cluster hash tag (the part in
+ * braces) so that all keys one Lua script touches live in one slot, and a topic's pub/sub channel lives in the
+ * slot of the state it belongs to (so a switch to SSUBSCRIBE/SPUBLISH keeps a channel's traffic on the shard
+ * that holds its state):
+ * <ul>
+ *   <li>{@code {c:<app>:<channel>}}: one channel's subscribers, members, cache and messages;</li>
+ *   <li>{@code {u:<app>:<user>}}: one user's connections, user_info, watchlist, channels, watchers and messages
+ *       (issue 11's inbox belongs here too, so the send-vs-sign-in race is one script);</li>
+ *   <li>{@code {a:<app>}}: the app's connection quota;</li>
+ *   <li>{@code {n:<node>}}: the index of what one node contributes (what its cleaner visits);</li>
+ *   <li>{@code {nodes}}: the node leases.</li>
+ * </ul>
+ * User ids may hold any character; a {@code '}'} inside one only shortens the tag, identically for all keys of
+ * that user, so they still share a slot.
+ */
+final class RedisKeys {
+    private final String prefix;
+
+    RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    // ------------------------------------------------------------------ channel slot
+
+    private String channelTag(String app, String channel) {
+        return prefix + ":{c:" + app + ":" + channel + "}";
+    }
+
+    /** The six keys the channel scripts take, in their KEYS order. */
+    String[] channelKeys(String app, String channel) {
+        String t = channelTag(app, channel);
+        return new String[] {t + ":subs", t + ":mn", t + ":mt", t + ":mo", t + ":mi", t + ":seq"};
+    }
+
+    String cache(String app, String channel) {
+        return channelTag(app, channel) + ":cache";
+    }
+
+    // ------------------------------------------------------------------ user slot
+
+    private String userTag(String app, String user) {
+        return prefix + ":{u:" + app + ":" + user + "}";
+    }
+
+    /** The six keys the user scripts take, in their KEYS order. */
+    String[] userKeys(String app, String user) {
+        String t = userTag(app, user);
+        return new String[] {t + ":conns", t + ":info", t + ":wl", t + ":ch", t + ":chn", t + ":watchers"};
+    }
+
+    String userConns(String app, String user) {
+        return userTag(app, user) + ":conns";
+    }
+
+    String watchlist(String app, String user) {
+        return userTag(app, user) + ":wl";
+    }
+
+    String watchers(String app, String user) {
+        return userTag(app, user) + ":watchers";
+    }
+
+    // ------------------------------------------------------------------ app slot
+
+    String appConns(String app) {
+        return prefix + ":{a:" + app + "}:conns";
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    String nodes() {
+        return prefix + ":{nodes}";
+    }
+
+    /** The node's index sets: channels, users, apps it contributes to. */
+    String nodeChannels(String node) {
+        return prefix + ":{n:" + node + "}:ch";
+    }
+
+    String nodeUsers(String node) {
+        return prefix + ":{n:" + node + "}:u";
+    }
+
+    String nodeApps(String node) {
+        return prefix + ":{n:" + node + "}:apps";
+    }
+
+    /** A pair (app, name) as one index member, unambiguous whatever the name holds: {@code <app length>:<app><name>}. */
+    static String pair(String app, String name) {
+        return app.length() + ":" + app + name;
+    }
+
+    /** The inverse of {@link #pair}: {app, name}. */
+    static String[] unpair(String member) {
+        int colon = member.indexOf(':');
+        int len = Integer.parseInt(member.substring(0, colon));
+        return new String[] {member.substring(colon + 1, colon + 1 + len), member.substring(colon + 1 + len)};
+    }
+
+    // ------------------------------------------------------------------ pub/sub
+
+    /** The pub/sub channel of a topic, in the slot of the topic's state. */
+    String topicChannel(Topic topic) {
+        switch (topic.kind()) {
+            case CHANNEL:
+                return channelTag(topic.appId(), topic.name()) + ":msg";
+            case USER:
+                return userTag(topic.appId(), topic.name()) + ":msg";
+            case WATCHERS:
+                return userTag(topic.appId(), topic.name()) + ":watch";
+            default:
+                throw new IllegalArgumentException(topic.toString());
+        }
+    }
+}

@@ -1,0 +1,571 @@
+package dev.switchboard.server.cluster.redis;
+
+import static dev.switchboard.server.cluster.redis.Replies.flag;
+import static dev.switchboard.server.cluster.redis.Replies.list;
+import static dev.switchboard.server.cluster.redis.Replies.num;
+import static dev.switchboard.server.cluster.redis.Replies.strings;
+
+import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.server.engine.CachedEvent;
+import dev.switchboard.server.engine.ChannelStats;
+import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.UserErasure;
+import dev.switchboard.server.engine.UserPage;
+import dev.switchboard.server.engine.UserSnapshot;
+import io.lettuce.core.SetArgs;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * The shared state in Redis. Every transition is decided by one Lua script on the slot of the thing it is about
+ * (channel, user, app), so each is decided once per cluster. Each node changes only its own share (a hash field
+ * named after it), which makes a dead node's share removable whole ({@link NodeLeases}) and this node's share
+ * re-writable from its {@link NodeMirror} after an outage.
+ *
+ * <p>Writes never fail: each is applied to the mirror first, which gives the decision a lone node would make; that
+ * decision is used when Redis does not answer (or is known to be down), and the node writes its share back once
+ * Redis answers again. Queries fail while Redis is down. The mirror's monitor is held while a command is handed to
+ * Lettuce (which only queues it), so Redis applies this node's changes in the order the mirror made them.
+ */
+public final class RedisState implements SharedState {
+    final RedisLink link;
+    final RedisKeys keys;
+    final String node;
+    final NodeMirror mirror = new NodeMirror();
+    final NodeLeases leases;
+    volatile Transitions transitions;
+
+    RedisState(RedisLink link, String nodeId) {
+        this.link = link;
+        this.keys = link.keys;
+        this.node = nodeId;
+        this.leases = new NodeLeases(this);
+    }
+
+    @Override
+    public void start(Transitions transitions) {
+        this.transitions = transitions;
+        leases.start();
+    }
+
+    int liveNodes() {
+        return leases.liveNodes();
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    @Override
+    public CompletionStage<Boolean> reserveConnection(String appId, int max) {
+        CompletableFuture<Object> sent;
+        synchronized (mirror) {
+            if (!mirror.reserve(appId, max)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            indexApp(appId);
+            if (!link.isUp()) {
+                leases.dirty();
+                return CompletableFuture.completedFuture(true);
+            }
+            sent = link.eval(Script.RESERVE, new String[] {keys.appConns(appId)}, node, Integer.toString(max));
+        }
+        return sent.handle((r, err) -> {
+            if (err != null) {
+                failed(err);
+                return true;
+            }
+            if (flag(list(r).get(0))) {
+                return true;
+            }
+            synchronized (mirror) {
+                mirror.release(appId);
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public void releaseConnection(String appId) {
+        synchronized (mirror) {
+            mirror.release(appId);
+            send(Script.RELEASE, new String[] {keys.appConns(appId)}, node);
+        }
+    }
+
+    // ------------------------------------------------------------------ channels
+
+    @Override
+    public CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId,
+                                        int maxMembers) {
+        Joined local;
+        CompletableFuture<Object> sent;
+        synchronized (mirror) {
+            local = mirror.join(appId, channel, member, signedInUserId, maxMembers);
+            if (local.full()) {
+                return CompletableFuture.completedFuture(local); // the cluster holds at least this node's members
+            }
+            if (local.occupied()) {
+                indexApp(appId);
+                index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
+            }
+            if (!link.isUp()) {
+                leases.dirty();
+                return CompletableFuture.completedFuture(local);
+            }
+            boolean info = member != null && member.userInfoJson() != null;
+            sent = link.eval(Script.JOIN, keys.channelKeys(appId, channel), node,
+                    member == null ? "" : member.userId(), info ? "1" : "0", info ? member.userInfoJson() : "",
+                    Integer.toString(maxMembers));
+            userChannel(appId, signedInUserId, channel, 1);
+        }
+        return sent.handle((r, err) -> {
+            if (err != null) {
+                failed(err);
+                return local;
+            }
+            List<Object> reply = list(r);
+            if (flag(reply.get(0))) {
+                synchronized (mirror) {
+                    Left undo = mirror.leave(appId, channel, member.userId(), signedInUserId);
+                    if (undo.vacated()) {
+                        index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
+                    }
+                    userChannel(appId, signedInUserId, channel, -1);
+                }
+                return Joined.refused();
+            }
+            Map<String, String> roster = null;
+            if (member != null) {
+                roster = new LinkedHashMap<>();
+                for (int i = 4; i + 1 < reply.size(); i += 2) {
+                    roster.put((String) reply.get(i), (String) reply.get(i + 1));
+                }
+            }
+            return new Joined(false, flag(reply.get(1)), flag(reply.get(2)), (int) num(reply.get(3)), roster);
+        });
+    }
+
+    @Override
+    public CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId) {
+        Left local;
+        CompletableFuture<Object> sent;
+        synchronized (mirror) {
+            local = mirror.leave(appId, channel, memberId, signedInUserId);
+            if (local.vacated()) {
+                index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
+            }
+            if (!link.isUp()) {
+                leases.dirty();
+                return CompletableFuture.completedFuture(local);
+            }
+            sent = link.eval(Script.LEAVE, keys.channelKeys(appId, channel), node, memberId == null ? "" : memberId);
+            userChannel(appId, signedInUserId, channel, -1);
+        }
+        return sent.handle((r, err) -> {
+            if (err != null) {
+                failed(err);
+                return local;
+            }
+            List<Object> reply = list(r);
+            return new Left(flag(reply.get(0)), flag(reply.get(1)), (int) num(reply.get(2)));
+        });
+    }
+
+    @Override
+    public CompletionStage<ChannelStats> channel(String appId, String channel) {
+        ChannelName name = ChannelName.of(channel);
+        CompletableFuture<CachedEvent> cache = name.cache()
+                ? cacheGet(appId, channel).toCompletableFuture() : CompletableFuture.completedFuture(null);
+        return query(() -> stats(appId, channel).thenCombine(cache, (s, c) -> s.occupied()
+                ? new ChannelStats(true, s.subscriptionCount(), s.userCount(), c)
+                : new ChannelStats(false, 0, name.isPresence() ? 0 : -1, c)));
+    }
+
+    private CompletableFuture<ChannelStats> stats(String appId, String channel) {
+        String[] k = keys.channelKeys(appId, channel);
+        boolean presence = ChannelName.of(channel).isPresence();
+        return link.eval(Script.CHANNEL_STATS, new String[] {k[0], k[3]}).thenApply(r -> {
+            List<Object> reply = list(r);
+            int count = (int) num(reply.get(0));
+            return new ChannelStats(count > 0, count, presence ? (int) num(reply.get(1)) : -1, null);
+        });
+    }
+
+    @Override
+    public CompletionStage<Map<String, ChannelStats>> channels(String appId, String prefix) {
+        return query(() -> indexed(keys::nodeChannels, appId).thenCompose(names -> {
+            Map<String, CompletableFuture<ChannelStats>> all = new TreeMap<>();
+            for (String name : names) {
+                if (!name.startsWith(ChannelName.SERVER_TO_USER_PREFIX)
+                        && (prefix == null || name.startsWith(prefix))) {
+                    all.put(name, stats(appId, name));
+                }
+            }
+            return CompletableFuture.allOf(all.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+                Map<String, ChannelStats> out = new TreeMap<>();
+                all.forEach((name, f) -> {
+                    ChannelStats s = f.join();
+                    if (s.occupied()) {
+                        out.put(name, s);
+                    }
+                });
+                return out;
+            });
+        }));
+    }
+
+    @Override
+    public CompletionStage<List<String>> members(String appId, String channel) {
+        return query(() -> link.call(c -> c.zrange(keys.channelKeys(appId, channel)[3], 0, -1)));
+    }
+
+    @Override
+    public void cachePut(String appId, String channel, CachedEvent event) {
+        synchronized (mirror) {
+            mirror.caches.put(new NodeMirror.Key(appId, channel), event);
+        }
+        putCache(appId, channel, event, false);
+    }
+
+    void putCache(String appId, String channel, CachedEvent event, boolean onlyIfAbsent) {
+        long ttl = event.expiresAtMillis() - System.currentTimeMillis();
+        if (ttl <= 0 || !link.isUp()) {
+            return;
+        }
+        String value = event.expiresAtMillis() + ":" + event.event().length() + ":" + event.event() + event.data();
+        SetArgs args = SetArgs.Builder.px(ttl);
+        link.call(c -> c.set(keys.cache(appId, channel), value, onlyIfAbsent ? args.nx() : args))
+                .exceptionally(err -> {
+                    failed(err);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletionStage<CachedEvent> cacheGet(String appId, String channel) {
+        CachedEvent local = localCache(appId, channel);
+        if (!link.isUp()) {
+            return CompletableFuture.completedFuture(local);
+        }
+        return link.call(c -> c.get(keys.cache(appId, channel))).handle((v, err) -> {
+            if (err != null) {
+                failed(err);
+                return local;
+            }
+            if (v == null) {
+                return null;
+            }
+            int a = v.indexOf(':');
+            int b = v.indexOf(':', a + 1);
+            int len = Integer.parseInt(v.substring(a + 1, b));
+            CachedEvent e = new CachedEvent(v.substring(b + 1, b + 1 + len), v.substring(b + 1 + len),
+                    Long.parseLong(v.substring(0, a)));
+            return e.expiresAtMillis() > System.currentTimeMillis() ? e : null;
+        });
+    }
+
+    private CachedEvent localCache(String appId, String channel) {
+        synchronized (mirror) {
+            CachedEvent e = mirror.caches.get(new NodeMirror.Key(appId, channel));
+            if (e != null && e.expiresAtMillis() <= System.currentTimeMillis()) {
+                mirror.caches.remove(new NodeMirror.Key(appId, channel));
+                return null;
+            }
+            return e;
+        }
+    }
+
+    // ------------------------------------------------------------------ users
+
+    @Override
+    public CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
+                                            Collection<String> channels, boolean repeat) {
+        boolean localFirst;
+        CompletableFuture<Object> sent;
+        synchronized (mirror) {
+            localFirst = mirror.signIn(appId, userId, userInfoJson, watchlist, channels, repeat);
+            if (localFirst) {
+                indexApp(appId);
+                index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), true);
+            }
+            if (!link.isUp()) {
+                leases.dirty();
+                return CompletableFuture.completedFuture(new SignedIn(localFirst));
+            }
+            List<String> args = new ArrayList<>();
+            args.add(node);
+            args.add(repeat ? "1" : "0");
+            args.add(userInfoJson != null ? "1" : "0");
+            args.add(userInfoJson != null ? userInfoJson : "");
+            args.add(Integer.toString(watchlist.size()));
+            args.addAll(watchlist);
+            args.addAll(channels);
+            sent = link.eval(Script.SIGN_IN, keys.userKeys(appId, userId), args.toArray(String[]::new));
+        }
+        return sent.handle((r, err) -> {
+            if (err != null) {
+                failed(err);
+                return new SignedIn(localFirst);
+            }
+            List<Object> reply = list(r);
+            List<String> previous = strings(reply, 1);
+            for (String watched : watchlist) {
+                fire(c -> c.sadd(keys.watchers(appId, watched), userId));
+            }
+            for (String watched : previous) {
+                if (!watchlist.contains(watched)) {
+                    fire(c -> c.srem(keys.watchers(appId, watched), userId));
+                }
+            }
+            return new SignedIn(flag(reply.get(0)));
+        });
+    }
+
+    @Override
+    public CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels) {
+        boolean localLast;
+        CompletableFuture<Object> sent;
+        synchronized (mirror) {
+            localLast = mirror.signOut(appId, userId, channels);
+            if (localLast) {
+                index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+            }
+            if (!link.isUp()) {
+                leases.dirty();
+                return CompletableFuture.completedFuture(new SignedOut(localLast));
+            }
+            List<String> args = new ArrayList<>();
+            args.add(node);
+            args.addAll(channels);
+            sent = link.eval(Script.SIGN_OUT, keys.userKeys(appId, userId), args.toArray(String[]::new));
+        }
+        return sent.handle((r, err) -> {
+            if (err != null) {
+                failed(err);
+                return new SignedOut(localLast);
+            }
+            List<Object> reply = list(r);
+            if (!flag(reply.get(0))) {
+                return new SignedOut(false);
+            }
+            unwatch(appId, userId, strings(reply, 1));
+            return new SignedOut(true);
+        });
+    }
+
+    /** The user went offline: it no longer watches anyone (the reverse index the erasure reads). */
+    void unwatch(String appId, String userId, List<String> watchlist) {
+        for (String watched : watchlist) {
+            fire(c -> c.srem(keys.watchers(appId, watched), userId));
+        }
+    }
+
+    @Override
+    public CompletionStage<Set<String>> online(String appId, Collection<String> userIds) {
+        return query(() -> {
+            Map<String, CompletableFuture<Long>> each = new LinkedHashMap<>();
+            for (String id : new TreeSet<>(userIds)) {
+                each.put(id, link.call(c -> c.hlen(keys.userConns(appId, id))));
+            }
+            return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+                Set<String> out = new TreeSet<>();
+                each.forEach((id, f) -> {
+                    if (f.join() > 0) {
+                        out.add(id);
+                    }
+                });
+                return out;
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<UserSnapshot> user(String appId, String userId) {
+        return query(() -> link.eval(Script.USER_SNAPSHOT, keys.userKeys(appId, userId)).thenApply(r -> {
+            List<Object> reply = list(r);
+            long n = num(reply.get(0));
+            if (n < 0) {
+                return null;
+            }
+            List<String> channels = new ArrayList<>(strings(reply.get(4)));
+            channels.sort(null);
+            return new UserSnapshot(userId, n > 0, (int) n, flag(reply.get(1)) ? (String) reply.get(2) : null,
+                    strings(reply.get(3)), List.copyOf(channels));
+        }));
+    }
+
+    @Override
+    public CompletionStage<UserPage> users(String appId, String cursor, int limit) {
+        return query(() -> indexed(keys::nodeUsers, appId).thenApply(found -> {
+            List<String> ids = new ArrayList<>(found);
+            int from = 0;
+            if (cursor != null && !cursor.isEmpty()) {
+                while (from < ids.size() && ids.get(from).compareTo(cursor) <= 0) {
+                    from++;
+                }
+            }
+            int to = Math.min(ids.size(), from + Math.max(1, limit));
+            List<String> page = List.copyOf(ids.subList(from, to));
+            String next = to < ids.size() && !page.isEmpty() ? page.get(page.size() - 1) : null;
+            return new UserPage(page, ids.size(), next);
+        }));
+    }
+
+    @Override
+    public CompletionStage<String> userInfo(String appId, String userId) {
+        return query(() -> link.call(c -> c.get(keys.userKeys(appId, userId)[1])));
+    }
+
+    @Override
+    public CompletionStage<Boolean> updateUserInfo(String appId, String userId, String userInfoJson) {
+        synchronized (mirror) {
+            mirror.updateUserInfo(appId, userId, userInfoJson);
+        }
+        String[] k = keys.userKeys(appId, userId);
+        return query(() -> link.eval(Script.UPDATE_USER_INFO, new String[] {k[0], k[1]}, userInfoJson)
+                .thenApply(r -> flag(list(r).get(0))));
+    }
+
+    @Override
+    public CompletionStage<UserErasure> eraseUser(String appId, String userId) {
+        return query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenApply(r -> {
+            synchronized (mirror) {
+                if (mirror.erase(appId, userId) != null) {
+                    index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+                }
+            }
+            List<Object> reply = list(r);
+            if (num(reply.get(0)) < 0) {
+                return null;
+            }
+            List<String> watchlist = strings(reply.get(2));
+            List<String> presence = new ArrayList<>();
+            for (String ch : strings(reply.get(3))) {
+                if (ChannelName.of(ch).isPresence()) {
+                    presence.add(ch);
+                }
+            }
+            presence.sort(null);
+            List<String> watchers = strings(reply.get(4));
+            for (String watcher : watchers) {
+                fire(c -> c.lrem(keys.watchlist(appId, watcher), 0, userId));
+            }
+            unwatch(appId, userId, watchlist);
+            return new UserErasure(userId, (int) num(reply.get(0)), List.copyOf(presence), flag(reply.get(1)),
+                    watchlist.size(), watchers.size());
+        }));
+    }
+
+    // ------------------------------------------------------------------ close
+
+    /** SIGTERM: this node's remaining share is taken out at once (see {@link NodeLeases#leave}). */
+    @Override
+    public void close() {
+        leases.leave();
+    }
+
+    /** As if the process were killed: stops renewing the lease and leaves everything in Redis behind (tests). */
+    void abandon() {
+        leases.stop();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A query: fails at once while Redis is known to be down (the HTTP API answers 503). */
+    private <T> CompletionStage<T> query(java.util.function.Supplier<CompletableFuture<T>> q) {
+        if (!link.isUp()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(link.degradedReason()));
+        }
+        return q.get().whenComplete((v, err) -> {
+            if (err != null) {
+                failed(err);
+            }
+        });
+    }
+
+    /** The names of one app in the index sets of every node holding a lease (dead ones until cleaned). */
+    private CompletableFuture<Set<String>> indexed(Function<String, String> indexKey, String appId) {
+        return link.call(c -> c.zrange(keys.nodes(), 0, -1)).thenCompose(nodes -> {
+            List<CompletableFuture<Set<String>>> sets = new ArrayList<>();
+            Set<String> all = new HashSet<>(nodes);
+            all.add(node);
+            for (String n : all) {
+                sets.add(link.call(c -> c.smembers(indexKey.apply(n))));
+            }
+            return CompletableFuture.allOf(sets.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                Set<String> out = new TreeSet<>();
+                for (CompletableFuture<Set<String>> s : sets) {
+                    for (String member : s.join()) {
+                        String[] pair = RedisKeys.unpair(member);
+                        if (pair[0].equals(appId)) {
+                            out.add(pair[1]);
+                        }
+                    }
+                }
+                return out;
+            });
+        });
+    }
+
+    private final Set<String> indexedApps = new HashSet<>();
+
+    /** Under the mirror's monitor. */
+    private void indexApp(String appId) {
+        if (indexedApps.add(appId)) {
+            index(keys.nodeApps(node), appId, true);
+        }
+    }
+
+    /** Forgets which apps were indexed (Redis lost them); under the mirror's monitor. */
+    void reindexApps(Collection<String> apps) {
+        indexedApps.clear();
+        indexedApps.addAll(apps);
+    }
+
+    /** Under the mirror's monitor, so adds and removes of one member reach Redis in order. */
+    private void index(String key, String member, boolean add) {
+        if (link.isUp()) {
+            fire(c -> add ? c.sadd(key, member) : c.srem(key, member));
+        }
+    }
+
+    private void userChannel(String appId, String userId, String channel, int delta) {
+        if (userId != null) {
+            send(Script.USER_CHANNEL, keys.userKeys(appId, userId), node, Integer.toString(delta), channel);
+        }
+    }
+
+    private void send(Script script, String[] k, String... args) {
+        if (!link.isUp()) {
+            leases.dirty();
+            return;
+        }
+        link.eval(script, k, args).exceptionally(err -> {
+            failed(err);
+            return null;
+        });
+    }
+
+    private void fire(Function<io.lettuce.core.api.async.RedisAsyncCommands<String, String>,
+            io.lettuce.core.RedisFuture<Long>> command) {
+        link.call(command).exceptionally(err -> {
+            failed(err);
+            return null;
+        });
+    }
+
+    /** A command failed: Redis is treated as down until the heartbeat succeeds, then this node writes back. */
+    void failed(Throwable err) {
+        leases.dirty();
+        link.down(err);
+    }
+}

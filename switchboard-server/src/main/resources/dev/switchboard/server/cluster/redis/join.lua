@@ -1,0 +1,27 @@
+-- One socket of node ARGV[1] subscribes. KEYS: subs, mn, mt, mo, mi, seq (one channel's slot).
+-- ARGV: node, member user id ('' unless presence), has_info ('1'/'0'), user_info, max members (<0: none).
+-- Returns {full, occupied, new_member, subscription_count, roster user, roster info, ...} (roster: presence only).
+local node, user, has_info, info, max = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+if user ~= '' then
+  local t = tonumber(redis.call('HGET', KEYS[3], user) or '0')
+  if t <= 0 and max >= 0 and redis.call('ZCARD', KEYS[4]) >= max then return {1, 0, 0, 0} end
+end
+local before = total(KEYS[1])
+redis.call('HINCRBY', KEYS[1], node, 1)
+local new_member = 0
+if user ~= '' then
+  redis.call('HINCRBY', KEYS[2], node .. '|' .. user, 1)
+  if redis.call('HINCRBY', KEYS[3], user, 1) == 1 then
+    new_member = 1
+    redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[6]), user)
+    if has_info == '1' then redis.call('HSET', KEYS[5], user, info) else redis.call('HDEL', KEYS[5], user) end
+  end
+end
+local out = {0, before == 0 and 1 or 0, new_member, before + 1}
+if user ~= '' then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
+    out[#out + 1] = id
+    out[#out + 1] = redis.call('HGET', KEYS[5], id)
+  end
+end
+return out

@@ -1,0 +1,20 @@
+-- One socket of node ARGV[1] that joined leaves. KEYS: subs, mn, mt, mo, mi, seq. ARGV: node, member ('' if none).
+-- Returns {vacated, member_removed, subscription_count}. A leave this node never reported decides nothing.
+local node, user = ARGV[1], ARGV[2]
+local cur = tonumber(redis.call('HGET', KEYS[1], node) or '0')
+if cur <= 0 then return {0, 0, total(KEYS[1])} end
+decr_field(KEYS[1], node, 1)
+local removed = 0
+if user ~= '' then
+  local f = node .. '|' .. user
+  if tonumber(redis.call('HGET', KEYS[2], f) or '0') > 0 then
+    decr_field(KEYS[2], f, 1)
+    if decr_field(KEYS[3], user, 1) <= 0 then
+      member_gone(KEYS[3], KEYS[4], KEYS[5], user)
+      removed = 1
+    end
+  end
+end
+local after = total(KEYS[1])
+if after == 0 then redis.call('DEL', KEYS[6]) end
+return {after == 0 and 1 or 0, removed, after}

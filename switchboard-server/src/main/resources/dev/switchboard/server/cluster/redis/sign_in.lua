@@ -1,0 +1,20 @@
+-- A connection of node ARGV[1] signs in. KEYS: conns, info, wl, ch, chn, watchers (one user's slot).
+-- ARGV: node, repeat ('1': already signed in as this user, count nothing), has_info, info, watchlist size n,
+-- the n watched ids, then the channels the connection already subscribes to.
+-- Returns {came_online, previous watchlist ids...}.
+local node, rep, has_info, info, n = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local came = 0
+if rep ~= '1' then
+  if total(KEYS[1]) == 0 then came = 1 end
+  redis.call('HINCRBY', KEYS[1], node, 1)
+  for i = 6 + n, #ARGV do
+    redis.call('HINCRBY', KEYS[4], ARGV[i], 1)
+    redis.call('HINCRBY', KEYS[5], node .. '|' .. ARGV[i], 1)
+  end
+end
+local out = {came}
+for _, id in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do out[#out + 1] = id end
+redis.call('DEL', KEYS[3])
+for i = 6, 5 + n do redis.call('RPUSH', KEYS[3], ARGV[i]) end
+if has_info == '1' then redis.call('SET', KEYS[2], info) else redis.call('DEL', KEYS[2]) end
+return out

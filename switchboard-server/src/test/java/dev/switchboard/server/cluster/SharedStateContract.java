@@ -1,0 +1,275 @@
+package dev.switchboard.server.cluster;
+
+import static dev.switchboard.server.testing.Waits.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.server.engine.CachedEvent;
+import dev.switchboard.server.engine.ChannelStats;
+import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.SharedState.Joined;
+import dev.switchboard.server.engine.SharedState.Left;
+import dev.switchboard.server.engine.SharedState.Member;
+import dev.switchboard.server.engine.UserErasure;
+import dev.switchboard.server.engine.UserSnapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link SharedState} must do, run against each implementation. Two "nodes" {@link #a} and {@link #b}:
+ * two instances sharing one store where the implementation is clustered, the same instance where it is the
+ * one-node case — either way each transition must be decided exactly once.
+ */
+public abstract class SharedStateContract {
+    protected static final String APP = "app-1";
+
+    /** Node A's and node B's state (the same object for a one-node implementation), started. */
+    protected SharedState a;
+    protected SharedState b;
+    protected final RecordedTransitions transitionsA = new RecordedTransitions();
+    protected final RecordedTransitions transitionsB = new RecordedTransitions();
+    private final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    protected static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Runs the calls concurrently from a pool and waits for all their stages. */
+    private <T> List<T> concurrently(List<Supplier<CompletionStage<T>>> calls) {
+        List<CompletableFuture<T>> started = new ArrayList<>();
+        for (Supplier<CompletionStage<T>> call : calls) {
+            started.add(CompletableFuture.supplyAsync(call, pool).thenCompose(s -> s));
+        }
+        List<T> out = new ArrayList<>();
+        for (CompletableFuture<T> f : started) {
+            out.add(await(f));
+        }
+        return out;
+    }
+
+    @Test
+    void concurrentJoinsAndLeavesOnTwoNodesDecideEachTransitionOnce() {
+        String ch = "presence-room";
+        List<Supplier<CompletionStage<Joined>>> joins = new ArrayList<>();
+        int perUser = 5;
+        List<String> users = List.of("u1", "u2", "u3", "u4");
+        for (String u : users) {
+            for (int i = 0; i < perUser; i++) {
+                SharedState node = i % 2 == 0 ? a : b;
+                joins.add(() -> node.join(APP, ch, new Member(u, "{\"n\":\"" + u + "\"}"), null, 100));
+            }
+        }
+        List<Joined> joined = concurrently(joins);
+        assertThat(joined).noneMatch(Joined::full);
+        assertThat(joined.stream().filter(Joined::occupied)).hasSize(1);
+        assertThat(joined.stream().filter(Joined::newMember)).hasSize(users.size());
+        assertThat(joined.stream().mapToInt(Joined::subscriptionCount).max().getAsInt()).isEqualTo(20);
+        assertThat(await(b.channel(APP, ch))).isEqualTo(new ChannelStats(true, 20, 4, null));
+        assertThat(await(a.members(APP, ch))).containsExactlyInAnyOrderElementsOf(users);
+
+        List<Supplier<CompletionStage<Left>>> leaves = new ArrayList<>();
+        for (String u : users) {
+            for (int i = 0; i < perUser; i++) {
+                SharedState node = i % 2 == 0 ? a : b;
+                leaves.add(() -> node.leave(APP, ch, u, null));
+            }
+        }
+        List<Left> left = concurrently(leaves);
+        assertThat(left.stream().filter(Left::vacated)).hasSize(1);
+        assertThat(left.stream().filter(Left::memberRemoved)).hasSize(users.size());
+        assertThat(await(a.channel(APP, ch))).isEqualTo(new ChannelStats(false, 0, 0, null));
+        assertThat(await(b.members(APP, ch))).isEmpty();
+    }
+
+    @Test
+    void presenceLimitCountsEveryNode() {
+        String ch = "presence-small";
+        assertThat(await(a.join(APP, ch, new Member("u1", null), null, 2)).full()).isFalse();
+        assertThat(await(b.join(APP, ch, new Member("u2", null), null, 2)).full()).isFalse();
+        assertThat(await(a.join(APP, ch, new Member("u3", null), null, 2)).full()).isTrue();
+        Joined again = await(b.join(APP, ch, new Member("u1", null), null, 2));
+        assertThat(again.full()).isFalse();
+        assertThat(again.newMember()).isFalse();
+        assertThat(await(b.channel(APP, ch)).userCount()).isEqualTo(2);
+        assertThat(await(a.channel(APP, ch)).subscriptionCount()).isEqualTo(3);
+    }
+
+    @Test
+    void rosterListsTheMembersOfEveryNodeInJoinOrder() {
+        String ch = "presence-roster";
+        Joined first = await(a.join(APP, ch, new Member("ann", "{\"name\":\"Ann\"}"), null, 100));
+        assertThat(first.roster()).containsExactly(Map.entry("ann", "{\"name\":\"Ann\"}"));
+        await(b.join(APP, ch, new Member("bob", null), null, 100));
+        Joined third = await(b.join(APP, ch, new Member("cid", "{\"name\":\"Cid\"}"), null, 100));
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("ann", "{\"name\":\"Ann\"}");
+        expected.put("bob", null);
+        expected.put("cid", "{\"name\":\"Cid\"}");
+        assertThat(new ArrayList<>(third.roster().entrySet())).isEqualTo(new ArrayList<>(expected.entrySet()));
+        assertThat(await(a.members(APP, ch))).containsExactly("ann", "bob", "cid");
+        Joined publicJoin = await(a.join(APP, "public-x", null, null, 100));
+        assertThat(publicJoin.roster()).isNull();
+    }
+
+    @Test
+    void connectionQuotaCountsEveryNode() {
+        assertThat(await(a.reserveConnection(APP, 3))).isTrue();
+        assertThat(await(b.reserveConnection(APP, 3))).isTrue();
+        assertThat(await(a.reserveConnection(APP, 3))).isTrue();
+        assertThat(await(b.reserveConnection(APP, 3))).isFalse();
+        a.releaseConnection(APP);
+        eventually().until(() -> await(b.reserveConnection(APP, 3)));
+        assertThat(await(a.reserveConnection(APP, 3))).isFalse();
+        assertThat(await(a.reserveConnection(APP, -1))).isTrue();
+    }
+
+    @Test
+    void cacheKeepsTheLastEventUntilItExpires() {
+        long now = System.currentTimeMillis();
+        a.cachePut(APP, "cache-news", new CachedEvent("e1", "{\"x\":1}", now + 60_000));
+        a.cachePut(APP, "cache-news", new CachedEvent("e2", "{\"x\":2}", now + 60_000));
+        eventually().until(() -> {
+            CachedEvent e = await(b.cacheGet(APP, "cache-news"));
+            return e != null && e.event().equals("e2");
+        });
+        CachedEvent e = await(b.cacheGet(APP, "cache-news"));
+        assertThat(e.data()).isEqualTo("{\"x\":2}");
+        assertThat(e.expiresAtMillis()).isEqualTo(now + 60_000);
+        assertThat(await(b.channel(APP, "cache-news")).cache()).isEqualTo(e);
+        a.cachePut(APP, "cache-old", new CachedEvent("e", "d", now - 1));
+        assertThat(await(b.cacheGet(APP, "cache-old"))).isNull();
+        assertThat(await(a.cacheGet(APP, "cache-none"))).isNull();
+    }
+
+    @Test
+    void userSnapshotCoversEveryNode() {
+        assertThat(await(a.join(APP, "private-a", null, null, 100)).occupied()).isTrue();
+        assertThat(await(a.signIn(APP, "u1", "{\"name\":\"U\"}", List.of("w1", "w2"), List.of("private-a"), false))
+                .cameOnline()).isTrue();
+        assertThat(await(b.signIn(APP, "u1", "{\"name\":\"U\"}", List.of("w1", "w2"), List.of(), false))
+                .cameOnline()).isFalse();
+        await(b.join(APP, "presence-b", new Member("u1", null), "u1", 100));
+
+        UserSnapshot s = await(b.user(APP, "u1"));
+        assertThat(s).isEqualTo(new UserSnapshot("u1", true, 2, "{\"name\":\"U\"}", List.of("w1", "w2"),
+                List.of("presence-b", "private-a")));
+        assertThat(await(a.online(APP, List.of("u1", "nobody")))).isEqualTo(Set.of("u1"));
+        assertThat(await(a.userInfo(APP, "u1"))).isEqualTo("{\"name\":\"U\"}");
+        assertThat(await(b.updateUserInfo(APP, "u1", "{\"name\":\"V\"}"))).isTrue();
+        assertThat(await(a.userInfo(APP, "u1"))).isEqualTo("{\"name\":\"V\"}");
+        assertThat(await(a.updateUserInfo(APP, "nobody", "{}"))).isFalse();
+
+        await(a.signIn(APP, "u2", null, List.of(), List.of(), false));
+        await(b.signIn(APP, "u3", null, List.of(), List.of(), false));
+        var page = await(a.users(APP, null, 2));
+        assertThat(page.ids()).containsExactly("u1", "u2");
+        assertThat(page.total()).isEqualTo(3);
+        assertThat(await(b.users(APP, page.nextCursor(), 2)).ids()).containsExactly("u3");
+
+        await(b.leave(APP, "presence-b", "u1", "u1"));
+        assertThat(await(a.signOut(APP, "u1", List.of("private-a"))).wentOffline()).isFalse();
+        assertThat(await(b.signOut(APP, "u1", List.of())).wentOffline()).isTrue();
+        assertThat(await(a.user(APP, "u1"))).isNull();
+        assertThat(await(b.online(APP, List.of("u1")))).isEmpty();
+    }
+
+    @Test
+    void signInAgainReplacesWhatIsHeldAndCountsNothing() {
+        await(a.signIn(APP, "u1", "{\"v\":1}", List.of("w1"), List.of(), false));
+        assertThat(await(a.signIn(APP, "u1", "{\"v\":2}", List.of("w2"), List.of(), true)).cameOnline()).isFalse();
+        UserSnapshot s = await(b.user(APP, "u1"));
+        assertThat(s.connections()).isEqualTo(1);
+        assertThat(s.userInfoJson()).isEqualTo("{\"v\":2}");
+        assertThat(s.watchlist()).containsExactly("w2");
+        assertThat(await(a.signOut(APP, "u1", List.of())).wentOffline()).isTrue();
+    }
+
+    @Test
+    void eraseRemovesTheUserEverywhereAndLaterSignOutsDecideNothing() {
+        await(a.signIn(APP, "gone", "{\"x\":1}", List.of("w"), List.of(), false));
+        await(b.signIn(APP, "gone", "{\"x\":1}", List.of("w"), List.of(), false));
+        await(b.join(APP, "presence-p", new Member("gone", null), "gone", 100));
+        await(b.signIn(APP, "watcher", null, List.of("gone", "other"), List.of(), false));
+
+        UserErasure erased = await(a.eraseUser(APP, "gone"));
+        assertThat(erased).isEqualTo(new UserErasure("gone", 2, List.of("presence-p"), true, 1, 1));
+        assertThat(await(b.user(APP, "gone"))).isNull();
+        assertThat(await(a.user(APP, "watcher")).watchlist()).containsExactly("other");
+        assertThat(await(b.eraseUser(APP, "gone"))).isNull();
+
+        assertThat(await(a.signOut(APP, "gone", List.of())).wentOffline()).isFalse();
+        assertThat(await(b.signOut(APP, "gone", List.of("presence-p"))).wentOffline()).isFalse();
+        Left left = await(b.leave(APP, "presence-p", "gone", "gone"));
+        assertThat(left.memberRemoved()).isTrue();
+        assertThat(left.vacated()).isTrue();
+    }
+
+    @Test
+    void channelListHoldsOccupiedChannelsOfEveryNodeByPrefix() {
+        await(a.join(APP, "presence-one", new Member("u1", null), null, 100));
+        await(b.join(APP, "presence-one", new Member("u2", null), null, 100));
+        await(b.join(APP, "private-two", null, null, 100));
+        await(a.join(APP, "#server-to-user-u1", null, null, 100));
+        await(a.join("other-app", "presence-one", new Member("u9", null), null, 100));
+
+        assertThat(await(a.channels(APP, null))).isEqualTo(Map.of(
+                "presence-one", new ChannelStats(true, 2, 2, null),
+                "private-two", new ChannelStats(true, 1, -1, null)));
+        assertThat(await(b.channels(APP, "presence-")).keySet()).containsExactly("presence-one");
+        await(b.leave(APP, "private-two", null, null));
+        assertThat(await(a.channels(APP, "private-"))).isEmpty();
+        assertThat(await(a.channel(APP, "private-two"))).isEqualTo(ChannelStats.VACANT);
+    }
+
+    /** What a state reported through its {@link SharedState.Transitions}, one line per call. */
+    public static final class RecordedTransitions implements SharedState.Transitions {
+        public final List<String> calls = new CopyOnWriteArrayList<>();
+        public final AtomicInteger count = new AtomicInteger();
+
+        private void add(String s) {
+            calls.add(s);
+            count.incrementAndGet();
+        }
+
+        @Override
+        public void memberRemoved(String appId, String channel, String userId) {
+            add("memberRemoved " + appId + " " + channel + " " + userId);
+        }
+
+        @Override
+        public void channelVacated(String appId, String channel) {
+            add("channelVacated " + appId + " " + channel);
+        }
+
+        @Override
+        public void subscriptionCountChanged(String appId, String channel, int count) {
+            add("subscriptionCount " + appId + " " + channel + " " + count);
+        }
+
+        @Override
+        public void userOffline(String appId, String userId) {
+            add("userOffline " + appId + " " + userId);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.server.cluster.redis;
+
+import dev.switchboard.server.testing.RedisServer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Nodes of one test cluster on one test Redis: each a {@link RedisCluster} of its own, closed (or abandoned) after. */
+final class RedisNodes implements AutoCloseable {
+    static final int HEARTBEAT_MILLIS = 100;
+    static final int NODE_TIMEOUT_MILLIS = 600;
+
+    private final List<RedisCluster> nodes = new ArrayList<>();
+
+    RedisCluster start(RedisServer redis) {
+        return start(redis.url(), HEARTBEAT_MILLIS, NODE_TIMEOUT_MILLIS);
+    }
+
+    RedisCluster start(String url, int heartbeatMillis, int nodeTimeoutMillis) {
+        RedisCluster node = new RedisCluster(new RedisSettings(url, "sbtest", heartbeatMillis, nodeTimeoutMillis));
+        nodes.add(node);
+        return node;
+    }
+
+    @Override
+    public void close() {
+        for (RedisCluster n : nodes) {
+            n.close();
+        }
+        nodes.clear();
+    }
+}

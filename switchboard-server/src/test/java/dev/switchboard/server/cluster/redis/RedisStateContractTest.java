@@ -1,0 +1,40 @@
+package dev.switchboard.server.cluster.redis;
+
+import dev.switchboard.server.cluster.SharedStateContract;
+import dev.switchboard.server.testing.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The shared-state contract on two Redis nodes sharing one real redis-server. */
+class RedisStateContractTest extends SharedStateContract {
+    private static RedisServer redis;
+    private final RedisNodes nodes = new RedisNodes();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void startNodes() {
+        redis.command("FLUSHALL");
+        RedisCluster nodeA = nodes.start(redis);
+        RedisCluster nodeB = nodes.start(redis);
+        a = nodeA.state();
+        b = nodeB.state();
+        a.start(transitionsA);
+        b.start(transitionsB);
+    }
+
+    @AfterEach
+    void stopNodes() {
+        nodes.close();
+    }
+}
