@@ -47,6 +47,8 @@ export const APP_DEFAULTS = Object.freeze({
   max_event_name_length: 200,
   max_channel_name_length: 164,
   max_client_events_per_second: 10,
+  max_channels_per_connection: 1000,
+  max_api_requests_per_second: -1,
   cache_ttl_seconds: 1800,
   webhooks: [],
 });

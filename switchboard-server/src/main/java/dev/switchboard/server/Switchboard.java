@@ -92,6 +92,11 @@ public final class Switchboard implements AutoCloseable {
         return edge.counters();
     }
 
+    /** Upgraded WebSockets the node holds, as {@code max_node_connections} counts them. */
+    public int openWebSockets() {
+        return edge.openWebSockets();
+    }
+
     /** Blocks until {@link #close} has finished. */
     public void awaitClosed() throws InterruptedException {
         closed.await();
@@ -203,6 +208,7 @@ public final class Switchboard implements AutoCloseable {
             if (prometheus != null) {
                 prometheus.bind(engine);
                 prometheus.bind(webhooks.stats());
+                prometheus.bind(engine, api.rateLimits());
                 route = countStatuses(engine, prometheus, api);
                 if (scrape == null) {
                     scrape = prometheus::scrape;

@@ -7,10 +7,21 @@ package dev.switchboard.server.api;
  */
 final class ApiProblem extends RuntimeException {
     private final int status;
+    /** Seconds for {@code Retry-After}; 0 for none. */
+    private final long retryAfterSeconds;
 
     ApiProblem(int status, String message) {
+        this(status, message, 0);
+    }
+
+    private ApiProblem(int status, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    static ApiProblem tooManyRequests(String message, long retryAfterSeconds) {
+        return new ApiProblem(429, message, retryAfterSeconds);
     }
 
     static ApiProblem badRequest(String message) {
@@ -34,6 +45,7 @@ final class ApiProblem extends RuntimeException {
     }
 
     ApiResponse toResponse() {
-        return ApiResponse.error(status, getMessage());
+        ApiResponse r = ApiResponse.error(status, getMessage());
+        return retryAfterSeconds > 0 ? r.withHeader("Retry-After", Long.toString(retryAfterSeconds)) : r;
     }
 }

@@ -5,6 +5,8 @@ import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -17,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * (PROTOCOL.md §6, docs/http-api.md). The one boundary where refusals become {@code {"error":"…"}} answers:
  * nothing escapes {@link #handle}, and unexpected failures are logged and answered with a 500.
  *
- * <p>Order of checks: route (404/405), body size (413), app (404), credentials (401), app enabled (403), then
- * the endpoint's own validation (400/413/404).
+ * <p>Order of checks: route (404/405), body size (413), app (404), credentials (401), app enabled (403), the
+ * app's request rate (429, {@code max_api_requests_per_second}), then the endpoint's own validation (400/413/404).
  */
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -28,16 +30,22 @@ public final class HttpApi {
     private final ServerConfig config;
     private final RequestVerifier verifier;
     private final Router router;
+    private final ApiRateLimits rateLimits;
 
     public HttpApi(Engine engine, ServerConfig config) {
-        this(engine, config, Clock.systemUTC());
+        this(engine, config, Clock.systemUTC(), System::nanoTime);
     }
 
-    /** With an injected clock, for the timestamp window and cache TTLs in tests. */
+    /** With an injected clock, for the timestamp window, cache TTLs and request budgets in tests. */
     HttpApi(Engine engine, ServerConfig config, Clock clock) {
+        this(engine, config, clock, () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+    }
+
+    private HttpApi(Engine engine, ServerConfig config, Clock clock, LongSupplier nanoClock) {
         this.engine = engine;
         this.config = config;
         this.verifier = new RequestVerifier(config.timestampSkewSeconds(), clock);
+        this.rateLimits = new ApiRateLimits(config, nanoClock);
         this.router = new Router()
                 .add("POST", "apps/{app_id}/events", new TriggerEventEndpoint())
                 .add("POST", "apps/{app_id}/batch_events", new TriggerBatchEndpoint())
@@ -50,6 +58,11 @@ public final class HttpApi {
                 .add("GET", "apps/{app_id}/users/{user_id}", new GetUserEndpoint())
                 .add("PUT", "apps/{app_id}/users/{user_id}", new UpdateUserInfoEndpoint())
                 .add("DELETE", "apps/{app_id}/users/{user_id}", new DeleteUserEndpoint());
+    }
+
+    /** The per-app request budgets and their refusal counts. */
+    public ApiRateLimits rateLimits() {
+        return rateLimits;
     }
 
     /**
@@ -90,6 +103,7 @@ public final class HttpApi {
         }
         AppEngine app = engine.appById(match.appId());
         verifier.verify(app == null ? null : app.config(), method, target, body);
+        rateLimits.take(app.config());
         return match.endpoint().handle(new ApiCall(app, match.pathParam(), target, body));
     }
 

@@ -37,6 +37,10 @@ public record AppConfig(
         int maxEventNameLength,
         int maxChannelNameLength,
         int maxClientEventsPerSecond,
+        /** Channels one connection may be subscribed to at once; one more gets a pusher:error. */
+        int maxChannelsPerConnection,
+        /** Signed HTTP API requests per second (token bucket, bursts of one second's worth); over it: 429. */
+        int maxApiRequestsPerSecond,
         /** Seconds a cache channel keeps its last event (Pusher: up to 30 minutes). */
         int cacheTtlSeconds,
         List<WebhookConfig> webhooks) {
@@ -48,7 +52,7 @@ public record AppConfig(
     /** The built-in default app, as soketi users know it. */
     public static AppConfig defaults(String id, String key, String secret) {
         return new AppConfig(id, key, secret, true, true, -1, false, 30, true, 100, false, false, false,
-                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1800, List.of());
+                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, 1800, List.of());
     }
 
     public AppConfig withWebhooks(List<WebhookConfig> hooks) {
@@ -57,6 +61,6 @@ public record AppConfig(
                 maxWatchlistSize, enableSubscriptionCount, subscriptionCountOnPresence, sendSubscriptionErrors,
                 maxPresenceMembers, maxPresenceUserInfoBytes, maxUserIdLength, maxEventDataBytes,
                 maxChannelsPerTrigger, maxBatchEvents, maxEventNameLength, maxChannelNameLength,
-                maxClientEventsPerSecond, cacheTtlSeconds, hooks);
+                maxClientEventsPerSecond, maxChannelsPerConnection, maxApiRequestsPerSecond, cacheTtlSeconds, hooks);
     }
 }

@@ -118,6 +118,9 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("write_buffer_low_water_mark", "Bytes queued below which a socket counts as writable again; at most the high mark."),
             Map.entry("shutdown_grace_seconds", "On shutdown (SIGTERM), how long open requests and closing sockets get before the server stops."),
             Map.entry("worker_threads", "Event-loop threads serving sockets; 0 means one per CPU core."),
+            Map.entry("max_connections_per_ip_per_second", "New WebSocket connections one client address may open per second (token bucket, bursts up to the same number); one more is refused before the upgrade with HTTP 429 and Retry-After, which pusher-js and the Java client retry after their back-off. 0: no limit. Counted in switchboard_edge_connections_rate_limited."),
+            Map.entry("trusted_proxies", "Comma-separated addresses or CIDR ranges of reverse proxies (e.g. 10.0.0.0/8, ::1). Only for a connection from one of these is the client address read from X-Forwarded-For (the right-most entry that is not itself a trusted proxy); empty: the header is ignored and the socket's peer address counts."),
+            Map.entry("max_node_connections", "WebSocket connections this node holds at most, all apps together; one more is upgraded and closed with 4100 (over capacity: the clients back off and retry, ideally on another node). 0: no limit. Counted in switchboard_edge_over_capacity_closed."),
             Map.entry("webhook_batch_millis", "Webhook events are batched for this long before one POST."),
             Map.entry("webhook_batch_max_events", "Most events in one webhook POST."),
             Map.entry("webhook_leave_delay_millis", "channel_vacated, member_removed and user_offline webhooks wait this long, and are dropped (with the matching occupied/added/online) if the channel, member or user comes back."),
@@ -150,6 +153,8 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("max_event_name_length", "Longest event name."),
             Map.entry("max_channel_name_length", "Longest channel name."),
             Map.entry("max_client_events_per_second", "Client events one connection may send per second (more: 4301 error)."),
+            Map.entry("max_channels_per_connection", "Channels one connection may be subscribed to at once; a subscribe beyond it gets a pusher:error (and pusher:subscription_error when send_subscription_errors is on) and the connection stays open. -1 for no limit. Counted in switchboard_channel_limit_refusals."),
+            Map.entry("max_api_requests_per_second", "Signed HTTP API requests per second for the app (token bucket, bursts up to the same number); over it: 429 with a JSON error and Retry-After. Requests that fail verification do not use the app's budget. -1 for no limit. Counted in switchboard_api_rate_limited."),
             Map.entry("cache_ttl_seconds", "How long a cache channel keeps its last event."),
             Map.entry("webhooks", "Webhook targets: objects with url, event_types (empty: all), channel_prefix and headers."));
 }

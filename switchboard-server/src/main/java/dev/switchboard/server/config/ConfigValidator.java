@@ -28,6 +28,7 @@ final class ConfigValidator {
                 range(s.key(), (Integer) ConfigRecords.read(c, s.component()), 0, Integer.MAX_VALUE);
             }
         }
+        TrustedProxies.parse(c.trustedProxies());
         if (c.host() == null || c.host().isBlank()) {
             throw new ConfigException("host must not be empty");
         }

@@ -26,6 +26,12 @@ public record ServerConfig(
         int shutdownGraceSeconds,
         /** Event-loop threads for sockets; 0 means one per core. */
         int workerThreads,
+        /** New WebSocket connections one client address may open per second (0: no limit); over it the upgrade gets 429. */
+        int maxConnectionsPerIpPerSecond,
+        /** Proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDR ranges). */
+        String trustedProxies,
+        /** WebSocket connections this node holds at most, all apps together (0: no limit); over it: close 4100. */
+        int maxNodeConnections,
         /** Webhook batching window and the delay for channel_vacated / member_removed. */
         int webhookBatchMillis,
         int webhookBatchMaxEvents,
@@ -42,14 +48,15 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, 120, 30, 64 * 1024, 256 * 1024, 600,
-                256 * 1024, 128 * 1024, 10, 0, 250, 20, 3000, 4000, 1000, 300, true,
+                256 * 1024, 128 * 1024, 10, 0, 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
                 maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
-                shutdownGraceSeconds, workerThreads, webhookBatchMillis, webhookBatchMaxEvents,
+                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
+                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, apps);
     }
@@ -57,7 +64,8 @@ public record ServerConfig(
     public ServerConfig withApps(List<AppConfig> newApps) {
         return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
                 maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
-                shutdownGraceSeconds, workerThreads, webhookBatchMillis, webhookBatchMaxEvents,
+                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
+                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, newApps);
     }

@@ -17,4 +17,6 @@ public final class EdgeCounters {
     public final LongAdder handlerErrors = new LongAdder();
     public final LongAdder httpBadRequests = new LongAdder();
     public final LongAdder httpTooLarge = new LongAdder();
+    public final LongAdder connectionsRateLimited = new LongAdder();
+    public final LongAdder overCapacityClosed = new LongAdder();
 }

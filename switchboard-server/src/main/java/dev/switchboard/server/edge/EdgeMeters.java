@@ -18,6 +18,8 @@ public final class EdgeMeters {
         counter(registry, "switchboard_edge_pong_timeouts", "Sockets closed with 4201 after an unanswered ping", c.pongTimeouts);
         counter(registry, "switchboard_edge_handler_errors", "Unexpected errors caught at the edge boundary", c.handlerErrors);
         counter(registry, "switchboard_edge_http_bad_requests", "Malformed HTTP requests answered 400", c.httpBadRequests);
+        counter(registry, "switchboard_edge_connections_rate_limited", "WebSocket upgrades answered 429 by max_connections_per_ip_per_second", c.connectionsRateLimited);
+        counter(registry, "switchboard_edge_over_capacity_closed", "WebSockets closed with 4100 by max_node_connections", c.overCapacityClosed);
         counter(registry, "switchboard_edge_http_too_large", "HTTP requests answered 413 for a body over max_http_body_bytes", c.httpTooLarge);
     }
 

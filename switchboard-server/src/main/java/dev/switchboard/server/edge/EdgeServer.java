@@ -39,6 +39,7 @@ public final class EdgeServer {
     private final Function<ApiRequest, CompletionStage<ApiResponse>> api;
     private final Supplier<String> metrics;
     private final EdgeCounters counters = new EdgeCounters();
+    private final ConnectionLimits limits;
     private final WebSocketServerHandshakerFactory handshakers;
     private final Transport transport = Transport.best();
     private final ChannelGroup channels = new DefaultChannelGroup("switchboard-sockets", GlobalEventExecutor.INSTANCE);
@@ -59,6 +60,7 @@ public final class EdgeServer {
         this.sessions = sessions;
         this.api = api;
         this.metrics = metrics;
+        this.limits = new ConnectionLimits(config, System::nanoTime);
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameBytes())
                 .expectMaskedFrames(true)
@@ -113,6 +115,7 @@ public final class EdgeServer {
                     + (cause == null ? "unknown error" : cause.getMessage()), cause);
         }
         serverChannel = bound.channel();
+        boss.next().scheduleAtFixedRate(limits::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
     public int port() {
@@ -125,6 +128,11 @@ public final class EdgeServer {
 
     public EdgeCounters counters() {
         return counters;
+    }
+
+    /** Upgraded WebSockets counted against {@code max_node_connections}. */
+    public int openWebSockets() {
+        return limits.openCount();
     }
 
     /** Open sockets, WebSocket and HTTP. */
@@ -182,6 +190,10 @@ public final class EdgeServer {
 
     ServerConfig config() {
         return config;
+    }
+
+    ConnectionLimits limits() {
+        return limits;
     }
 
     Sessions sessions() {

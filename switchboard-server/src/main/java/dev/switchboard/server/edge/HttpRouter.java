@@ -2,6 +2,7 @@ package dev.switchboard.server.edge;
 
 import dev.switchboard.server.api.ApiRequest;
 import dev.switchboard.server.api.ApiResponse;
+import dev.switchboard.server.limits.TokenBucket;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -117,7 +118,9 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
                 log.error("HTTP API failed on {}", where, failure);
                 response = HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
             } else {
-                response = HttpResponses.json(a.status(), a.body());
+                FullHttpResponse ok = HttpResponses.json(a.status(), a.body());
+                a.headers().forEach((name, value) -> ok.headers().set(name, value));
+                response = ok;
             }
             if (head) {
                 response.content().clear();
@@ -169,6 +172,18 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        ConnectionLimits limits = edge.limits();
+        long wait = limits.admitNew(limits.clientAddress(ctx.channel(), req.headers()));
+        if (wait > 0) {
+            // Refused before the handshake: it costs no WebSocket state, and pusher-js retries a refused upgrade
+            // after its back-off, where a 43xx close code would make it give up for good (PROTOCOL.md §1.5).
+            edge.counters().connectionsRateLimited.increment();
+            FullHttpResponse refusal = HttpResponses.error(HttpResponseStatus.TOO_MANY_REQUESTS,
+                    "Too many new connections from this address (limit " + limits.perAddressRate() + " per second)");
+            refusal.headers().set(HttpHeaderNames.RETRY_AFTER, TokenBucket.retryAfterSeconds(wait));
+            respond(ctx, req, refusal, true);
+            return;
+        }
         WebSocketServerHandshaker handshaker = edge.handshakers().newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())

@@ -47,6 +47,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private NettyPeer peer;
     private Sessions.Session session;
     private boolean sessionClosed;
+    /** Whether this socket holds a slot of {@code max_node_connections} (given back when it closes). */
+    private boolean holdsSlot;
+    private boolean inactive;
     /** Whether the aggregator has been put in front of us (the first fragmented message). */
     private boolean aggregating;
 
@@ -84,6 +87,17 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             peer.close(target.refusal(), target.reason());
             return;
         }
+        if (inactive) {
+            // Closed during the handshake: channelInactive has run, and nothing would give a slot back.
+            return;
+        }
+        if (!edge.limits().tryOpen()) {
+            // 4100 makes the clients back off and come again, behind a balancer perhaps to another node.
+            edge.counters().overCapacityClosed.increment();
+            peer.close(CloseCode.OVER_CAPACITY, CloseCode.OVER_CAPACITY.text());
+            return;
+        }
+        holdsSlot = true;
         try {
             session = edge.sessions().open(target.appKey(), peer);
         } catch (RuntimeException e) {
@@ -216,6 +230,11 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stopLiveness();
+        inactive = true;
+        if (holdsSlot) {
+            holdsSlot = false;
+            edge.limits().closed();
+        }
         closeSession();
         ctx.fireChannelInactive();
     }

@@ -135,4 +135,11 @@ final class CompositeListener implements EngineListener {
             l.slowConsumerClosed(app);
         }
     }
+
+    @Override
+    public void channelLimitReached(AppConfig app) {
+        for (EngineListener l : listeners) {
+            l.channelLimitReached(app);
+        }
+    }
 }

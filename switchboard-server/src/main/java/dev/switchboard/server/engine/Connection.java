@@ -204,6 +204,12 @@ public final class Connection {
             error(null, "Existing subscription to channel " + channel);
             return null;
         }
+        int maxChannels = config.maxChannelsPerConnection();
+        if (maxChannels >= 0 && subscriptions.size() >= maxChannels) {
+            app.listener.channelLimitReached(config);
+            subscriptionError(channel, "Channel limit reached: a connection may subscribe to " + maxChannels + " channels");
+            return null;
+        }
         Subscriptions.Decision d = subscribe.decide(this, s);
         if (d.problem() != null) {
             subscriptionError(channel, d.problem());

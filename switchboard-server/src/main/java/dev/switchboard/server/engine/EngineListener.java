@@ -49,6 +49,9 @@ public interface EngineListener {
     /** One frame of {@code bytes} bytes handed to {@code recipients} sockets. */
     default void delivered(AppConfig app, int recipients, int bytes) {}
 
+    /** A subscribe refused because the connection already had {@code max_channels_per_connection} channels. */
+    default void channelLimitReached(AppConfig app) {}
+
     /** A client could not keep up and was closed. */
     default void slowConsumerClosed(AppConfig app) {}
 

@@ -1,5 +1,6 @@
 package dev.switchboard.server.metrics;
 
+import dev.switchboard.server.api.ApiRateLimits;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
@@ -53,6 +54,16 @@ public final class Metrics implements EngineListener {
     private void webhookCounter(WebhookStats stats, String name, String description,
                                 java.util.function.ToLongFunction<WebhookStats> read) {
         FunctionCounter.builder(name, stats, s -> read.applyAsLong(s)).description(description).register(registry);
+    }
+
+    /** 429 answers of the HTTP API per app, from {@code max_api_requests_per_second}. */
+    public void bind(Engine engine, ApiRateLimits limits) {
+        for (AppEngine app : engine.apps()) {
+            String id = app.config().id();
+            FunctionCounter.builder("switchboard_api_rate_limited", limits, l -> l.refusals(id))
+                    .description("HTTP API requests answered 429 by max_api_requests_per_second")
+                    .tag("app", id).register(registry);
+        }
     }
 
     public MeterRegistry registry() {
@@ -121,6 +132,11 @@ public final class Metrics implements EngineListener {
     }
 
     @Override
+    public void channelLimitReached(AppConfig app) {
+        meters(app).channelLimitRefusals.increment();
+    }
+
+    @Override
     public void userTerminated(AppConfig app, String userId) {
         meters(app).terminations.increment();
     }
@@ -136,6 +152,7 @@ public final class Metrics implements EngineListener {
         final Counter signins;
         final Counter slowConsumers;
         final Counter terminations;
+        final Counter channelLimitRefusals;
         final AtomicLong subscriptions = new AtomicLong();
 
         AppMeters(MeterRegistry r, String app) {
@@ -148,6 +165,8 @@ public final class Metrics implements EngineListener {
             signins = counter(r, app, "switchboard_signins", "Successful pusher:signin");
             slowConsumers = counter(r, app, "switchboard_slow_consumers_closed", "Sockets closed for not reading");
             terminations = counter(r, app, "switchboard_user_terminations", "Users terminated through the API");
+            channelLimitRefusals = counter(r, app, "switchboard_channel_limit_refusals",
+                    "Subscribes refused by max_channels_per_connection");
             Gauge.builder("switchboard_subscriptions", subscriptions, AtomicLong::get)
                     .description("Channel subscriptions").tag("app", app).register(r);
         }

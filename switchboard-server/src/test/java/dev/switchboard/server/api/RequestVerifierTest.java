@@ -163,14 +163,7 @@ class RequestVerifierTest {
     void unknownAppIs404AndDisabledAppIs403() {
         ApiRequest r = signer.get(TS, "/apps/3/channels", Map.of());
         assertThat(problem(verifierAt(TS), null, r).status()).isEqualTo(404);
-        AppConfig d = app;
-        AppConfig disabled = new AppConfig(d.id(), d.key(), d.secret(), false, d.enableClientMessages(),
-                d.maxConnections(), d.requireAuthorizedConnections(), d.userAuthenticationTimeoutSeconds(),
-                d.enableWatchlistEvents(), d.maxWatchlistSize(), d.enableSubscriptionCount(),
-                d.subscriptionCountOnPresence(), d.sendSubscriptionErrors(), d.maxPresenceMembers(),
-                d.maxPresenceUserInfoBytes(), d.maxUserIdLength(), d.maxEventDataBytes(), d.maxChannelsPerTrigger(),
-                d.maxBatchEvents(), d.maxEventNameLength(), d.maxChannelNameLength(), d.maxClientEventsPerSecond(),
-                d.cacheTtlSeconds(), d.webhooks());
+        AppConfig disabled = dev.switchboard.server.testing.Apps.with(app, Map.of("enabled", false));
         assertThat(problem(verifierAt(TS), disabled, r).status()).isEqualTo(403);
         // A disabled app still refuses bad credentials with 401 first: nothing is revealed unauthenticated.
         ApiRequest bad = new SdkSigner(KEY, "nope").get(TS, "/apps/3/channels", Map.of());

@@ -13,7 +13,11 @@ public final class Apps {
     private Apps() {}
 
     public static AppConfig with(Map<String, Object> overrides) {
-        AppConfig base = AppConfig.defaults("app-id", "app-key", "app-secret");
+        return with(AppConfig.defaults("app-id", "app-key", "app-secret"), overrides);
+    }
+
+    /** {@code base} with some settings changed. */
+    public static AppConfig with(AppConfig base, Map<String, Object> overrides) {
         try {
             RecordComponent[] components = AppConfig.class.getRecordComponents();
             Object[] values = new Object[components.length];
