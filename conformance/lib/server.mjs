@@ -50,6 +50,8 @@ export const APP_DEFAULTS = Object.freeze({
   max_channels_per_connection: 1000,
   max_api_requests_per_second: -1,
   cache_ttl_seconds: 1800,
+  user_inbox_ttl_seconds: 0,
+  user_inbox_max_events: 100,
   webhooks: [],
 });
 

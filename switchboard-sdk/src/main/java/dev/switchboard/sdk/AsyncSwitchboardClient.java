@@ -172,6 +172,24 @@ public final class AsyncSwitchboardClient {
                 .thenApply(a -> UserErasure.from(a.ok()));
     }
 
+    /**
+     * {@code GET /users/{id}/inbox}: the events waiting for the user's next sign-in (the app's
+     * {@code user_inbox_ttl_seconds} must be on), with the events themselves when {@code withEvents}.
+     */
+    public CompletableFuture<Inbox> getInbox(String userId, boolean withEvents) {
+        Checks.userId(userId);
+        Map<String, String> params = withEvents ? Map.of("with_events", "true") : Map.of();
+        return transport.send("GET", "/users/" + Urls.pathSegment(userId) + "/inbox", params, null)
+                .thenApply(a -> Inbox.from(a.ok()));
+    }
+
+    /** {@code DELETE /users/{id}/inbox}: drops what waits for the user; answers how many events that was. */
+    public CompletableFuture<Integer> clearInbox(String userId) {
+        Checks.userId(userId);
+        return transport.send("DELETE", "/users/" + Urls.pathSegment(userId) + "/inbox", Map.of(), null)
+                .thenApply(a -> a.ok().json().path("cleared").asInt(0));
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private static Optional<User> userOrEmpty(Transport.Answer answer) {

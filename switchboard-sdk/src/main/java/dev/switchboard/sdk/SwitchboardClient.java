@@ -109,6 +109,16 @@ public final class SwitchboardClient {
         return join(async.deleteUser(userId));
     }
 
+    /** The events waiting for the user's next sign-in (see {@link AsyncSwitchboardClient#getInbox}). */
+    public Inbox getInbox(String userId, boolean withEvents) {
+        return join(async.getInbox(userId, withEvents));
+    }
+
+    /** Drops what waits for the user; how many events that was. */
+    public int clearInbox(String userId) {
+        return join(async.clearInbox(userId));
+    }
+
     // ------------------------------------------------------------------ auth endpoints and webhooks
 
     /** The body of a {@code /pusher/auth} answer for a private or encrypted channel (or presence via sign-in). */

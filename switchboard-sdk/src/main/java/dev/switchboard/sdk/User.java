@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * What the server holds about one user (Switchboard's user data API): whether it is signed in anywhere, on
  * how many connections, its {@code user_info} as JSON text (null when there is none), its watchlist and
- * the channels its connections are subscribed to.
+ * the channels its connections are subscribed to, and how many events wait in its inbox for its next sign-in.
  */
 public record User(int status, String id, boolean online, int connections, String userInfoJson,
-                   List<String> watchlist, List<String> channels) {
+                   List<String> watchlist, List<String> channels, int inboxCount) {
 
     public User {
         watchlist = List.copyOf(watchlist);
@@ -39,7 +39,7 @@ public record User(int status, String id, boolean online, int connections, Strin
                 online != null && online.asBoolean(),
                 node.path("connections").asInt(0),
                 info == null || info.isNull() ? null : info.toString(),
-                strings(node.get("watchlist")), strings(node.get("channels")));
+                strings(node.get("watchlist")), strings(node.get("channels")), node.path("inbox").asInt(0));
     }
 
     static List<String> strings(JsonNode array) {

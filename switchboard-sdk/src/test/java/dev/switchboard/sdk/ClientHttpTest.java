@@ -184,7 +184,7 @@ class ClientHttpTest {
         UserErasure erased = client.deleteUser("u1");
         assertThat(server.last().method()).isEqualTo("DELETE");
         assertThat(server.last().rawPath()).isEqualTo("/apps/3/users/u1");
-        assertThat(erased).isEqualTo(new UserErasure(200, "u1", 2, List.of("presence-a"), true, 1, 3));
+        assertThat(erased).isEqualTo(new UserErasure(200, "u1", 2, List.of("presence-a"), true, 1, 3, 0));
     }
 
     @Test

@@ -57,7 +57,9 @@ public final class HttpApi {
                 .add("GET", "apps/{app_id}/users", new ListUsersEndpoint())
                 .add("GET", "apps/{app_id}/users/{user_id}", new GetUserEndpoint())
                 .add("PUT", "apps/{app_id}/users/{user_id}", new UpdateUserInfoEndpoint())
-                .add("DELETE", "apps/{app_id}/users/{user_id}", new DeleteUserEndpoint());
+                .add("DELETE", "apps/{app_id}/users/{user_id}", new DeleteUserEndpoint())
+                .add("GET", "apps/{app_id}/users/{user_id}/inbox", new InboxEndpoint())
+                .add("DELETE", "apps/{app_id}/users/{user_id}/inbox", new ClearInboxEndpoint());
     }
 
     /** The per-app request budgets and their refusal counts. */

@@ -12,7 +12,7 @@ import java.util.Map;
 final class UserJson {
     private UserJson() {}
 
-    /** {@code {"id","online","connections","user_info","watchlist","channels"}}; user_info is the JSON value or null. */
+    /** {@code {"id","online","connections","user_info","watchlist","channels","inbox"}}; user_info is the JSON value or null. */
     static Map<String, Object> snapshot(UserSnapshot user) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", user.id());
@@ -21,10 +21,11 @@ final class UserJson {
         out.put("user_info", userInfo(user.userInfoJson()));
         out.put("watchlist", user.watchlist() == null ? List.of() : user.watchlist());
         out.put("channels", user.channels() == null ? List.of() : user.channels());
+        out.put("inbox", user.inboxCount());
         return out;
     }
 
-    /** {@code {"erased":{"id","connections_closed","presence_channels_left","user_info","watchlist_entries","watcher_entries"}}}. */
+    /** {@code {"erased":{"id","connections_closed","presence_channels_left","user_info","watchlist_entries","watcher_entries","inbox_events"}}}. */
     static Map<String, Object> erasure(UserErasure erased) {
         Map<String, Object> inner = new LinkedHashMap<>();
         inner.put("id", erased.id());
@@ -34,6 +35,7 @@ final class UserJson {
         inner.put("user_info", erased.userInfoErased());
         inner.put("watchlist_entries", erased.watchlistEntriesErased());
         inner.put("watcher_entries", erased.watcherEntriesErased());
+        inner.put("inbox_events", erased.inboxEventsErased());
         return Map.of("erased", inner);
     }
 

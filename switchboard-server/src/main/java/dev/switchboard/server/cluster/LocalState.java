@@ -7,6 +7,7 @@ import dev.switchboard.server.engine.SharedState;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -45,6 +46,11 @@ public final class LocalState implements SharedState {
         /** watched user id → the users whose watchlist holds it. */
         final ConcurrentHashMap<String, Set<String>> watchers = new ConcurrentHashMap<>();
         final ConcurrentHashMap<String, CachedEvent> caches = new ConcurrentHashMap<>();
+        /**
+         * user id → events kept while it was offline, oldest first. Changed only inside {@code users.compute} for
+         * the same id, so a keep and a sign-in of one user never interleave.
+         */
+        final ConcurrentHashMap<String, ArrayDeque<KeptEvent>> inboxes = new ConcurrentHashMap<>();
     }
 
     /** A channel with subscribers: how many sockets, and for presence the members in join order. */
@@ -247,6 +253,8 @@ public final class LocalState implements SharedState {
         App app = app(appId);
         boolean[] first = new boolean[1];
         List<String>[] previous = newListHolder();
+        List<KeptEvent> missed = new ArrayList<>();
+        int[] expired = new int[1];
         app.users.compute(userId, (k, u) -> {
             if (u == null) {
                 u = new User();
@@ -259,12 +267,25 @@ public final class LocalState implements SharedState {
                     u.channels.merge(ch, 1, Integer::sum);
                 }
             }
+            if (first[0]) {
+                ArrayDeque<KeptEvent> inbox = app.inboxes.remove(k);
+                if (inbox != null) {
+                    long now = clock.getAsLong();
+                    for (KeptEvent e : inbox) {
+                        if (e.expiresAtMillis() > now) {
+                            missed.add(e);
+                        } else {
+                            expired[0]++;
+                        }
+                    }
+                }
+            }
             u.userInfoJson = userInfoJson;
             u.watchlist = List.copyOf(watchlist);
             return u;
         });
         reindexWatchlist(app, userId, previous[0], watchlist);
-        return done(new SignedIn(first[0]));
+        return done(new SignedIn(first[0], missed, expired[0]));
     }
 
     @Override
@@ -324,7 +345,12 @@ public final class LocalState implements SharedState {
                     List.copyOf(new TreeSet<>(u.channels.keySet())));
             return u;
         });
-        return done(snap[0]);
+        int kept = inbox(appId, userId, false).toCompletableFuture().join().count();
+        if (snap[0] == null) {
+            // An offline user is known only through what waits for it.
+            return done(kept == 0 ? null : new UserSnapshot(userId, false, 0, null, List.of(), List.of(), kept));
+        }
+        return done(snap[0].withInboxCount(kept));
     }
 
     @Override
@@ -359,12 +385,91 @@ public final class LocalState implements SharedState {
         return done(found[0]);
     }
 
+    // ------------------------------------------------------------------ inbox
+
+    @Override
+    public CompletionStage<Keep> keepIfOffline(String appId, String userId, KeptEvent event, int maxEvents) {
+        App app = app(appId);
+        Keep[] result = new Keep[1];
+        app.users.compute(userId, (k, u) -> {
+            if (u != null && u.connections > 0) {
+                result[0] = new Keep(false, 0);
+                return u;
+            }
+            ArrayDeque<KeptEvent> inbox = app.inboxes.computeIfAbsent(k, x -> new ArrayDeque<>());
+            inbox.addLast(event);
+            int dropped = 0;
+            while (inbox.size() > maxEvents) {
+                inbox.removeFirst();
+                dropped++;
+            }
+            result[0] = new Keep(true, dropped);
+            return u;
+        });
+        return done(result[0]);
+    }
+
+    @Override
+    public CompletionStage<Inbox> inbox(String appId, String userId, boolean withEvents) {
+        App app = app(appId);
+        List<KeptEvent> live = new ArrayList<>();
+        app.users.compute(userId, (k, u) -> {
+            ArrayDeque<KeptEvent> inbox = app.inboxes.get(k);
+            if (inbox != null) {
+                long now = clock.getAsLong();
+                inbox.removeIf(e -> e.expiresAtMillis() <= now);
+                live.addAll(inbox);
+                if (inbox.isEmpty()) {
+                    app.inboxes.remove(k);
+                }
+            }
+            return u;
+        });
+        return done(summary(live, withEvents));
+    }
+
+    /** The inbox answer for these unexpired events, oldest first. */
+    public static Inbox summary(List<KeptEvent> live, boolean withEvents) {
+        if (live.isEmpty()) {
+            return new Inbox(0, null, null, withEvents ? List.of() : null);
+        }
+        return new Inbox(live.size(), live.get(0).sentAtMillis(), live.get(live.size() - 1).sentAtMillis(),
+                withEvents ? List.copyOf(live) : null);
+    }
+
+    @Override
+    public CompletionStage<Integer> clearInbox(String appId, String userId) {
+        App app = app(appId);
+        int[] n = new int[1];
+        app.users.compute(userId, (k, u) -> {
+            n[0] = unexpired(app.inboxes.remove(k));
+            return u;
+        });
+        return done(n[0]);
+    }
+
+    private int unexpired(ArrayDeque<KeptEvent> inbox) {
+        if (inbox == null) {
+            return 0;
+        }
+        long now = clock.getAsLong();
+        int n = 0;
+        for (KeptEvent e : inbox) {
+            if (e.expiresAtMillis() > now) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public CompletionStage<UserErasure> eraseUser(String appId, String userId) {
         App app = app(appId);
         User u = app.users.remove(userId);
+        int inboxErased = clearInbox(appId, userId).toCompletableFuture().join();
         if (u == null) {
-            return done(null);
+            return done(inboxErased == 0 ? null
+                    : new UserErasure(userId, 0, List.of(), false, 0, 0, inboxErased));
         }
         List<String> presence = new ArrayList<>();
         for (String ch : new TreeSet<>(u.channels.keySet())) {
@@ -390,7 +495,7 @@ public final class LocalState implements SharedState {
             }
         }
         return done(new UserErasure(userId, u.connections, List.copyOf(presence), u.userInfoJson != null,
-                u.watchlist.size(), dropped));
+                u.watchlist.size(), dropped, inboxErased));
     }
 
     @Override

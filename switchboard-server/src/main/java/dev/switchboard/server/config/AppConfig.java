@@ -43,6 +43,10 @@ public record AppConfig(
         int maxApiRequestsPerSecond,
         /** Seconds a cache channel keeps its last event (Pusher: up to 30 minutes). */
         int cacheTtlSeconds,
+        /** Seconds an event sent to an offline user waits for its next sign-in; 0 keeps nothing (Pusher's way). */
+        int userInboxTtlSeconds,
+        /** Most events kept per offline user; past it the oldest is dropped. */
+        int userInboxMaxEvents,
         List<WebhookConfig> webhooks) {
 
     public AppConfig {
@@ -52,7 +56,7 @@ public record AppConfig(
     /** The built-in default app, as soketi users know it. */
     public static AppConfig defaults(String id, String key, String secret) {
         return new AppConfig(id, key, secret, true, true, -1, false, 30, true, 100, false, false, false,
-                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, 1800, List.of());
+                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, 1800, 0, 100, List.of());
     }
 
     public AppConfig withWebhooks(List<WebhookConfig> hooks) {
@@ -61,6 +65,7 @@ public record AppConfig(
                 maxWatchlistSize, enableSubscriptionCount, subscriptionCountOnPresence, sendSubscriptionErrors,
                 maxPresenceMembers, maxPresenceUserInfoBytes, maxUserIdLength, maxEventDataBytes,
                 maxChannelsPerTrigger, maxBatchEvents, maxEventNameLength, maxChannelNameLength,
-                maxClientEventsPerSecond, maxChannelsPerConnection, maxApiRequestsPerSecond, cacheTtlSeconds, hooks);
+                maxClientEventsPerSecond, maxChannelsPerConnection, maxApiRequestsPerSecond, cacheTtlSeconds,
+                userInboxTtlSeconds, userInboxMaxEvents, hooks);
     }
 }

@@ -57,6 +57,9 @@ final class ConfigValidator {
         if (a.id().contains("/") || a.key().contains("/") || a.key().contains("?")) {
             throw new ConfigException(where + ": id and key must not contain '/' or '?'");
         }
+        if (a.userInboxMaxEvents() < 1) {
+            throw new ConfigException(where + ": user_inbox_max_events must be at least 1, got " + a.userInboxMaxEvents());
+        }
         for (ConfigSetting s : ConfigSetting.app()) {
             if (s.isInt()) {
                 int v = (Integer) ConfigRecords.read(a, s.component());

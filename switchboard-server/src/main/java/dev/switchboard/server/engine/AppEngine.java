@@ -92,7 +92,7 @@ public final class AppEngine {
         Frame frame = Frame.of(new ServerMessage.ChannelEvent(event, channel, WireCodec.quote(data), null));
         ChannelName name = ChannelName.of(channel);
         if (name.type() == ChannelType.SERVER_TO_USER) {
-            broker.publish(Topic.user(config.id(), name.serverToUserId()), frame, exceptSocketId);
+            toUser(name.serverToUserId(), event, data, frame, exceptSocketId);
             return;
         }
         if (name.cache()) {
@@ -100,6 +100,38 @@ public final class AppEngine {
                     new CachedEvent(event, data, clock.getAsLong() + config.cacheTtlSeconds() * 1000L));
         }
         broker.publish(Topic.channel(config.id(), channel), frame, exceptSocketId);
+    }
+
+    /**
+     * An event for every connection of a user. With the inbox on, the shared state first decides, atomically with
+     * sign-ins, whether the user is offline everywhere: then the event waits for its next sign-in instead.
+     */
+    private void toUser(String userId, String event, String data, Frame frame, String exceptSocketId) {
+        Topic topic = Topic.user(config.id(), userId);
+        int ttl = config.userInboxTtlSeconds();
+        if (ttl <= 0) {
+            broker.publish(topic, frame, exceptSocketId);
+            return;
+        }
+        long now = clock.getAsLong();
+        SharedState.KeptEvent kept = new SharedState.KeptEvent(event, data, now, now + ttl * 1000L);
+        state.keepIfOffline(config.id(), userId, kept, config.userInboxMaxEvents()).thenAccept(k -> {
+            if (k.kept()) {
+                listener.inboxKept(config, k.dropped());
+            } else {
+                broker.publish(topic, frame, exceptSocketId);
+            }
+        });
+    }
+
+    /** The user's inbox (HTTP API). */
+    public CompletionStage<SharedState.Inbox> inbox(String userId, boolean withEvents) {
+        return state.inbox(config.id(), userId, withEvents);
+    }
+
+    /** Empties the user's inbox; how many events it held. */
+    public CompletionStage<Integer> clearInbox(String userId) {
+        return state.clearInbox(config.id(), userId);
     }
 
     /** A client event from {@code sender}: to the channel's other subscribers on every node. */
@@ -211,8 +243,8 @@ public final class AppEngine {
      */
     public CompletionStage<UserErasure> deleteUser(String userId) {
         return state.eraseUser(config.id(), userId).thenApply(erased -> {
-            if (erased == null) {
-                return null;
+            if (erased == null || erased.connectionsClosed() == 0) {
+                return erased;
             }
             listener.userTerminated(config, userId);
             broker.terminateUser(config.id(), userId);

@@ -109,6 +109,20 @@ final class CompositeListener implements EngineListener {
     }
 
     @Override
+    public void inboxKept(AppConfig app, int dropped) {
+        for (EngineListener l : listeners) {
+            l.inboxKept(app, dropped);
+        }
+    }
+
+    @Override
+    public void inboxDrained(AppConfig app, int delivered, int expired) {
+        for (EngineListener l : listeners) {
+            l.inboxDrained(app, delivered, expired);
+        }
+    }
+
+    @Override
     public void userTerminated(AppConfig app, String userId) {
         for (EngineListener l : listeners) {
             l.userTerminated(app, userId);

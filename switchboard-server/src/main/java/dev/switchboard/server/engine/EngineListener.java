@@ -52,6 +52,12 @@ public interface EngineListener {
     /** A subscribe refused because the connection already had {@code max_channels_per_connection} channels. */
     default void channelLimitReached(AppConfig app) {}
 
+    /** An event for an offline user was kept in its inbox; {@code dropped} older ones made room for it. */
+    default void inboxKept(AppConfig app, int dropped) {}
+
+    /** At a sign-in, {@code delivered} kept events reached the user and {@code expired} were found too old. */
+    default void inboxDrained(AppConfig app, int delivered, int expired) {}
+
     /** A client could not keep up and was closed. */
     default void slowConsumerClosed(AppConfig app) {}
 

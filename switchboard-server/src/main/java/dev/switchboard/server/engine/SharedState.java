@@ -83,7 +83,21 @@ public interface SharedState extends AutoCloseable {
     CompletionStage<Boolean> updateUserInfo(String appId, String userId, String userInfoJson);
 
     /**
-     * Erases what is held about the user everywhere (entry, watchlist, its place in others' watchlists), at once,
+     * The user inbox (docs/users.md): keeps {@code event} for the user when no connection of it is signed in
+     * anywhere, decided atomically with sign-ins, so that every event is either delivered live or kept, never both.
+     * Not kept: the caller publishes it live. Past {@code maxEvents} the oldest kept events are dropped.
+     */
+    CompletionStage<Keep> keepIfOffline(String appId, String userId, KeptEvent event, int maxEvents);
+
+    /** The unexpired events kept for the user, oldest first ({@code events} only when asked for). */
+    CompletionStage<Inbox> inbox(String appId, String userId, boolean withEvents);
+
+    /** Empties the user's inbox; answers how many unexpired events it held. */
+    CompletionStage<Integer> clearInbox(String appId, String userId);
+
+    /**
+     * Erases what is held about the user everywhere (entry, watchlist, its place in others' watchlists, its inbox),
+     * at once,
      * so the closing sockets find nothing; their later {@link #signOut}s then decide nothing. Null when unknown.
      * The caller terminates the connections and tells the watchers.
      */
@@ -112,8 +126,29 @@ public interface SharedState extends AutoCloseable {
     /** {@code vacated}: the last subscriber anywhere left; {@code memberRemoved}: the user's last socket in it. */
     record Left(boolean vacated, boolean memberRemoved, int subscriptionCount) {}
 
-    /** {@code cameOnline}: the user's first signed-in connection anywhere. */
-    record SignedIn(boolean cameOnline) {}
+    /**
+     * {@code cameOnline}: the user's first signed-in connection anywhere. {@code missed}: what its inbox kept, oldest
+     * first, now handed to this connection and removed (only when it came online); {@code expired}: kept events
+     * found past their time and dropped.
+     */
+    record SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired) {
+        public SignedIn {
+            missed = missed == null ? List.of() : List.copyOf(missed);
+        }
+
+        public SignedIn(boolean cameOnline) {
+            this(cameOnline, List.of(), 0);
+        }
+    }
+
+    /** An event sent to a user while it had no signed-in connection: its name, data text and times. */
+    record KeptEvent(String event, String data, long sentAtMillis, long expiresAtMillis) {}
+
+    /** {@code kept}: the user was offline and the event waits; {@code dropped}: older ones pushed out for room. */
+    record Keep(boolean kept, int dropped) {}
+
+    /** A user's inbox: how many events, the send times of the oldest and newest (null when empty). */
+    record Inbox(int count, Long oldestMillis, Long newestMillis, List<KeptEvent> events) {}
 
     /** {@code wentOffline}: the user's last signed-in connection anywhere went. */
     record SignedOut(boolean wentOffline) {}

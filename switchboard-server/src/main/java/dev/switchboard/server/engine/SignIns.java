@@ -1,7 +1,9 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +33,14 @@ final class SignIns {
         UserRegistry.Added added = app.users.add(c, user.id(), user.watchlist());
         CompletionStage<Void> indexed = watching
                 ? app.watchlists.replace(user.id(), added.previousWatchlist(), user.watchlist()) : Async.DONE;
-        CompletionStage<SharedState.SignedIn> decided = app.state.signIn(config.id(), user.id(), user.userInfoJson(),
-                user.watchlist(), c.subscribedChannels(), repeat);
-        CompletionStage<SharedState.SignedIn> ready = decided.thenCombine(added.ready(), (d, r) -> d)
-                .thenCombine(indexed, (d, r) -> d);
+        // The user's topic is listened to before the sign-in is decided: an event sent to the user right after the
+        // decision (which hands over what its inbox kept) is then delivered live here, never lost between the two.
+        CompletionStage<SharedState.SignedIn> ready = added.ready().thenCombine(indexed, (a, b) -> b)
+                .thenCompose(x -> app.state.signIn(config.id(), user.id(), user.userInfoJson(), user.watchlist(),
+                        c.subscribedChannels(), repeat));
         return Async.then(c.peer().executor(), ready, signedIn -> {
             c.send(new ServerMessage.SigninSuccess(userData));
+            handOver(c, user.id(), signedIn);
             if (user.watchlistTruncated()) {
                 c.send(new ServerMessage.Error(CloseCode.WATCHLIST_LIMIT.code(), "Watchlist limit exceeded: only the first "
                         + config.maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist())));
@@ -56,6 +60,18 @@ final class SignIns {
                 return null;
             });
         });
+    }
+
+    /** What the inbox kept for the user, right after signin_success, as the user events they were sent as. */
+    private void handOver(Connection c, String userId, SharedState.SignedIn signedIn) {
+        if (signedIn.missed().isEmpty() && signedIn.expired() == 0) {
+            return;
+        }
+        String channel = ChannelName.SERVER_TO_USER_PREFIX + userId;
+        for (SharedState.KeptEvent e : signedIn.missed()) {
+            c.send(new ServerMessage.ChannelEvent(e.event(), channel, WireCodec.quote(e.data()), null));
+        }
+        app.listener.inboxDrained(config, signedIn.missed().size(), signedIn.expired());
     }
 
     private void signedIn(String userId, boolean cameOnline) {

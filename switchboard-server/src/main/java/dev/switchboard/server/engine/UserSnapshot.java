@@ -8,4 +8,15 @@ import java.util.List;
  * {@code userInfoJson} is JSON text or null.
  */
 public record UserSnapshot(String id, boolean online, int connections, String userInfoJson,
-                           List<String> watchlist, List<String> channels) {}
+                           List<String> watchlist, List<String> channels, int inboxCount) {
+
+    /** Without the inbox count (an implementation adds it after reading the inbox). */
+    public UserSnapshot(String id, boolean online, int connections, String userInfoJson, List<String> watchlist,
+                        List<String> channels) {
+        this(id, online, connections, userInfoJson, watchlist, channels, 0);
+    }
+
+    public UserSnapshot withInboxCount(int count) {
+        return new UserSnapshot(id, online, connections, userInfoJson, watchlist, channels, count);
+    }
+}

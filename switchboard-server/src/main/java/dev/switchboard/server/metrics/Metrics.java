@@ -141,6 +141,20 @@ public final class Metrics implements EngineListener {
         meters(app).terminations.increment();
     }
 
+    @Override
+    public void inboxKept(AppConfig app, int dropped) {
+        AppMeters m = meters(app);
+        m.inboxKept.increment();
+        m.inboxDropped.increment(dropped);
+    }
+
+    @Override
+    public void inboxDrained(AppConfig app, int delivered, int expired) {
+        AppMeters m = meters(app);
+        m.inboxDelivered.increment(delivered);
+        m.inboxExpired.increment(expired);
+    }
+
     /** The meters of one app, made once. */
     private static final class AppMeters {
         final Counter connectionsOpened;
@@ -153,6 +167,10 @@ public final class Metrics implements EngineListener {
         final Counter slowConsumers;
         final Counter terminations;
         final Counter channelLimitRefusals;
+        final Counter inboxKept;
+        final Counter inboxDelivered;
+        final Counter inboxExpired;
+        final Counter inboxDropped;
         final AtomicLong subscriptions = new AtomicLong();
 
         AppMeters(MeterRegistry r, String app) {
@@ -167,6 +185,11 @@ public final class Metrics implements EngineListener {
             terminations = counter(r, app, "switchboard_user_terminations", "Users terminated through the API");
             channelLimitRefusals = counter(r, app, "switchboard_channel_limit_refusals",
                     "Subscribes refused by max_channels_per_connection");
+            inboxKept = counter(r, app, "switchboard_inbox_kept", "Events kept for a user with no signed-in connection");
+            inboxDelivered = counter(r, app, "switchboard_inbox_delivered", "Kept events delivered at the user's sign-in");
+            inboxExpired = counter(r, app, "switchboard_inbox_expired", "Kept events found past user_inbox_ttl_seconds");
+            inboxDropped = counter(r, app, "switchboard_inbox_dropped",
+                    "Kept events dropped, oldest first, past user_inbox_max_events");
             Gauge.builder("switchboard_subscriptions", subscriptions, AtomicLong::get)
                     .description("Channel subscriptions").tag("app", app).register(r);
         }

@@ -83,7 +83,7 @@ class UserEndpointsTest {
         assertThat(r.json().get("watchlist").toString()).isEqualTo(j("['7','8']"));
         assertThat(r.json().get("channels").toString()).contains("news");
         assertThat(r.json().fieldNames()).toIterable()
-                .containsExactly("id", "online", "connections", "user_info", "watchlist", "channels");
+                .containsExactly("id", "online", "connections", "user_info", "watchlist", "channels", "inbox");
     }
 
     @Test
@@ -159,7 +159,7 @@ class UserEndpointsTest {
         Reply r = f.request("DELETE", "/users/42", null);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().toString()).isEqualTo(j("{'erased':{'id':'42','connections_closed':1,"
-                + "'presence_channels_left':['presence-room'],'user_info':true,'watchlist_entries':2,'watcher_entries':1}}"));
+                + "'presence_channels_left':['presence-room'],'user_info':true,'watchlist_entries':2,'watcher_entries':1,'inbox_events':0}}"));
         await().atMost(5, TimeUnit.SECONDS).until(() -> a.closedWith != null);
         assertThat(f.get("/users/42").status()).isEqualTo(404);
         assertThat(f.request("DELETE", "/users/42", null).status()).isEqualTo(404);

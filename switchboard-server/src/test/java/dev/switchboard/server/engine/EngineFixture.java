@@ -19,8 +19,14 @@ final class EngineFixture implements AutoCloseable {
     private int next;
 
     EngineFixture(AppConfig app) {
+        this(app, System::currentTimeMillis);
+    }
+
+    /** With the clock the engine and its state read (cache and inbox expiry). */
+    EngineFixture(AppConfig app, java.util.function.LongSupplier clock) {
         this.app = app;
-        this.engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), new LocalBroker(), new LocalState(System::currentTimeMillis), EngineListener.NONE, System::currentTimeMillis);
+        this.engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), new LocalBroker(), new LocalState(clock),
+                EngineListener.NONE, clock);
     }
 
     EngineFixture() {
