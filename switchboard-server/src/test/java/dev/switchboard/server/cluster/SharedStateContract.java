@@ -225,6 +225,91 @@ public abstract class SharedStateContract {
         assertThat(left.vacated()).isTrue();
     }
 
+    private static SharedState.KeptEvent kept(String data) {
+        long now = System.currentTimeMillis();
+        return new SharedState.KeptEvent("e", data, now, now + 60_000);
+    }
+
+    @Test
+    void inboxKeepsForAnOfflineUserAndHandsOverAtTheNextSignInOnAnyNode() {
+        for (int i = 1; i <= 3; i++) {
+            assertThat(await(a.keepIfOffline(APP, "off", kept("d" + i), 100)).kept()).isTrue();
+        }
+        assertThat(await(b.inbox(APP, "off", true)).events()).extracting(SharedState.KeptEvent::data)
+                .containsExactly("d1", "d2", "d3");
+        assertThat(await(b.user(APP, "off")).inboxCount()).isEqualTo(3);
+        SharedState.SignedIn in = await(b.signIn(APP, "off", null, List.of(), List.of(), false));
+        assertThat(in.cameOnline()).isTrue();
+        assertThat(in.missed()).extracting(SharedState.KeptEvent::data).containsExactly("d1", "d2", "d3");
+        assertThat(await(a.inbox(APP, "off", false)).count()).isZero();
+        // Online now on node B: node A keeps nothing, and a second sign-in is handed nothing.
+        assertThat(await(a.keepIfOffline(APP, "off", kept("live"), 100)).kept()).isFalse();
+        assertThat(await(a.signIn(APP, "off", null, List.of(), List.of(), false)).missed()).isEmpty();
+    }
+
+    @Test
+    void inboxDropsTheOldestPastItsLimitAndIsErasedWithTheUser() {
+        SharedState.Keep last = null;
+        for (int i = 1; i <= 5; i++) {
+            last = await(a.keepIfOffline(APP, "full", kept("d" + i), 3));
+        }
+        assertThat(last.dropped()).isEqualTo(1);
+        assertThat(await(b.inbox(APP, "full", true)).events()).extracting(SharedState.KeptEvent::data)
+                .containsExactly("d3", "d4", "d5");
+        UserErasure erased = await(b.eraseUser(APP, "full"));
+        assertThat(erased.inboxEventsErased()).isEqualTo(3);
+        assertThat(erased.connectionsClosed()).isZero();
+        assertThat(await(a.inbox(APP, "full", false)).count()).isZero();
+        assertThat(await(a.user(APP, "full"))).isNull();
+        await(a.keepIfOffline(APP, "full", kept("x"), 3));
+        assertThat(await(a.clearInbox(APP, "full"))).isEqualTo(1);
+        assertThat(await(b.inbox(APP, "full", false)).count()).isZero();
+    }
+
+    @Test
+    void concurrentSendsAndSignInsOnTwoNodesKeepOrDeliverEachEventExactlyOnce() {
+        int users = 20;
+        int sendsPerUser = 10;
+        List<Supplier<CompletionStage<String>>> calls = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            String user = "race-" + u;
+            for (int i = 0; i < sendsPerUser; i++) {
+                String data = user + "#" + i;
+                SharedState node = i % 2 == 0 ? a : b;
+                // Not kept means the caller delivers it live: record it as such.
+                calls.add(() -> node.keepIfOffline(APP, user, kept(data), 1000)
+                        .thenApply(k -> k.kept() ? null : "live:" + data));
+            }
+            for (int i = 0; i < 3; i++) {
+                SharedState node = i % 2 == 0 ? b : a;
+                calls.add(() -> node.signIn(APP, user, null, List.of(), List.of(), false).thenApply(in -> {
+                    StringBuilder got = new StringBuilder("in:");
+                    in.missed().forEach(e -> got.append(e.data()).append(','));
+                    return got.toString();
+                }));
+            }
+        }
+        java.util.Collections.shuffle(calls, new java.util.Random(7));
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (String result : concurrently(calls)) {
+            if (result == null) {
+                continue;
+            }
+            List<String> items = result.startsWith("live:") ? List.of(result.substring(5))
+                    : List.of(result.substring(3).split(",")).stream().filter(x -> !x.isEmpty()).toList();
+            for (String item : items) {
+                seen.merge(item, 1, Integer::sum);
+            }
+        }
+        // Every user signed in, so nothing may still wait, and every event went exactly one way.
+        for (int u = 0; u < users; u++) {
+            assertThat(await(a.inbox(APP, "race-" + u, false)).count()).isZero();
+            for (int i = 0; i < sendsPerUser; i++) {
+                assertThat(seen.get("race-" + u + "#" + i)).as("race-" + u + "#" + i).isEqualTo(1);
+            }
+        }
+    }
+
     @Test
     void channelListHoldsOccupiedChannelsOfEveryNodeByPrefix() {
         await(a.join(APP, "presence-one", new Member("u1", null), null, 100));

@@ -69,6 +69,19 @@ final class RedisKeys {
         return userTag(app, user) + ":watchers";
     }
 
+    /** The events kept for the user while it is offline (issue 11), a list, oldest first. */
+    String inbox(String app, String user) {
+        return userTag(app, user) + ":inbox";
+    }
+
+    /** The user keys plus the inbox: what sign_in.lua takes. */
+    String[] userKeysWithInbox(String app, String user) {
+        String[] k = userKeys(app, user);
+        String[] out = java.util.Arrays.copyOf(k, k.length + 1);
+        out[k.length] = inbox(app, user);
+        return out;
+    }
+
     // ------------------------------------------------------------------ app slot
 
     String appConns(String app) {

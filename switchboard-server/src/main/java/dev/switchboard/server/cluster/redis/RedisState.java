@@ -9,6 +9,7 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.ChannelStats;
 import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.StateUnavailableException;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
@@ -309,7 +310,7 @@ public final class RedisState implements SharedState {
             args.add(Integer.toString(watchlist.size()));
             args.addAll(watchlist);
             args.addAll(channels);
-            sent = link.eval(Script.SIGN_IN, keys.userKeys(appId, userId), args.toArray(String[]::new));
+            sent = link.eval(Script.SIGN_IN, keys.userKeysWithInbox(appId, userId), args.toArray(String[]::new));
         }
         return sent.handle((r, err) -> {
             if (err != null) {
@@ -317,7 +318,7 @@ public final class RedisState implements SharedState {
                 return new SignedIn(localFirst);
             }
             List<Object> reply = list(r);
-            List<String> previous = strings(reply, 1);
+            List<String> previous = strings(reply.get(1));
             for (String watched : watchlist) {
                 fire(c -> c.sadd(keys.watchers(appId, watched), userId));
             }
@@ -326,7 +327,9 @@ public final class RedisState implements SharedState {
                     fire(c -> c.srem(keys.watchers(appId, watched), userId));
                 }
             }
-            return new SignedIn(flag(reply.get(0)));
+            List<KeptEvent> missed = new ArrayList<>();
+            int expired = InboxEntries.unexpired(strings(reply.get(2)), System.currentTimeMillis(), missed);
+            return new SignedIn(flag(reply.get(0)), missed, expired);
         });
     }
 
@@ -400,6 +403,56 @@ public final class RedisState implements SharedState {
             channels.sort(null);
             return new UserSnapshot(userId, n > 0, (int) n, flag(reply.get(1)) ? (String) reply.get(2) : null,
                     strings(reply.get(3)), List.copyOf(channels));
+        }).thenCombine(inbox(appId, userId, false), (snap, inbox) -> {
+            if (snap == null) {
+                // An offline user is known only through what waits for it.
+                return inbox.count() == 0 ? null
+                        : new UserSnapshot(userId, false, 0, null, List.of(), List.of(), inbox.count());
+            }
+            return snap.withInboxCount(inbox.count());
+        }));
+    }
+
+    // ------------------------------------------------------------------ inbox
+
+    /**
+     * Decided by keep_if_offline.lua on the user's slot, against the same connection count sign_in.lua changes. While
+     * Redis is unreachable nothing is kept: the event goes to whatever connections of the user this node has.
+     */
+    @Override
+    public CompletionStage<Keep> keepIfOffline(String appId, String userId, KeptEvent event, int maxEvents) {
+        if (!link.isUp()) {
+            return CompletableFuture.completedFuture(new Keep(false, 0));
+        }
+        long ttl = Math.max(1, event.expiresAtMillis() - event.sentAtMillis());
+        return link.eval(Script.KEEP_IF_OFFLINE,
+                        new String[] {keys.userConns(appId, userId), keys.inbox(appId, userId)},
+                        InboxEntries.encode(event), Integer.toString(maxEvents), Long.toString(ttl))
+                .handle((r, err) -> {
+                    if (err != null) {
+                        failed(err);
+                        return new Keep(false, 0);
+                    }
+                    List<Object> reply = list(r);
+                    return new Keep(flag(reply.get(0)), (int) num(reply.get(1)));
+                });
+    }
+
+    @Override
+    public CompletionStage<Inbox> inbox(String appId, String userId, boolean withEvents) {
+        return query(() -> link.call(c -> c.lrange(keys.inbox(appId, userId), 0, -1)).thenApply(entries -> {
+            List<KeptEvent> live = new ArrayList<>();
+            InboxEntries.unexpired(entries, System.currentTimeMillis(), live);
+            return dev.switchboard.server.cluster.LocalState.summary(live, withEvents);
+        }));
+    }
+
+    @Override
+    public CompletionStage<Integer> clearInbox(String appId, String userId) {
+        return query(() -> link.eval(Script.TAKE_INBOX, new String[] {keys.inbox(appId, userId)}).thenApply(r -> {
+            List<KeptEvent> live = new ArrayList<>();
+            InboxEntries.unexpired(strings(r), System.currentTimeMillis(), live);
+            return live.size();
         }));
     }
 
@@ -437,6 +490,16 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<UserErasure> eraseUser(String appId, String userId) {
+        return clearInbox(appId, userId).thenCombine(eraseHeld(appId, userId), (inbox, erased) -> {
+            if (erased == null) {
+                return inbox == 0 ? null : new UserErasure(userId, 0, List.of(), false, 0, 0, inbox);
+            }
+            return new UserErasure(erased.id(), erased.connectionsClosed(), erased.presenceChannelsLeft(),
+                    erased.userInfoErased(), erased.watchlistEntriesErased(), erased.watcherEntriesErased(), inbox);
+        });
+    }
+
+    private CompletionStage<UserErasure> eraseHeld(String appId, String userId) {
         return query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenApply(r -> {
             synchronized (mirror) {
                 if (mirror.erase(appId, userId) != null) {
@@ -483,7 +546,7 @@ public final class RedisState implements SharedState {
     /** A query: fails at once while Redis is known to be down (the HTTP API answers 503). */
     private <T> CompletionStage<T> query(java.util.function.Supplier<CompletableFuture<T>> q) {
         if (!link.isUp()) {
-            return CompletableFuture.failedFuture(new IllegalStateException(link.degradedReason()));
+            return CompletableFuture.failedFuture(new StateUnavailableException(link.degradedReason()));
         }
         return q.get().whenComplete((v, err) -> {
             if (err != null) {

@@ -1,7 +1,9 @@
--- A connection of node ARGV[1] signs in. KEYS: conns, info, wl, ch, chn, watchers (one user's slot).
+-- A connection of node ARGV[1] signs in. KEYS: conns, info, wl, ch, chn, watchers, inbox (one user's slot).
 -- ARGV: node, repeat ('1': already signed in as this user, count nothing), has_info, info, watchlist size n,
 -- the n watched ids, then the channels the connection already subscribes to.
--- Returns {came_online, previous watchlist ids...}.
+-- Returns {came_online, {previous watchlist ids}, {inbox entries}}: a user coming online takes its inbox, in the
+-- same step that counts it online, so keep_if_offline.lua either ran before (and its event is handed over here)
+-- or after (and saw the user online).
 local node, rep, has_info, info, n = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local came = 0
 if rep ~= '1' then
@@ -12,8 +14,13 @@ if rep ~= '1' then
     redis.call('HINCRBY', KEYS[5], node .. '|' .. ARGV[i], 1)
   end
 end
-local out = {came}
-for _, id in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do out[#out + 1] = id end
+local previous = redis.call('LRANGE', KEYS[3], 0, -1)
+local inbox = {}
+if came == 1 then
+  inbox = redis.call('LRANGE', KEYS[7], 0, -1)
+  redis.call('DEL', KEYS[7])
+end
+local out = {came, previous, inbox}
 redis.call('DEL', KEYS[3])
 for i = 6, 5 + n do redis.call('RPUSH', KEYS[3], ARGV[i]) end
 if has_info == '1' then redis.call('SET', KEYS[2], info) else redis.call('DEL', KEYS[2]) end

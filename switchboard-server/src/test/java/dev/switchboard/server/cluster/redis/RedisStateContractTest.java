@@ -1,11 +1,15 @@
 package dev.switchboard.server.cluster.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.switchboard.server.cluster.SharedStateContract;
+import dev.switchboard.server.engine.SharedState;
 import dev.switchboard.server.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The shared-state contract on two Redis nodes sharing one real redis-server. */
 class RedisStateContractTest extends SharedStateContract {
@@ -36,5 +40,14 @@ class RedisStateContractTest extends SharedStateContract {
     @AfterEach
     void stopNodes() {
         nodes.close();
+    }
+
+    @Test
+    void erasingAUserLeavesNoInboxKeyInRedis() {
+        long now = System.currentTimeMillis();
+        await(a.keepIfOffline(APP, "gone", new SharedState.KeptEvent("e", "d", now, now + 60_000), 10));
+        assertThat(redis.command("KEYS", "*inbox*")).contains("gone");
+        await(b.eraseUser(APP, "gone"));
+        assertThat(redis.command("KEYS", "*gone*")).isEmpty();
     }
 }
