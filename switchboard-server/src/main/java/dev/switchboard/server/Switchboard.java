@@ -4,19 +4,19 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.server.api.ApiRequest;
 import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.api.HttpApi;
+import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.cluster.Cluster;
 import dev.switchboard.server.cluster.LocalCluster;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.edge.EdgeCounters;
 import dev.switchboard.server.edge.EdgeMeters;
 import dev.switchboard.server.edge.EdgeServer;
-import dev.switchboard.server.edge.Sessions;
-import dev.switchboard.server.engine.Connection;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.webhooks.WebhookDispatcher;
 import dev.switchboard.server.webhooks.WebhookStats;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,16 +37,18 @@ public final class Switchboard implements AutoCloseable {
 
     private final ServerConfig config;
     private final Cluster cluster;
+    private final AppRegistry apps;
     private final Engine engine;
     private final EdgeServer edge;
     private final WebhookDispatcher webhooks;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
-    private Switchboard(ServerConfig config, Cluster cluster, Engine engine, EdgeServer edge,
+    private Switchboard(ServerConfig config, Cluster cluster, AppRegistry apps, Engine engine, EdgeServer edge,
                         WebhookDispatcher webhooks) {
         this.config = config;
         this.cluster = cluster;
+        this.apps = apps;
         this.engine = engine;
         this.edge = edge;
         this.webhooks = webhooks;
@@ -141,6 +143,11 @@ public final class Switchboard implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("Leaving the cluster failed", e);
             }
+            try {
+                apps.close();
+            } catch (RuntimeException e) {
+                log.error("Closing the apps database failed", e);
+            }
             log.info("Switchboard stopped");
         } finally {
             closed.countDown();
@@ -194,14 +201,27 @@ public final class Switchboard implements AutoCloseable {
             return this;
         }
 
-        /** Binds and returns once listening; {@link IllegalStateException} when the port cannot be bound. */
+        /**
+         * Binds and returns once listening; {@link IllegalStateException} when the port cannot be bound or the
+         * apps database cannot be read (or holds an app clashing with the config's).
+         */
         public Switchboard start() {
+            AppRegistry apps = AppRegistry.start(config);
+            try {
+                return start(apps);
+            } catch (RuntimeException e) {
+                apps.close();
+                throw e;
+            }
+        }
+
+        private Switchboard start(AppRegistry apps) {
             Cluster a = cluster != null ? cluster : new LocalCluster(System::currentTimeMillis);
             Metrics prometheus = config.metricsEnabled() ? new Metrics() : null;
             WebhookDispatcher webhooks = new WebhookDispatcher(config).start();
             EngineListener all = prometheus == null ? EngineListener.of(webhooks, listener)
                     : EngineListener.of(webhooks, prometheus, listener);
-            Engine engine = new Engine(config, a.broker(), a.state(), all, System::currentTimeMillis);
+            Engine engine = new Engine(config, apps, a.broker(), a.state(), all, System::currentTimeMillis);
             HttpApi api = new HttpApi(engine, config);
             Function<ApiRequest, CompletionStage<ApiResponse>> route = api::handle;
             Supplier<String> scrape = metrics;
@@ -209,58 +229,62 @@ public final class Switchboard implements AutoCloseable {
                 prometheus.bind(engine);
                 prometheus.bind(webhooks.stats());
                 prometheus.bind(engine, api.rateLimits());
+                if (apps.hasDatabase()) {
+                    prometheus.bind(apps);
+                }
                 route = countStatuses(engine, prometheus, api);
                 if (scrape == null) {
                     scrape = prometheus::scrape;
                 }
             }
-            EdgeServer edge = new EdgeServer(config, sessions(engine, all), route, scrape);
+            EdgeServer edge = new EdgeServer(config, new EngineSessions(engine, all), resolvingApp(engine, route),
+                    scrape, apps.hasDatabase() ? apps::databaseUp : null);
             if (prometheus != null) {
                 EdgeMeters.register(prometheus.registry(), edge.counters());
             }
             edge.start();
-            Switchboard node = new Switchboard(config, a, engine, edge, webhooks);
+            Switchboard node = new Switchboard(config, a, apps, engine, edge, webhooks);
             log.info("Switchboard node {} listening on {}:{} (transport {}), apps: {}", a.node().nodeId(), config.host(),
                     node.port(), edge.transport(), describeApps(config));
             return node;
         }
 
-        private static Sessions sessions(Engine engine, EngineListener listener) {
-            return (appKey, peer) -> {
-                Connection c = engine.connect(appKey, peer);
-                if (c == null) {
-                    return null;
+        /**
+         * The API once the request's app is known: at once when cached, else after the registry has read it (the
+         * API itself then finds it in the cache). Look-ups over capacity are answered 503.
+         */
+        private static Function<ApiRequest, CompletionStage<ApiResponse>> resolvingApp(
+                Engine engine, Function<ApiRequest, CompletionStage<ApiResponse>> api) {
+            return request -> {
+                String id = appIdOf(request.uri());
+                if (id == null) {
+                    return api.apply(request);
                 }
-                return new Sessions.Session() {
-                    @Override
-                    public void onText(String text) {
-                        c.onText(text);
-                    }
-
-                    @Override
-                    public void onClose() {
-                        c.onClose();
-                    }
-
-                    @Override
-                    public void onSlowConsumer() {
-                        listener.slowConsumerClosed(c.app().config());
-                    }
-                };
+                return engine.resolveById(id).handle((app, failure) -> failure)
+                        .thenCompose(failure -> failure == null ? api.apply(request)
+                                : CompletableFuture.completedFuture(
+                                        ApiResponse.error(503, "Too many apps being looked up; retry")));
             };
+        }
+
+        /** The {app_id} of /apps/{app_id}/…, or null. */
+        private static String appIdOf(String uri) {
+            if (uri == null || !uri.startsWith("/apps/")) {
+                return null;
+            }
+            int start = "/apps/".length();
+            int end = start;
+            while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+                end++;
+            }
+            return end > start ? uri.substring(start, end) : null;
         }
 
         /** HTTP API answers counted by app and status; only known app ids become labels. */
         private static Function<ApiRequest, CompletionStage<ApiResponse>> countStatuses(Engine engine, Metrics metrics,
                                                                                       HttpApi api) {
             return request -> api.handle(request).thenApply(response -> {
-                String uri = request.uri();
-                int start = "/apps/".length();
-                int end = start;
-                while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
-                    end++;
-                }
-                String id = uri.startsWith("/apps/") ? uri.substring(start, end) : null;
+                String id = appIdOf(request.uri());
                 metrics.httpResponse(id != null && engine.appById(id) != null ? id : null, response.status());
                 return response;
             });
@@ -268,9 +292,10 @@ public final class Switchboard implements AutoCloseable {
 
         /** Ids and keys only: secrets never reach a log. */
         private static String describeApps(ServerConfig config) {
-            return config.apps().stream()
+            String fixed = config.apps().stream()
                     .map(a -> a.id() + " (key " + a.key() + (a.enabled() ? "" : ", disabled") + ")")
                     .collect(Collectors.joining(", "));
+            return config.hasAppsDatabase() ? (fixed.isEmpty() ? "" : fixed + ", ") + "and the apps database's" : fixed;
         }
     }
 }

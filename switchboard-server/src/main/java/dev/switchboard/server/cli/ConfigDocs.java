@@ -1,5 +1,7 @@
 package dev.switchboard.server.cli;
 
+import dev.switchboard.server.apps.AppTable;
+import dev.switchboard.server.apps.Dialect;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.config.ConfigSetting;
 
@@ -48,11 +50,53 @@ public final class ConfigDocs {
                 .append("     \"webhooks\": [{\"url\": \"https://example.com/pusher/webhooks\", \"event_types\": [\"channel_occupied\", \"channel_vacated\"]}]}\n")
                 .append("  ]\n")
                 .append("}\n```\n")
-                .append("\nOther flags: `--config FILE`, `--set KEY=VALUE`, `--help`, `--version`. ")
+                .append("\n");
+        appsFromDatabase(b);
+        b.append("\nOther flags: `--config FILE`, `--set KEY=VALUE`, `--help`, `--version`. ")
                 .append("Other environment variables: `SWITCHBOARD_CONFIG` (config file), `SWITCHBOARD_LOG_LEVEL` ")
                 .append("(logback root level, default `INFO`), and for bin/switchboard `JAVA_OPTS` (appended to its ")
                 .append("default JVM flags).\n");
         return b.toString();
+    }
+
+    private static void appsFromDatabase(StringBuilder b) {
+        b.append("## Apps from a database\n\n")
+                .append("With `apps_from` (`--apps-from URL`, `SWITCHBOARD_APPS_FROM`) the node also serves the apps of a ")
+                .append("PostgreSQL or MySQL/MariaDB table, next to the config's: `postgresql://user:password@host:5432/db` ")
+                .append("or `mysql://user:password@host:3306/db` (`mariadb://` too; query parameters go to the JDBC driver, ")
+                .append("e.g. `?sslmode=require`). Percent-encode special characters of the password. When no app is ")
+                .append("configured otherwise, the built-in `app-id` app is not served.\n\n")
+                .append("- The table is `").append(AppTable.NAME).append("`: one column per app setting above, named as the ")
+                .append("setting, with its default; `webhooks` is the JSON array of webhook entries. Rows are read by column ")
+                .append("name: a missing column takes the setting's default, columns of your own are ignored. A row the ")
+                .append("config would refuse (empty secret, bad webhooks) is refused and logged once, by id.\n")
+                .append("- `--apps-migrate` creates the table when missing (and on PostgreSQL the trigger below); or run the ")
+                .append("statements yourself.\n")
+                .append("- Look-ups by key (connect) and by id (HTTP API) are cached for `apps_cache_ttl_seconds`: disabling an ")
+                .append("app (`enabled = false`: new connections 4003, API calls 403), rotating its secret or changing a limit ")
+                .append("applies within that on every node; connections already open stay. On PostgreSQL the trigger NOTIFYs ")
+                .append("channel `").append(AppTable.CHANNEL).append("` and every node applies the change at once (a node whose ")
+                .append("listening connection dropped makes it again and re-reads its apps). MySQL/MariaDB: the TTL alone.\n")
+                .append("- Look-ups run on `apps_db_pool_size` threads of their own, never on an event loop; each is bounded by ")
+                .append("`apps_db_timeout_millis`. While the database is down, cached apps keep serving, an app not cached is ")
+                .append("refused as unknown (4001, HTTP 404) at once, `/up` answers `{\"ok\":true,\"apps_db\":\"down\"}` ")
+                .append("(still 200: the node serves) and the gauge `switchboard_apps_db_up` on `/metrics` is 0.\n")
+                .append("- A database app with the id or key of a config app stops the start-up with a message naming both; one ")
+                .append("that appears later is refused (logged once). Secrets are never logged nor returned.\n\n")
+                .append("PostgreSQL:\n\n```sql\n");
+        for (String sql : AppTable.migration(Dialect.POSTGRESQL)) {
+            b.append(sql).append(";\n");
+        }
+        b.append("```\n\nMySQL / MariaDB:\n\n```sql\n");
+        for (String sql : AppTable.migration(Dialect.MARIADB)) {
+            b.append(sql).append(";\n");
+        }
+        b.append("```\n\nAdding an app, disabling it, rotating its secret:\n\n```sql\n")
+                .append("INSERT INTO ").append(AppTable.NAME).append(" (id, \"key\", secret, max_connections, webhooks)\n")
+                .append("  VALUES ('42', 'key-42', 'secret-42', 1000, '[{\"url\": \"https://example.com/hooks\"}]');\n")
+                .append("UPDATE ").append(AppTable.NAME).append(" SET enabled = false WHERE id = '42';\n")
+                .append("UPDATE ").append(AppTable.NAME).append(" SET secret = 'new-secret' WHERE id = '42';\n")
+                .append("```\n\n(In MySQL/MariaDB quote `key` with backticks.)\n");
     }
 
     private static void table(StringBuilder b, java.util.List<ConfigSetting> settings) {

@@ -59,6 +59,12 @@ public record AppConfig(
                 100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, 1800, 0, 100, List.of());
     }
 
+    /** Without the secret, so that an app logged by mistake leaks nothing. */
+    @Override
+    public String toString() {
+        return "AppConfig[id=" + id + ", key=" + key + ", enabled=" + enabled + ", webhooks=" + webhooks.size() + "]";
+    }
+
     public AppConfig withWebhooks(List<WebhookConfig> hooks) {
         return new AppConfig(id, key, secret, enabled, enableClientMessages, maxConnections,
                 requireAuthorizedConnections, userAuthenticationTimeoutSeconds, enableWatchlistEvents,

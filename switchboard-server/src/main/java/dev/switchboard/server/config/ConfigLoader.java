@@ -40,6 +40,8 @@ public final class ConfigLoader {
     private final Map<String, Object> server = new LinkedHashMap<>();
     private final List<Map<String, Object>> apps = new ArrayList<>();
     private final Consumer<String> warnings;
+    /** Whether any source named apps; if none did and apps come from a database, there is no default app. */
+    private boolean appsConfigured;
 
     /** A problem with the configuration, worded for the person who wrote it. */
     public static final class ConfigException extends RuntimeException {
@@ -140,7 +142,7 @@ public final class ConfigLoader {
         if (s.isList()) {
             return s.key().equals("apps") ? "one app: app-id / app-key / app-secret" : "[]";
         }
-        return String.valueOf(v);
+        return "".equals(v) ? "(empty)" : String.valueOf(v);
     }
 
     // ---------------------------------------------------------------- sources
@@ -244,6 +246,7 @@ public final class ConfigLoader {
                 apps.add(ConfigRecords.appValues(AppConfig.defaults("app-id", "app-key", "app-secret")));
             }
             apps.get(0).put(s.key(), v);
+            appsConfigured = true;
         }
     }
 
@@ -253,6 +256,7 @@ public final class ConfigLoader {
      */
     private void replaceApps(Object list) {
         apps.clear();
+        appsConfigured = true;
         @SuppressWarnings("unchecked")
         List<AppConfig> built = (List<AppConfig>) list;
         for (AppConfig app : built) {
@@ -263,6 +267,11 @@ public final class ConfigLoader {
     // ---------------------------------------------------------------- building
 
     private ServerConfig build() {
+        Object from = server.get("apps_from");
+        if (!appsConfigured && from instanceof String url && !url.isBlank()) {
+            // The built-in app has a well-known secret: a node serving a database's apps must not also accept it.
+            apps.clear();
+        }
         List<AppConfig> built = new ArrayList<>();
         for (int i = 0; i < apps.size(); i++) {
             AppConfig app = ConfigRecords.construct(AppConfig.class, appSettings, apps.get(i));
@@ -273,6 +282,31 @@ public final class ConfigLoader {
         ServerConfig config = ConfigRecords.construct(ServerConfig.class, serverSettings, server);
         ConfigValidator.validate(config);
         return config;
+    }
+
+    /**
+     * One app from outside the config (a database row): {@code values} by setting key, each an Integer, Boolean
+     * or String (the webhooks as their JSON text); settings not given take their defaults. Checked as a config
+     * app is; a {@link ConfigException} names {@code where}.
+     */
+    public static AppConfig appFrom(Map<String, Object> values, String where) {
+        List<ConfigSetting> settings = ConfigSetting.app();
+        Map<String, Object> merged = ConfigRecords.appValues(AppConfig.defaults("", "", ""));
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            ConfigSetting s = SettingSuggestions.find(settings, e.getKey());
+            if (s == null) {
+                throw SettingSuggestions.unknown(e.getKey(), where, settings);
+            }
+            Object v = e.getValue();
+            if (v == null) {
+                throw new ConfigException(where + ": " + s.key() + " is null");
+            }
+            boolean typed = s.isInt() ? v instanceof Integer : s.isBoolean() ? v instanceof Boolean : !s.isList() && v instanceof String;
+            merged.put(s.key(), typed ? v : ConfigValues.fromText(s, v.toString(), where));
+        }
+        AppConfig app = ConfigRecords.construct(AppConfig.class, settings, merged);
+        ConfigValidator.validateApp(app, where);
+        return app;
     }
 
     private static String locationOf(JsonProcessingException e) {

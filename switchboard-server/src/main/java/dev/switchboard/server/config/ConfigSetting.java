@@ -128,7 +128,13 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("webhook_queue_size", "Most webhook batches waiting per target; when full the oldest batch is dropped (and counted)."),
             Map.entry("webhook_retry_seconds", "How long a failing webhook batch is retried."),
             Map.entry("metrics_enabled", "Serve Prometheus metrics at GET /metrics."),
-            Map.entry("apps", "The apps (replaces the default app). Each entry takes the per-app keys below; id, key and secret are required."));
+            Map.entry("apps_from", "Also read apps from this database: postgresql://user:password@host:5432/db or mysql:// (mariadb://) user:password@host:3306/db; the table is described under Apps from a database. Empty: apps come from the config only. The password is never logged."),
+            Map.entry("apps_migrate", "At start-up, create the apps table (on PostgreSQL also its NOTIFY trigger) when missing."),
+            Map.entry("apps_cache_ttl_seconds", "How long an app read from the database is used before it is read again: a disabled app or a rotated secret applies within this (PostgreSQL: at once, through NOTIFY)."),
+            Map.entry("apps_db_pool_size", "Connections to the apps database, and threads that wait on it (the event loops never do)."),
+            Map.entry("apps_db_queue_size", "Look-ups waiting for a database thread; beyond it a new connection for an app not cached is closed with 4100 (over capacity) and an API call answered 503."),
+            Map.entry("apps_db_timeout_millis", "Longest wait for the apps database on one look-up (connect and query); an app not cached is refused as unknown after at most this when the database is down."),
+            Map.entry("apps", "The apps (replaces the default app; with apps_from and no apps configured, there is no default app). Each entry takes the per-app keys below; id, key and secret are required."));
 
     private static final Map<String, String> APP_TEXT = Map.ofEntries(
             Map.entry("id", "App id, used in HTTP API paths (/apps/{id}/...)."),

@@ -32,7 +32,19 @@ final class ConfigValidator {
         if (c.host() == null || c.host().isBlank()) {
             throw new ConfigException("host must not be empty");
         }
-        if (c.apps().isEmpty()) {
+        range("apps_cache_ttl_seconds", c.appsCacheTtlSeconds(), 1, Integer.MAX_VALUE);
+        range("apps_db_pool_size", c.appsDbPoolSize(), 1, 64);
+        range("apps_db_queue_size", c.appsDbQueueSize(), 1, Integer.MAX_VALUE);
+        // HikariCP refuses waits under 250 ms.
+        range("apps_db_timeout_millis", c.appsDbTimeoutMillis(), 250, 600_000);
+        if (c.hasAppsDatabase() && !c.appsFrom().matches("(?i)(postgres|postgresql|mysql|mariadb)://.+")) {
+            // Never echo the value: it may hold a password.
+            throw new ConfigException("apps_from must be a postgresql://, mysql:// or mariadb:// URL");
+        }
+        if (c.appsMigrate() && !c.hasAppsDatabase()) {
+            throw new ConfigException("apps_migrate needs apps_from (the database to create the apps table in)");
+        }
+        if (c.apps().isEmpty() && !c.hasAppsDatabase()) {
             throw new ConfigException("At least one app is required");
         }
         Set<String> ids = new HashSet<>();

@@ -40,6 +40,18 @@ public record ServerConfig(
         int webhookQueueSize,
         int webhookRetrySeconds,
         boolean metricsEnabled,
+        /** Where more apps come from: a postgresql:// or mysql:// / mariadb:// URL; empty for none. */
+        String appsFrom,
+        /** Create the apps table (and on PostgreSQL its NOTIFY trigger) at start-up when missing. */
+        boolean appsMigrate,
+        /** How long a database app is trusted before it is read again. */
+        int appsCacheTtlSeconds,
+        /** Connections to the apps database, and threads that wait on it (never an event loop). */
+        int appsDbPoolSize,
+        /** Bound on one apps-database call; an app not cached is refused as unknown after at most this. */
+        int appsDbTimeoutMillis,
+        /** Look-ups waiting for the apps database; more are refused as over capacity. */
+        int appsDbQueueSize,
         List<AppConfig> apps) {
 
     public ServerConfig {
@@ -49,6 +61,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, 120, 30, 64 * 1024, 256 * 1024, 600,
                 256 * 1024, 128 * 1024, 10, 0, 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
+                "", false, 10, 4, 2000, 1000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 
@@ -58,7 +71,22 @@ public record ServerConfig(
                 shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, apps);
+                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize, apps);
+    }
+
+    /** Apps also from the database at {@code url}, cached for {@code ttlSeconds}; creates the table when missing. */
+    public ServerConfig withAppsFrom(String url, boolean migrate, int ttlSeconds) {
+        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
+                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
+                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
+                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
+                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
+                metricsEnabled, url, migrate, ttlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize, apps);
+    }
+
+    /** True when apps also come from a database. */
+    public boolean hasAppsDatabase() {
+        return appsFrom != null && !appsFrom.isBlank();
     }
 
     public ServerConfig withApps(List<AppConfig> newApps) {
@@ -67,6 +95,7 @@ public record ServerConfig(
                 shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, newApps);
+                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
+                newApps);
     }
 }

@@ -12,4 +12,11 @@ public record WebhookConfig(String url, List<String> eventTypes, String channelP
         eventTypes = eventTypes == null ? List.of() : List.copyOf(eventTypes);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
+
+    /** Header names only: their values are often tokens. */
+    @Override
+    public String toString() {
+        return "WebhookConfig[url=" + url + ", eventTypes=" + eventTypes + ", channelPrefix=" + channelPrefix
+                + ", headers=" + headers.keySet() + "]";
+    }
 }

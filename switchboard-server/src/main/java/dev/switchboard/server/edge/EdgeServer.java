@@ -38,6 +38,7 @@ public final class EdgeServer {
     private final Sessions sessions;
     private final Function<ApiRequest, CompletionStage<ApiResponse>> api;
     private final Supplier<String> metrics;
+    private final Supplier<Boolean> appsDatabaseUp;
     private final EdgeCounters counters = new EdgeCounters();
     private final ConnectionLimits limits;
     private final WebSocketServerHandshakerFactory handshakers;
@@ -56,11 +57,21 @@ public final class EdgeServer {
      */
     public EdgeServer(ServerConfig config, Sessions sessions, Function<ApiRequest, CompletionStage<ApiResponse>> api,
                       Supplier<String> metrics) {
+        this(config, sessions, api, metrics, null);
+    }
+
+    /**
+     * @param appsDatabaseUp for {@code /up}: whether the apps database is reachable; null when apps come from the
+     *                       config only
+     */
+    public EdgeServer(ServerConfig config, Sessions sessions, Function<ApiRequest, CompletionStage<ApiResponse>> api,
+                      Supplier<String> metrics, Supplier<Boolean> appsDatabaseUp) {
         this.config = config;
         this.sessions = sessions;
         this.api = api;
         this.metrics = metrics;
         this.limits = new ConnectionLimits(config, System::nanoTime);
+        this.appsDatabaseUp = appsDatabaseUp;
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameBytes())
                 .expectMaskedFrames(true)
@@ -202,6 +213,12 @@ public final class EdgeServer {
 
     Function<ApiRequest, CompletionStage<ApiResponse>> api() {
         return api;
+    }
+
+    /** The body of {@code /up} while serving. */
+    byte[] upBody() {
+        Boolean up = appsDatabaseUp == null ? null : appsDatabaseUp.get();
+        return up == null ? HttpResponses.OK : up ? HttpResponses.OK_APPS_DB_UP : HttpResponses.OK_APPS_DB_DOWN;
     }
 
     Supplier<String> metrics() {

@@ -16,6 +16,9 @@ final class HttpResponses {
     static final byte[] OK = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
     static final byte[] SHUTTING_DOWN = "{\"ok\":false,\"error\":\"Shutting down\"}".getBytes(StandardCharsets.UTF_8);
 
+    static final byte[] OK_APPS_DB_UP = "{\"ok\":true,\"apps_db\":\"up\"}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] OK_APPS_DB_DOWN = "{\"ok\":true,\"apps_db\":\"down\"}".getBytes(StandardCharsets.UTF_8);
+
     private HttpResponses() {}
 
     static FullHttpResponse json(int status, byte[] body) {

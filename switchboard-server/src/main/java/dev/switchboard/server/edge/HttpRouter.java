@@ -78,7 +78,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         if (path.equals("/up") || path.equals("/health")) {
             response = !get ? methodNotAllowed()
                     : edge.draining() ? HttpResponses.json(503, HttpResponses.SHUTTING_DOWN)
-                    : HttpResponses.json(200, HttpResponses.OK);
+                    : HttpResponses.json(200, edge.upBody());
         } else if (path.equals("/metrics")) {
             response = !get ? methodNotAllowed() : metrics();
         } else {

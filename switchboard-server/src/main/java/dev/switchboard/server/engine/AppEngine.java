@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * {@link SharedState}. Subscribing lives in {@link Subscriptions}, signing in in {@link SignIns}.
  */
 public final class AppEngine {
-    private final AppConfig config;
+    /** Replaced when the app's settings change (disabled, secret rotated); connections already open keep theirs. */
+    private volatile AppConfig config;
     final SharedState state;
     final Broker broker;
     final EngineListener listener;
@@ -43,13 +44,18 @@ public final class AppEngine {
         this.channels = new LocalChannels(config.id(), broker);
         this.users = new UserRegistry(config.id(), broker);
         this.watchlists = new Watchlists(config.id(), broker);
-        this.deliveryCounter = (recipients, bytes) -> listener.delivered(config, recipients, bytes);
+        this.deliveryCounter = (recipients, bytes) -> listener.delivered(this.config, recipients, bytes);
         this.subscriptions = new Subscriptions(this);
         this.signIns = new SignIns(this);
     }
 
     public AppConfig config() {
         return config;
+    }
+
+    /** The app's new settings, same id; from {@link Engine} only. */
+    void reconfigure(AppConfig next) {
+        this.config = next;
     }
 
     /** Sockets open on this node (the cluster-wide figures come from the queries below). */

@@ -320,12 +320,14 @@ public final class Connection {
             return null;
         }
         String key = s.auth().substring(0, s.auth().indexOf(':'));
-        if (!Signatures.matches(config.key(), key)) {
+        // The app's current key and secret, not this connection's copy: a rotated secret applies to sign-ins at once.
+        AppConfig current = app.config();
+        if (!Signatures.matches(current.key(), key)) {
             error(null, "Invalid key in sign-in auth: " + key);
             return null;
         }
         String toSign = Signatures.userString(socketId, s.userData());
-        if (!Signatures.verifyAuth(s.auth(), config.key(), config.secret(), toSign)) {
+        if (!Signatures.verifyAuth(s.auth(), current.key(), current.secret(), toSign)) {
             error(null, "Invalid signature: Expected HMAC SHA256 hex digest of " + toSign + ", but got "
                     + s.auth().substring(s.auth().indexOf(':') + 1));
             return null;

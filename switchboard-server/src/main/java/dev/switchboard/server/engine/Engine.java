@@ -1,48 +1,142 @@
 package dev.switchboard.server.engine;
 
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The node's engine: every app, the connection handshake, and the local end of the cluster seam (what the
  * {@link Broker} delivers and the {@link SharedState} decided elsewhere). It knows nothing of Netty (sockets are
- * {@link Peer}s) nor whether other nodes exist.
+ * {@link Peer}s) nor whether other nodes exist. Apps come from the {@link AppRegistry} (the config's, and a
+ * database's): an app's engine is made the first time the app is looked up, and gets the app's new settings
+ * when the registry sees them change.
  */
 public final class Engine implements Broker.Delivery, SharedState.Transitions {
     private final ServerConfig config;
-    private final Map<String, AppEngine> byKey = new LinkedHashMap<>();
-    private final Map<String, AppEngine> byId = new LinkedHashMap<>();
+    private final AppRegistry registry;
+    private final Broker broker;
+    private final SharedState state;
+    private final EngineListener listener;
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, AppEngine> byId = new ConcurrentHashMap<>();
+    private final List<Consumer<AppEngine>> appWatchers = new CopyOnWriteArrayList<>();
 
+    /** With the config's apps only. */
     public Engine(ServerConfig config, Broker broker, SharedState state, EngineListener listener, LongSupplier clock) {
+        this(config, AppRegistry.of(config.apps()), broker, state, listener, clock);
+    }
+
+    public Engine(ServerConfig config, AppRegistry registry, Broker broker, SharedState state, EngineListener listener,
+                  LongSupplier clock) {
         this.config = config;
+        this.registry = registry;
+        this.broker = broker;
+        this.state = state;
+        this.listener = listener;
+        this.clock = clock;
         for (AppConfig app : config.apps()) {
-            AppEngine engine = new AppEngine(app, broker, state, listener, clock);
-            if (byKey.putIfAbsent(app.key(), engine) != null || byId.putIfAbsent(app.id(), engine) != null) {
-                throw new IllegalArgumentException("Two apps share the id or key of app " + app.id());
-            }
+            engineFor(app);
         }
+        registry.onChange(app -> {
+            AppEngine engine = byId.get(app.id());
+            if (engine != null) {
+                syncConfig(engine);
+            }
+        });
+        registry.keepFresh(this::idsInUse);
         broker.start(this);
         state.start(this);
+    }
+
+    private AppEngine engineFor(AppConfig app) {
+        AppEngine engine = byId.get(app.id());
+        if (engine != null) {
+            return engine;
+        }
+        boolean[] made = new boolean[1];
+        engine = byId.computeIfAbsent(app.id(), id -> {
+            made[0] = true;
+            return new AppEngine(app, broker, state, listener, clock);
+        });
+        if (made[0]) {
+            // The registry may have read a newer version while this one was being made.
+            syncConfig(engine);
+            for (Consumer<AppEngine> w : appWatchers) {
+                w.accept(engine);
+            }
+        }
+        return engine;
+    }
+
+    /**
+     * Gives the engine the registry's current version of its app. Always the registry's latest, read under the
+     * engine's lock, so that two updates racing cannot leave an older version in place.
+     */
+    private void syncConfig(AppEngine engine) {
+        synchronized (engine) {
+            AppConfig latest = registry.cachedById(engine.config().id());
+            if (latest != null && !latest.equals(engine.config())) {
+                engine.reconfigure(latest);
+            }
+        }
+    }
+
+    private Collection<String> idsInUse() {
+        List<String> ids = new ArrayList<>();
+        for (AppEngine a : byId.values()) {
+            if (a.connectionCount() > 0) {
+                ids.add(a.config().id());
+            }
+        }
+        return ids;
+    }
+
+    public AppRegistry registry() {
+        return registry;
+    }
+
+    /** Calls {@code watcher} with every app engine, those there now and each one made later. */
+    public void watchApps(Consumer<AppEngine> watcher) {
+        appWatchers.add(watcher);
+        for (AppEngine a : byId.values()) {
+            watcher.accept(a);
+        }
+    }
+
+    /** The app with this key, fresh within the cache TTL; completes at once when cached. */
+    public CompletableFuture<AppEngine> resolveByKey(String key) {
+        return registry.byKey(key).thenApply(app -> app == null ? null : engineFor(app));
+    }
+
+    /** The app with this id, fresh within the cache TTL; completes at once when cached. */
+    public CompletableFuture<AppEngine> resolveById(String id) {
+        return registry.byId(id).thenApply(app -> app == null ? null : engineFor(app));
     }
 
     public ServerConfig config() {
         return config;
     }
 
-    /** Null when no app has this key. */
+    /** Null when no app has this key, as far as the registry knows without asking the database. */
     public AppEngine appByKey(String key) {
-        return byKey.get(key);
+        AppConfig app = registry.cachedByKey(key);
+        return app == null ? null : engineFor(app);
     }
 
-    /** Null when no app has this id. */
+    /** Null when no app has this id, as far as the registry knows without asking the database. */
     public AppEngine appById(String id) {
-        return byId.get(id);
+        AppConfig app = registry.cachedById(id);
+        return app == null ? null : engineFor(app);
     }
 
     public Collection<AppEngine> apps() {
@@ -55,7 +149,11 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
      * closing the peer with 4001 (unknown key) or 4003 (disabled).
      */
     public Connection connect(String appKey, Peer peer) {
-        AppEngine app = byKey.get(appKey);
+        return connect(appByKey(appKey), appKey, peer);
+    }
+
+    /** As {@link #connect(String, Peer)} with the app already resolved ({@link #resolveByKey}); null: unknown. */
+    public Connection connect(AppEngine app, String appKey, Peer peer) {
         if (app == null) {
             peer.close(CloseCode.APP_NOT_FOUND, CloseCode.APP_NOT_FOUND.text() + ": " + appKey);
             return null;

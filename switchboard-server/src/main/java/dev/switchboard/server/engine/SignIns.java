@@ -4,7 +4,6 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.WireCodec;
-import dev.switchboard.server.config.AppConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -16,11 +15,9 @@ import java.util.concurrent.CompletionStage;
  */
 final class SignIns {
     private final AppEngine app;
-    private final AppConfig config;
 
     SignIns(AppEngine app) {
         this.app = app;
-        this.config = app.config();
     }
 
     /**
@@ -29,27 +26,27 @@ final class SignIns {
      * or notified, never missed.
      */
     CompletionStage<Void> signIn(Connection c, Identity.User user, String userData, boolean repeat) {
-        boolean watching = config.enableWatchlistEvents();
+        boolean watching = app.config().enableWatchlistEvents();
         UserRegistry.Added added = app.users.add(c, user.id(), user.watchlist());
         CompletionStage<Void> indexed = watching
                 ? app.watchlists.replace(user.id(), added.previousWatchlist(), user.watchlist()) : Async.DONE;
         // The user's topic is listened to before the sign-in is decided: an event sent to the user right after the
         // decision (which hands over what its inbox kept) is then delivered live here, never lost between the two.
         CompletionStage<SharedState.SignedIn> ready = added.ready().thenCombine(indexed, (a, b) -> b)
-                .thenCompose(x -> app.state.signIn(config.id(), user.id(), user.userInfoJson(), user.watchlist(),
+                .thenCompose(x -> app.state.signIn(app.config().id(), user.id(), user.userInfoJson(), user.watchlist(),
                         c.subscribedChannels(), repeat));
         return Async.then(c.peer().executor(), ready, signedIn -> {
             c.send(new ServerMessage.SigninSuccess(userData));
             handOver(c, user.id(), signedIn);
             if (user.watchlistTruncated()) {
                 c.send(new ServerMessage.Error(CloseCode.WATCHLIST_LIMIT.code(), "Watchlist limit exceeded: only the first "
-                        + config.maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist())));
+                        + app.config().maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist())));
             }
             if (!watching || user.watchlist().isEmpty()) {
                 signedIn(user.id(), signedIn.cameOnline());
                 return null;
             }
-            return Async.then(c.peer().executor(), app.state.online(config.id(), user.watchlist()), online -> {
+            return Async.then(c.peer().executor(), app.state.online(app.config().id(), user.watchlist()), online -> {
                 List<String> on = new ArrayList<>();
                 List<String> off = new ArrayList<>();
                 for (String id : user.watchlist()) {
@@ -71,26 +68,26 @@ final class SignIns {
         for (SharedState.KeptEvent e : signedIn.missed()) {
             c.send(new ServerMessage.ChannelEvent(e.event(), channel, WireCodec.quote(e.data()), null));
         }
-        app.listener.inboxDrained(config, signedIn.missed().size(), signedIn.expired());
+        app.listener.inboxDrained(app.config(), signedIn.missed().size(), signedIn.expired());
     }
 
     private void signedIn(String userId, boolean cameOnline) {
         if (cameOnline) {
             notifyWatchers(userId, true);
         }
-        app.listener.signedIn(config, userId);
+        app.listener.signedIn(app.config(), userId);
         if (cameOnline) {
-            app.listener.userOnline(config, userId);
+            app.listener.userOnline(app.config(), userId);
         }
     }
 
     /** A signed-in connection goes: out of its user here, then out of the shared state. */
     CompletionStage<Void> signOut(Connection c, String userId) {
         List<String> lastHere = app.users.remove(c, userId);
-        if (lastHere != null && config.enableWatchlistEvents()) {
+        if (lastHere != null && app.config().enableWatchlistEvents()) {
             app.watchlists.removeWatcher(userId, lastHere);
         }
-        return Async.then(c.peer().executor(), app.state.signOut(config.id(), userId, c.subscribedChannels()), out -> {
+        return Async.then(c.peer().executor(), app.state.signOut(app.config().id(), userId, c.subscribedChannels()), out -> {
             if (out.wentOffline()) {
                 wentOffline(userId);
             }
@@ -101,16 +98,16 @@ final class SignIns {
     /** The user's last signed-in connection anywhere is gone (or its data was erased): tell its watchers. */
     void wentOffline(String userId) {
         notifyWatchers(userId, false);
-        app.listener.userOffline(config, userId);
+        app.listener.userOffline(app.config(), userId);
     }
 
     private void notifyWatchers(String userId, boolean online) {
-        if (!config.enableWatchlistEvents()) {
+        if (!app.config().enableWatchlistEvents()) {
             return;
         }
         Frame frame = Frame.of(online ? new ServerMessage.WatchlistEvents(List.of(userId), List.of())
                 : new ServerMessage.WatchlistEvents(List.of(), List.of(userId)));
-        app.broker.publish(Topic.watchers(config.id(), userId), frame, null);
+        app.broker.publish(Topic.watchers(app.config().id(), userId), frame, null);
     }
 
     /** A watchlist frame about {@code watched}, for every connection here of a user watching it. */

@@ -6,7 +6,6 @@ import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Signatures;
 import dev.switchboard.protocol.WireCodec;
-import dev.switchboard.server.config.AppConfig;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -20,11 +19,9 @@ final class Subscriptions {
     private static final long COUNT_THROTTLE_MILLIS = 30_000;
 
     private final AppEngine app;
-    private final AppConfig config;
 
     Subscriptions(AppEngine app) {
         this.app = app;
-        this.config = app.config();
     }
 
     /**
@@ -37,7 +34,7 @@ final class Subscriptions {
 
     Decision decide(Connection c, ClientMessage.Subscribe s) {
         String channel = s.channel();
-        String problem = ChannelName.problem(channel, config.maxChannelNameLength());
+        String problem = ChannelName.problem(channel, app.config().maxChannelNameLength());
         if (problem != null) {
             return Decision.no(problem);
         }
@@ -59,7 +56,7 @@ final class Subscriptions {
                     + " is invalid: should be of format 'key:signature'");
         }
         String key = auth.substring(0, auth.indexOf(':'));
-        if (!Signatures.matches(config.key(), key)) {
+        if (!Signatures.matches(app.config().key(), key)) {
             return Decision.no("Invalid key in subscription auth to " + channel + ": " + key);
         }
         Identity.Member member = null;
@@ -69,13 +66,13 @@ final class Subscriptions {
         } else {
             toSign = Signatures.channelString(c.socketId(), channel);
         }
-        if (!Signatures.verifyAuth(auth, config.key(), config.secret(), toSign)) {
+        if (!Signatures.verifyAuth(auth, app.config().key(), app.config().secret(), toSign)) {
             return Decision.no("Invalid signature: Expected HMAC SHA256 hex digest of " + toSign + ", but got "
                     + auth.substring(auth.indexOf(':') + 1));
         }
         if (name.isPresence()) {
             if (s.channelData() != null) {
-                Identity.Parsed<Identity.Member> parsed = Identity.member(s.channelData(), config);
+                Identity.Parsed<Identity.Member> parsed = Identity.member(s.channelData(), app.config());
                 if (parsed.problem() != null) {
                     return Decision.no(parsed.problem());
                 }
@@ -100,8 +97,8 @@ final class Subscriptions {
     CompletionStage<SharedState.Joined> join(Connection c, ChannelName name, Identity.Member member) {
         CompletionStage<Void> ready = app.channels.add(c, name);
         SharedState.Member m = member == null ? null : new SharedState.Member(member.userId(), member.userInfoJson());
-        CompletionStage<SharedState.Joined> joined = app.state.join(config.id(), name.value(), m, c.userId(),
-                config.maxPresenceMembers());
+        CompletionStage<SharedState.Joined> joined = app.state.join(app.config().id(), name.value(), m, c.userId(),
+                app.config().maxPresenceMembers());
         return joined.thenCombine(ready, (j, r) -> {
             if (j.full()) {
                 app.channels.remove(c, name);
@@ -112,7 +109,7 @@ final class Subscriptions {
 
     /** The presence-through-sign-in member with the user_info held for it now (a PUT may have replaced it). */
     CompletionStage<Identity.Member> withHeldInfo(Identity.Member member) {
-        return app.state.userInfo(config.id(), member.userId())
+        return app.state.userInfo(app.config().id(), member.userId())
                 .thenApply(info -> info == null ? member : new Identity.Member(member.userId(), info));
     }
 
@@ -124,29 +121,29 @@ final class Subscriptions {
     void joined(Connection c, ChannelName name, Identity.Member member, SharedState.Joined joined) {
         String channel = name.value();
         if (joined.occupied()) {
-            app.listener.channelOccupied(config, channel);
+            app.listener.channelOccupied(app.config(), channel);
         }
         if (joined.newMember()) {
             app.broadcast(channel, Frame.of(new ServerMessage.MemberAdded(channel, member.userId(),
                     member.userInfoJson())), c);
-            app.listener.memberAdded(config, channel, member.userId());
+            app.listener.memberAdded(app.config(), channel, member.userId());
         }
     }
 
     /** After the subscriber's subscription_succeeded: the cache (or cache_miss) and the new count. */
     CompletionStage<?> afterJoin(Connection c, ChannelName name, SharedState.Joined joined) {
         String channel = name.value();
-        app.listener.subscribed(config, channel);
+        app.listener.subscribed(app.config(), channel);
         countChanged(channel, joined.subscriptionCount());
         if (!name.cache()) {
             return null;
         }
-        return Async.then(c.peer().executor(), app.state.cacheGet(config.id(), channel), cached -> {
+        return Async.then(c.peer().executor(), app.state.cacheGet(app.config().id(), channel), cached -> {
             if (cached != null) {
                 c.send(new ServerMessage.ChannelEvent(cached.event(), channel, WireCodec.quote(cached.data()), null));
             } else {
                 c.send(new ServerMessage.CacheMiss(channel));
-                app.listener.cacheMiss(config, channel);
+                app.listener.cacheMiss(app.config(), channel);
             }
             return null;
         });
@@ -156,9 +153,9 @@ final class Subscriptions {
     CompletionStage<Void> leave(Connection c, ChannelName name, String memberId) {
         app.channels.remove(c, name);
         String channel = name.value();
-        return Async.then(c.peer().executor(), app.state.leave(config.id(), channel, memberId, c.userId()), left -> {
+        return Async.then(c.peer().executor(), app.state.leave(app.config().id(), channel, memberId, c.userId()), left -> {
             left(channel, memberId, left);
-            app.listener.unsubscribed(config, channel);
+            app.listener.unsubscribed(app.config(), channel);
             return null;
         });
     }
@@ -169,7 +166,7 @@ final class Subscriptions {
             memberRemoved(channel, memberId);
         }
         if (left.vacated()) {
-            app.listener.channelVacated(config, channel);
+            app.listener.channelVacated(app.config(), channel);
         } else {
             countChanged(channel, left.subscriptionCount());
         }
@@ -177,7 +174,7 @@ final class Subscriptions {
 
     void memberRemoved(String channel, String memberId) {
         app.broadcast(channel, Frame.of(new ServerMessage.MemberRemoved(channel, memberId)), null);
-        app.listener.memberRemoved(config, channel, memberId);
+        app.listener.memberRemoved(app.config(), channel, memberId);
     }
 
     /**
@@ -186,7 +183,7 @@ final class Subscriptions {
      */
     void countChanged(String channel, int count) {
         ChannelName name = ChannelName.of(channel);
-        if (!config.enableSubscriptionCount() || (name.isPresence() && !config.subscriptionCountOnPresence())) {
+        if (!app.config().enableSubscriptionCount() || (name.isPresence() && !app.config().subscriptionCountOnPresence())) {
             return;
         }
         Channel ch = app.channels.get(channel);
@@ -198,6 +195,6 @@ final class Subscriptions {
             ch.lastCountBroadcastMillis = now;
         }
         app.broadcast(channel, Frame.of(new ServerMessage.SubscriptionCount(channel, count)), null);
-        app.listener.subscriptionCount(config, channel, count);
+        app.listener.subscriptionCount(app.config(), channel, count);
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.server.metrics;
 
 import dev.switchboard.server.api.ApiRateLimits;
+import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
@@ -25,9 +26,9 @@ public final class Metrics implements EngineListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AppMeters> apps = new ConcurrentHashMap<>();
 
-    /** Registers the gauges that read the engine's state. */
+    /** Registers the gauges that read the engine's state, for its apps now and those that appear later. */
     public void bind(Engine engine) {
-        for (AppEngine app : engine.apps()) {
+        engine.watchApps(app -> {
             String id = app.config().id();
             Gauge.builder("switchboard_connections", app, AppEngine::connectionCount)
                     .description("Open WebSocket connections").tag("app", id).register(registry);
@@ -36,7 +37,19 @@ public final class Metrics implements EngineListener {
             Gauge.builder("switchboard_users_online", app, AppEngine::onlineUserCount)
                     .description("Users with a signed-in connection").tag("app", id).register(registry);
             meters(app.config());
-        }
+        });
+    }
+
+    /** The apps database: reachable or not, apps cached, look-ups it could not answer. */
+    public void bind(AppRegistry apps) {
+        Gauge.builder("switchboard_apps_db_up", apps, a -> a.databaseUp() ? 1 : 0)
+                .description("1 while the apps database (and on PostgreSQL its change feed) is reachable, else 0")
+                .register(registry);
+        Gauge.builder("switchboard_apps_db_cached", apps, AppRegistry::cachedApps)
+                .description("Apps from the database held in the cache").register(registry);
+        FunctionCounter.builder("switchboard_apps_db_unavailable_lookups", apps, AppRegistry::unavailableLookups)
+                .description("App look-ups answered from the cache or as unknown because the database was down")
+                .register(registry);
     }
 
     /** The webhook dispatcher's counters (server-wide): sent, failed attempts, and every kind of drop. */

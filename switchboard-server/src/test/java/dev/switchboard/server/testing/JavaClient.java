@@ -43,6 +43,11 @@ public final class JavaClient implements AutoCloseable {
         this.pusher = new Pusher(appKey, customize.apply(options));
     }
 
+    /** A client (not yet connected) of any server on this machine, for public channels. */
+    public static JavaClient of(String appKey, int port) {
+        return new JavaClient(appKey, port, null, null, UnaryOperator.identity());
+    }
+
     public Pusher pusher() { return pusher; }
 
     /** Connects and waits for {@code connection_established}. */

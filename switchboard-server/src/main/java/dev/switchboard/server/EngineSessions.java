@@ -1,0 +1,134 @@
+package dev.switchboard.server;
+
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.server.apps.AppRegistry;
+import dev.switchboard.server.edge.Sessions;
+import dev.switchboard.server.engine.AppEngine;
+import dev.switchboard.server.engine.Connection;
+import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.engine.Frame;
+import dev.switchboard.server.engine.Peer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The edge's sessions over the engine. A socket whose app is cached connects at once, as before; one whose
+ * app must first be read from the database gets a session that waits for the registry (never on the event
+ * loop) and then connects on the socket's own thread, or closes it 4001 (unknown), 4003 (disabled) or 4100
+ * (look-ups over capacity).
+ */
+final class EngineSessions implements Sessions {
+    private static final Frame NOT_YET = Frame.of(ServerMessage.Error.plain(
+            "Wait for pusher:connection_established before sending"));
+
+    private final Engine engine;
+    private final EngineListener listener;
+
+    EngineSessions(Engine engine, EngineListener listener) {
+        this.engine = engine;
+        this.listener = listener;
+    }
+
+    @Override
+    public Session open(String appKey, Peer peer) {
+        CompletableFuture<AppEngine> app = engine.resolveByKey(appKey);
+        if (app.isDone()) {
+            return settle(app, appKey, peer, null);
+        }
+        Pending pending = new Pending(peer);
+        app.whenComplete((a, failure) -> peer.executor().execute(() -> {
+            if (!pending.closed) {
+                settle(app, appKey, peer, pending);
+            }
+        }));
+        return pending;
+    }
+
+    /** On the peer's thread, with the look-up done: connect, or close the socket saying why. */
+    private Session settle(CompletableFuture<AppEngine> lookup, String appKey, Peer peer, Pending pending) {
+        AppEngine app;
+        try {
+            app = lookup.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof AppRegistry.Overloaded) {
+                peer.close(CloseCode.OVER_CAPACITY, CloseCode.OVER_CAPACITY.text());
+                return null;
+            }
+            throw e;
+        }
+        Connection c = engine.connect(app, appKey, peer);
+        if (c == null) {
+            return null;
+        }
+        Session s = new Live(c, listener);
+        if (pending != null) {
+            pending.live = s;
+        }
+        return s;
+    }
+
+    private static final class Live implements Session {
+        private final Connection c;
+        private final EngineListener listener;
+
+        Live(Connection c, EngineListener listener) {
+            this.c = c;
+            this.listener = listener;
+        }
+
+        @Override
+        public void onText(String text) {
+            c.onText(text);
+        }
+
+        @Override
+        public void onClose() {
+            c.onClose();
+        }
+
+        @Override
+        public void onSlowConsumer() {
+            listener.slowConsumerClosed(c.app().config());
+        }
+    }
+
+    /**
+     * A socket whose app is being looked up. Everything runs on the peer's thread. A client that does not wait
+     * for connection_established, as the protocol asks, is told so rather than silently ignored.
+     */
+    private static final class Pending implements Session {
+        private final Peer peer;
+        Session live;
+        boolean closed;
+
+        Pending(Peer peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        public void onText(String text) {
+            if (live != null) {
+                live.onText(text);
+            } else {
+                peer.send(NOT_YET);
+            }
+        }
+
+        @Override
+        public void onClose() {
+            closed = true;
+            if (live != null) {
+                live.onClose();
+            }
+        }
+
+        @Override
+        public void onSlowConsumer() {
+            if (live != null) {
+                live.onSlowConsumer();
+            }
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package dev.switchboard.server.apps;
+
+import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.config.ConfigLoader.ConfigException;
+import dev.switchboard.server.config.ServerConfig;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every app this node knows, by id and by key. Config apps are fixed; database apps are cached for the TTL.
+ * A look-up never blocks its caller: a cached app (fresh, or stale while the database is down) answers at
+ * once, anything else is read on this registry's own threads, one read per name however many ask. An app
+ * that changed (disabled, secret rotated, limits) is handed to the {@link #onChange} listeners, so the engine
+ * swaps its config. While the database is down an app not cached is unknown at once, never a wait.
+ */
+public final class AppRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AppRegistry.class);
+    /** While the database is down, how often it is tried again. */
+    private static final long DOWN_PROBE_MILLIS = 1000;
+
+    private final Map<String, AppConfig> fixedById;
+    private final Map<String, AppConfig> fixedByKey;
+    private final AppSource source;
+    private final long ttlNanos;
+    private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<AppConfig>> inFlight = new ConcurrentHashMap<>();
+    private final List<Consumer<AppConfig>> listeners = new CopyOnWriteArrayList<>();
+    /** Names already logged as refused (clash or bad row), so that each is logged once. */
+    private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
+    /** Bumped on every change notification: a read that began before it is stored as already expired. */
+    private final AtomicLong generation = new AtomicLong();
+    private final ThreadPoolExecutor lookups;
+    private final ScheduledExecutorService timer;
+    private final DatabaseHealth health;
+    private volatile Supplier<Collection<String>> activeIds = List::of;
+
+    /** A database app as last read; {@code expiresAt} in {@link System#nanoTime()} terms. */
+    private record Entry(AppConfig app, long expiresAt) {}
+
+    /** No database thread is free and the queue is full: the caller answers "over capacity". */
+    public static final class Overloaded extends RuntimeException {
+        Overloaded() {
+            super("Apps database look-ups are over capacity", null, false, false);
+        }
+    }
+
+    private AppRegistry(List<AppConfig> fixed, AppSource source, ServerConfig config) {
+        Map<String, AppConfig> ids = new HashMap<>();
+        Map<String, AppConfig> keys = new HashMap<>();
+        for (AppConfig a : fixed) {
+            if (ids.putIfAbsent(a.id(), a) != null || keys.putIfAbsent(a.key(), a) != null) {
+                throw new IllegalArgumentException("Two apps share the id or key of app " + a.id());
+            }
+        }
+        this.fixedById = Map.copyOf(ids);
+        this.fixedByKey = Map.copyOf(keys);
+        this.source = source;
+        this.ttlNanos = TimeUnit.SECONDS.toNanos(config.appsCacheTtlSeconds());
+        if (source == null) {
+            lookups = null;
+            timer = null;
+            health = null;
+        } else {
+            health = new DatabaseHealth(source, () -> changed(null, null));
+            lookups = new ThreadPoolExecutor(config.appsDbPoolSize(), config.appsDbPoolSize(), 30, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(config.appsDbQueueSize()), daemon("switchboard-apps-db-"));
+            lookups.allowCoreThreadTimeOut(true);
+            timer = Executors.newSingleThreadScheduledExecutor(daemon("switchboard-apps-timer-"));
+        }
+    }
+
+    /** The config's apps only. */
+    public static AppRegistry of(List<AppConfig> apps) {
+        return new AppRegistry(apps, null, ServerConfig.defaults());
+    }
+
+    /**
+     * The config's apps and, with {@code apps_from}, the database's: runs the migration when asked, reads every
+     * database app once (warming the cache) and refuses to start, saying why, when the database cannot be read
+     * or one of its apps has the id or key of a config app.
+     */
+    public static AppRegistry start(ServerConfig config) {
+        if (!config.hasAppsDatabase()) {
+            return of(config.apps());
+        }
+        DatabaseUrl url;
+        try {
+            url = DatabaseUrl.parse(config.appsFrom());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+        JdbcAppSource source = new JdbcAppSource(url, config.appsDbPoolSize(), config.appsDbTimeoutMillis());
+        try {
+            return start(config, source, config.appsMigrate() ? source::migrate : () -> {});
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    static AppRegistry start(ServerConfig config, AppSource source, Runnable migrate) {
+        List<AppConfig> stored;
+        try {
+            migrate.run();
+            stored = source.all();
+        } catch (AppSource.Unavailable e) {
+            throw new IllegalStateException("Cannot read apps from " + source.describe() + ": "
+                    + e.getMessage() + (config.appsMigrate() ? "" : " (to create the table, start once with --apps-migrate)"));
+        }
+        AppRegistry r = new AppRegistry(config.apps(), source, config);
+        List<String> clashes = new ArrayList<>();
+        for (AppConfig a : stored) {
+            String clash = r.clash(a);
+            if (clash != null) {
+                clashes.add(clash);
+            }
+        }
+        if (!clashes.isEmpty()) {
+            r.close();
+            throw new IllegalStateException("Apps in both the config and " + source.describe() + ": "
+                    + String.join("; ", clashes) + ". Remove or rename one of each.");
+        }
+        long now = System.nanoTime();
+        for (AppConfig a : stored) {
+            Entry e = new Entry(a, now + r.ttlNanos);
+            r.byId.put(a.id(), e);
+            r.byKey.put(a.key(), e);
+        }
+        source.watch(r::changed, r.health::feed);
+        long tick = Math.max(1, Math.min(config.appsCacheTtlSeconds(), 30));
+        r.timer.scheduleWithFixedDelay(r::refreshActive, tick, tick, TimeUnit.SECONDS);
+        r.timer.scheduleWithFixedDelay(r::probeWhileDown, DOWN_PROBE_MILLIS, DOWN_PROBE_MILLIS, TimeUnit.MILLISECONDS);
+        log.info("Apps from {}: {} apps, cached for {} s{}", source.describe(), stored.size(),
+                config.appsCacheTtlSeconds(), source.hasChangeFeed() ? ", changes at once through NOTIFY" : "");
+        return r;
+    }
+
+    // ---------------------------------------------------------------- look-ups
+
+    /** The app, fixed or cached (even stale); null when not known right now. Never blocks. */
+    public AppConfig cachedById(String id) {
+        AppConfig fixed = fixedById.get(id);
+        if (fixed != null || source == null) {
+            return fixed;
+        }
+        Entry e = byId.get(id);
+        return e == null ? null : e.app;
+    }
+
+    public AppConfig cachedByKey(String key) {
+        AppConfig fixed = fixedByKey.get(key);
+        if (fixed != null || source == null) {
+            return fixed;
+        }
+        Entry e = byKey.get(key);
+        return e == null ? null : e.app;
+    }
+
+    /**
+     * The app with this id as of at most the TTL ago; null when there is none, or when it is not cached and
+     * the database is down. Completes at once when cached; may complete on a registry thread; fails with
+     * {@link Overloaded} only.
+     */
+    public CompletableFuture<AppConfig> byId(String id) {
+        return lookup(id, true);
+    }
+
+    /** As {@link #byId}, by the key clients connect with. */
+    public CompletableFuture<AppConfig> byKey(String key) {
+        return lookup(key, false);
+    }
+
+    private CompletableFuture<AppConfig> lookup(String name, boolean isId) {
+        AppConfig fixed = (isId ? fixedById : fixedByKey).get(name);
+        if (fixed != null || source == null || name == null) {
+            return CompletableFuture.completedFuture(fixed);
+        }
+        Entry e = (isId ? byId : byKey).get(name);
+        if (e != null && System.nanoTime() - e.expiresAt < 0) {
+            return CompletableFuture.completedFuture(e.app);
+        }
+        if (!health.up()) {
+            // Cached apps keep serving, unknown ones are unknown now: nobody waits on a database that is down.
+            health.countUnavailable();
+            return CompletableFuture.completedFuture(e == null ? null : e.app);
+        }
+        String flight = (isId ? "i:" : "k:") + name;
+        CompletableFuture<AppConfig> mine = new CompletableFuture<>();
+        CompletableFuture<AppConfig> running = inFlight.putIfAbsent(flight, mine);
+        if (running != null) {
+            return running;
+        }
+        try {
+            lookups.execute(() -> {
+                try {
+                    mine.complete(load(name, isId));
+                } catch (Throwable t) {
+                    log.error("Apps look-up failed", t);
+                    Entry stale = (isId ? byId : byKey).get(name);
+                    mine.complete(stale == null ? null : stale.app);
+                } finally {
+                    inFlight.remove(flight, mine);
+                }
+            });
+        } catch (RejectedExecutionException r) {
+            inFlight.remove(flight, mine);
+            if (e != null) {
+                mine.complete(e.app);
+            } else {
+                mine.completeExceptionally(new Overloaded());
+            }
+        }
+        return mine;
+    }
+
+    /** Reads one app from the database and caches it; on a registry thread. */
+    private AppConfig load(String name, boolean isId) {
+        Map<String, Entry> map = isId ? byId : byKey;
+        long gen = generation.get();
+        AppConfig app;
+        try {
+            app = isId ? source.byId(name) : source.byKey(name);
+            health.succeeded();
+        } catch (AppSource.Unavailable u) {
+            health.failed(u);
+            health.countUnavailable();
+            Entry stale = map.get(name);
+            return stale == null ? null : stale.app;
+        } catch (ConfigException bad) {
+            logOnce("row:" + name, "Apps database {}: refusing an app it holds: {}", source.describe(), bad.getMessage());
+            app = null;
+        }
+        if (app != null) {
+            String clash = clash(app);
+            if (clash != null) {
+                logOnce("clash:" + app.id(), "Apps database {}: refusing app '{}': {}", source.describe(), app.id(), clash);
+                app = null;
+            }
+        }
+        long expires = generation.get() == gen ? System.nanoTime() + ttlNanos : System.nanoTime();
+        store(name, isId, app, expires);
+        return app;
+    }
+
+    private void store(String name, boolean isId, AppConfig app, long expires) {
+        if (app == null) {
+            // Gone (deleted, or refused): forget it under both names, so neither the id nor the key finds it.
+            Entry old = (isId ? byId : byKey).remove(name);
+            if (old != null && old.app != null) {
+                (isId ? byKey : byId).remove(isId ? old.app.key() : old.app.id());
+            }
+            return;
+        }
+        Entry e = new Entry(app, expires);
+        Entry previous = byId.put(app.id(), e);
+        byKey.put(app.key(), e);
+        if (previous != null && previous.app != null && !previous.app.key().equals(app.key())) {
+            // The key was changed: the old key no longer names this app.
+            byKey.remove(previous.app.key(), previous);
+        }
+        if (previous == null || !app.equals(previous.app)) {
+            for (Consumer<AppConfig> l : listeners) {
+                l.accept(app);
+            }
+        }
+    }
+
+    /** Why this database app cannot be served next to the config's apps; null when it can. */
+    private String clash(AppConfig a) {
+        if (fixedById.containsKey(a.id())) {
+            return "the id '" + a.id() + "' is a config app's";
+        }
+        AppConfig byTheKey = fixedByKey.get(a.key());
+        if (byTheKey != null) {
+            return "app '" + a.id() + "' has the key of config app '" + byTheKey.id() + "'";
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- changes and health
+
+    /** Called with each app whose settings changed (disabled, secret rotated...); on a registry thread. */
+    public void onChange(Consumer<AppConfig> listener) {
+        listeners.add(listener);
+    }
+
+    /** Ids of the apps in use on this node, kept fresh even when nothing looks them up. */
+    public void keepFresh(Supplier<Collection<String>> ids) {
+        activeIds = ids;
+    }
+
+    /** From the change feed: the app (id, key) changed; both null: any may have. */
+    void changed(String id, String key) {
+        generation.incrementAndGet();
+        List<String> refresh = new ArrayList<>();
+        if (id == null && key == null) {
+            expireAll(byId);
+            expireAll(byKey);
+            refresh.addAll(activeIds.get());
+        } else {
+            expire(byId, id);
+            expire(byKey, key);
+            if (id != null) {
+                refresh.add(id);
+            }
+        }
+        for (String r : refresh) {
+            refreshNow(r);
+        }
+    }
+
+    /** A read of its own, not joined to one in flight, which may have begun before the change. */
+    private void refreshNow(String id) {
+        try {
+            lookups.execute(() -> load(id, true));
+        } catch (RejectedExecutionException e) {
+            // Busy: the app was expired, so its next look-up reads it.
+        }
+    }
+
+    private static void expire(Map<String, Entry> map, String name) {
+        if (name != null) {
+            map.computeIfPresent(name, (k, e) -> new Entry(e.app, System.nanoTime()));
+        }
+    }
+
+    private static void expireAll(Map<String, Entry> map) {
+        map.replaceAll((k, e) -> new Entry(e.app, System.nanoTime()));
+    }
+
+    /** Every tick: re-read the apps in use whose entry expired, so their engines see changes; else a ping. */
+    private void refreshActive() {
+        if (!health.up()) {
+            return;
+        }
+        boolean any = false;
+        long now = System.nanoTime();
+        for (String id : activeIds.get()) {
+            Entry e = byId.get(id);
+            if (e != null && now - e.expiresAt >= 0) {
+                any = true;
+                byId(id);
+            }
+        }
+        if (!any) {
+            health.check();
+        }
+    }
+
+    private void probeWhileDown() {
+        if (!health.up()) {
+            health.check();
+        }
+    }
+
+    private void logOnce(String what, String format, Object... args) {
+        if (refusedLogged.add(what)) {
+            log.warn(format, args);
+        }
+    }
+
+    // ---------------------------------------------------------------- for /up and /metrics
+
+    /** Whether apps also come from a database. */
+    public boolean hasDatabase() {
+        return source != null;
+    }
+
+    /** False while the database (or, on PostgreSQL, its change feed) cannot be reached. */
+    public boolean databaseUp() {
+        return source == null || health.reachable();
+    }
+
+    /** Database apps cached (fresh or stale). */
+    public int cachedApps() {
+        return byId.size();
+    }
+
+    /** Look-ups answered without the database because it was down. */
+    public long unavailableLookups() {
+        return source == null ? 0 : health.unavailableLookups();
+    }
+
+    @Override
+    public void close() {
+        if (source == null) {
+            return;
+        }
+        timer.shutdownNow();
+        lookups.shutdownNow();
+        source.close();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

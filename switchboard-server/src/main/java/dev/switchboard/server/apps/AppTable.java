@@ -1,0 +1,138 @@
+package dev.switchboard.server.apps;
+
+import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.config.ConfigLoader;
+import dev.switchboard.server.config.ConfigSetting;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The apps table: one column per per-app setting ({@link ConfigSetting#app()}), named by the setting, with the
+ * setting's default, and {@code webhooks} as JSON text. Built from the same metadata as the config, so a
+ * per-app setting added to {@link AppConfig} is at once a column of the migration and of the docs. Rows are
+ * read by column name, so a table made by an older migration (a column missing: its default) or with columns
+ * of the operator's own still reads.
+ */
+public final class AppTable {
+    public static final String NAME = "switchboard_apps";
+    /** The PostgreSQL channel the migration's trigger notifies, with {"id":…,"key":…} of the row changed. */
+    public static final String CHANNEL = "switchboard_apps";
+
+    private AppTable() {}
+
+    /** The statements of the migration, in order; each safe to run again. */
+    public static List<String> migration(Dialect d) {
+        List<String> out = new ArrayList<>();
+        out.add(createTable(d));
+        if (d == Dialect.POSTGRESQL) {
+            out.add("CREATE OR REPLACE FUNCTION " + NAME + "_notify() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                    + "BEGIN\n"
+                    + "  IF TG_LEVEL = 'STATEMENT' THEN\n"
+                    + "    PERFORM pg_notify('" + CHANNEL + "', '{}');\n"
+                    + "    RETURN NULL;\n"
+                    + "  END IF;\n"
+                    + "  IF TG_OP <> 'INSERT' THEN\n"
+                    + "    PERFORM pg_notify('" + CHANNEL + "', json_build_object('id', OLD.\"id\", 'key', OLD.\"key\")::text);\n"
+                    + "  END IF;\n"
+                    + "  IF TG_OP <> 'DELETE' THEN\n"
+                    + "    PERFORM pg_notify('" + CHANNEL + "', json_build_object('id', NEW.\"id\", 'key', NEW.\"key\")::text);\n"
+                    + "  END IF;\n"
+                    + "  RETURN NULL;\n"
+                    + "END $$");
+            out.add("DROP TRIGGER IF EXISTS " + NAME + "_notify ON " + NAME);
+            out.add("CREATE TRIGGER " + NAME + "_notify AFTER INSERT OR UPDATE OR DELETE ON " + NAME
+                    + " FOR EACH ROW EXECUTE FUNCTION " + NAME + "_notify()");
+            out.add("DROP TRIGGER IF EXISTS " + NAME + "_truncate ON " + NAME);
+            out.add("CREATE TRIGGER " + NAME + "_truncate AFTER TRUNCATE ON " + NAME
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION " + NAME + "_notify()");
+        }
+        return out;
+    }
+
+    static String createTable(Dialect d) {
+        AppConfig defaults = AppConfig.defaults("", "", "");
+        StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS " + NAME + " (\n");
+        List<ConfigSetting> settings = ConfigSetting.app();
+        for (ConfigSetting s : settings) {
+            b.append("  ").append(d.quote(s.key())).append(' ').append(column(d, s, defaults)).append(",\n");
+        }
+        b.append("  PRIMARY KEY (").append(d.quote("id")).append("),\n")
+                .append("  UNIQUE (").append(d.quote("key")).append(")\n)");
+        return b.toString();
+    }
+
+    private static String column(Dialect d, ConfigSetting s, AppConfig defaults) {
+        switch (s.key()) {
+            case "id": case "key": case "secret":
+                return "VARCHAR(255) NOT NULL";
+            default:
+                break;
+        }
+        if (s.isList()) {
+            return (d == Dialect.POSTGRESQL ? "JSONB" : "JSON") + " NOT NULL DEFAULT '[]'";
+        }
+        Object v = read(defaults, s);
+        if (s.isBoolean()) {
+            return "BOOLEAN NOT NULL DEFAULT " + v.toString().toUpperCase(Locale.ROOT);
+        }
+        if (s.isInt()) {
+            return "INTEGER NOT NULL DEFAULT " + v;
+        }
+        return "VARCHAR(255) NOT NULL DEFAULT ''";
+    }
+
+    static String selectBy(Dialect d, String column) {
+        return "SELECT * FROM " + NAME + " WHERE " + d.quote(column) + " = ?";
+    }
+
+    static String selectAll() {
+        return "SELECT * FROM " + NAME;
+    }
+
+    /**
+     * The current row as an app. A row the config would refuse (an empty secret, bad webhooks JSON) is a
+     * {@link dev.switchboard.server.config.ConfigLoader.ConfigException} naming the row's id, never its secret.
+     */
+    static AppConfig read(ResultSet rs) throws SQLException {
+        Map<String, ConfigSetting> byColumn = new HashMap<>();
+        for (ConfigSetting s : ConfigSetting.app()) {
+            byColumn.put(s.key(), s);
+        }
+        ResultSetMetaData meta = rs.getMetaData();
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            ConfigSetting s = byColumn.get(meta.getColumnLabel(i).toLowerCase(Locale.ROOT));
+            if (s == null) {
+                continue;
+            }
+            Object v;
+            if (s.isInt()) {
+                int n = rs.getInt(i);
+                v = rs.wasNull() ? null : n;
+            } else if (s.isBoolean()) {
+                boolean b = rs.getBoolean(i);
+                v = rs.wasNull() ? null : b;
+            } else {
+                v = rs.getString(i);
+            }
+            values.put(s.key(), v);
+        }
+        Object id = values.get("id");
+        return ConfigLoader.appFrom(values, NAME + " row with id '" + id + "'");
+    }
+
+    private static Object read(AppConfig app, ConfigSetting s) {
+        try {
+            return AppConfig.class.getMethod(s.component()).invoke(app);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

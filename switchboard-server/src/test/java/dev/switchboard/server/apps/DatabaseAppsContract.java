@@ -1,0 +1,233 @@
+package dev.switchboard.server.apps;
+
+import static dev.switchboard.server.testing.Waits.eventually;
+import static dev.switchboard.server.testing.Waits.throughoutQuietPeriod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.pusher.client.connection.ConnectionState;
+import com.pusher.rest.Pusher;
+import dev.switchboard.server.config.ConfigLoader;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.testing.EventLog;
+import dev.switchboard.server.testing.JavaClient;
+import dev.switchboard.server.testing.RawSocket;
+import dev.switchboard.server.testing.ServerUnderTest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Apps from a real database, driven with the official Java client and HTTP library: the same tests for
+ * PostgreSQL and MariaDB. One node per class, with a 1 s cache TTL, reaches its database through a
+ * {@link TcpCut}, so that a test can cut it off while clients stay connected.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DatabaseAppsContract {
+    static final int TTL_SECONDS = 1;
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    TestDatabase db;
+    TcpCut relay;
+    ServerUnderTest server;
+    /** Closed after each test, the last added first (clients before a node of the test's own). */
+    private final Deque<AutoCloseable> perTest = new ArrayDeque<>();
+
+    abstract TestDatabase createDatabase();
+
+    record App(String id, String key, String secret) {}
+
+    @BeforeAll
+    void startServer() throws IOException {
+        db = createDatabase();
+        relay = new TcpCut(db.port());
+        server = start(TTL_SECONDS);
+    }
+
+    /** A node on a free port serving only the database's apps, as the command line would start it. */
+    ServerUnderTest startForThisTest(int ttlSeconds) {
+        ServerUnderTest node = start(ttlSeconds);
+        perTest.add(node);
+        return node;
+    }
+
+    ServerUnderTest start(int ttlSeconds) {
+        ServerConfig config = ConfigLoader.load(new String[] {"--port", "0", "--apps-from", db.url(relay.port()),
+                "--apps-cache-ttl-seconds", Integer.toString(ttlSeconds), "--apps-db-timeout-millis", "1000"}, Map.of());
+        assertThat(config.apps()).as("no built-in app next to the database's").isEmpty();
+        return ServerUnderTest.start(config);
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        relay.restore();
+        AutoCloseable c;
+        while ((c = perTest.pollLast()) != null) {
+            c.close();
+        }
+    }
+
+    @AfterAll
+    void stopAll() throws IOException {
+        try {
+            if (server != null) {
+                server.close();
+            }
+            relay.close();
+        } finally {
+            db.close();
+        }
+    }
+
+    App newApp() {
+        int n = SEQUENCE.incrementAndGet();
+        App app = new App("db-app-" + n, "db-key-" + n, "db-secret-" + n);
+        db.insertApp(app.id(), app.key(), app.secret());
+        return app;
+    }
+
+    JavaClient client(String key, ServerUnderTest node) {
+        JavaClient c = JavaClient.of(key, node.port());
+        perTest.add(c);
+        return c;
+    }
+
+    RawSocket rawSocket(String key, ServerUnderTest node) {
+        RawSocket s = RawSocket.open(node.port(), key);
+        perTest.add(s);
+        return s;
+    }
+
+    Pusher http(App app, String secret, ServerUnderTest node) {
+        Pusher p = new Pusher(app.id(), app.key(), secret);
+        p.setHost("127.0.0.1:" + node.port());
+        p.setEncrypted(false);
+        perTest.add(p);
+        return p;
+    }
+
+    static String get(ServerUnderTest node, String path) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Long enough for the cache TTL to pass, with room for a slow machine. */
+    static ConditionFactory withinTtl() {
+        return Awaitility.await().atMost(Duration.ofSeconds(TTL_SECONDS + 10)).pollInterval(Duration.ofMillis(50));
+    }
+
+    @Test
+    void aClientConnectsToADatabaseAppAndGetsWhatItsServerTriggers() {
+        App app = newApp();
+        JavaClient client = client(app.key(), server).connect();
+        EventLog log = client.subscribe("orders", "created");
+        var result = http(app, app.secret(), server).trigger("orders", "created", Map.of("id", 7));
+        assertThat(result.getHttpStatus()).as(result.getMessage()).isEqualTo(200);
+        assertThat(log.awaitEvent("created").getData()).isEqualTo("{\"id\":7}");
+    }
+
+    @Test
+    void aDisabledAppRefusesNewConnectionsWith4003AndApiCallsWith403WhileOpenOnesStay() {
+        App app = newApp();
+        JavaClient open = client(app.key(), server).connect();
+        assertThat(http(app, app.secret(), server).get("/channels", Map.of()).getHttpStatus()).isEqualTo(200);
+
+        db.update(app.id(), "enabled = false");
+
+        withinTtl().until(() -> http(app, app.secret(), server).get("/channels", Map.of()).getHttpStatus() == 403);
+        assertThat(rawSocket(app.key(), server).awaitCloseCode()).isEqualTo(4003);
+        assertThat(open.state()).isEqualTo(ConnectionState.CONNECTED);
+
+        db.update(app.id(), "enabled = true");
+        withinTtl().until(() -> http(app, app.secret(), server).get("/channels", Map.of()).getHttpStatus() == 200);
+        client(app.key(), server).connect();
+    }
+
+    @Test
+    void aRotatedSecretRefusesTheOldSignatureAndAcceptsTheNewOne() {
+        App app = newApp();
+        assertThat(http(app, app.secret(), server).trigger("c", "e", "{}").getHttpStatus()).isEqualTo(200);
+
+        db.update(app.id(), "secret = 'rotated-" + app.secret() + "'");
+
+        withinTtl().until(() -> http(app, "rotated-" + app.secret(), server).trigger("c", "e", "{}").getHttpStatus() == 200);
+        assertThat(http(app, app.secret(), server).trigger("c", "e", "{}").getHttpStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void cutOffItsDatabaseTheNodeKeepsServingCachedAppsAndRefusesUnknownOnesAtOnce() {
+        App app = newApp();
+        JavaClient client = client(app.key(), server).connect();
+        EventLog log = client.subscribe("news", "flash");
+        assertThat(get(server, "/up")).isEqualTo("200 {\"ok\":true,\"apps_db\":\"up\"}");
+
+        relay.cut();
+
+        eventually().until(() -> get(server, "/up").equals("200 {\"ok\":true,\"apps_db\":\"down\"}"));
+        assertThat(get(server, "/metrics")).contains("switchboard_apps_db_up 0.0");
+        // Past the TTL the cached app still serves: its triggers are accepted and delivered.
+        throughoutQuietPeriod().untilAsserted(() ->
+                assertThat(http(app, app.secret(), server).trigger("news", "flash", "{}").getHttpStatus()).isEqualTo(200));
+        log.awaitEvent("flash");
+        assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+        // An app the node has never seen is unknown while the database is away: refused, not left waiting.
+        assertThat(rawSocket("never-seen-key", server).awaitCloseCode()).isEqualTo(4001);
+        App unseen = new App("never-seen-id", "never-seen-key", "s");
+        assertThat(http(unseen, "s", server).get("/channels", Map.of()).getHttpStatus()).isEqualTo(404);
+        // A new connection to the cached app is still accepted.
+        client(app.key(), server).connect();
+
+        relay.restore();
+
+        eventually().until(() -> get(server, "/up").equals("200 {\"ok\":true,\"apps_db\":\"up\"}"));
+        App later = newApp();
+        client(later.key(), server).connect();
+    }
+
+    @Test
+    void aDatabaseAppWithTheKeyOfAConfigAppStopsTheStartAndOneAddedLaterIsRefused() {
+        ServerConfig withDefaultApp = ServerConfig.defaults().withPort(0).withAppsFrom(db.url(relay.port()), false, 1);
+        String id = "clash-" + SEQUENCE.incrementAndGet();
+        db.insertApp(id, "app-key", "clash-secret");
+        try {
+            assertThatThrownBy(() -> ServerUnderTest.start(withDefaultApp))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("'" + id + "' has the key of config app 'app-id'")
+                    .hasMessageNotContaining("clash-secret");
+        } finally {
+            db.execute("DELETE FROM " + AppTable.NAME + " WHERE id = '" + id + "'");
+        }
+
+        ServerUnderTest node = ServerUnderTest.start(withDefaultApp);
+        perTest.add(node);
+        try {
+            db.insertApp(id, "app-key", "clash-secret");
+            App clashing = new App(id, "app-key", "clash-secret");
+            assertThat(http(clashing, "clash-secret", node).get("/channels", Map.of()).getHttpStatus()).isEqualTo(404);
+            App config = new App("app-id", "app-key", "app-secret");
+            assertThat(http(config, "app-secret", node).get("/channels", Map.of()).getHttpStatus()).isEqualTo(200);
+        } finally {
+            db.execute("DELETE FROM " + AppTable.NAME + " WHERE id = '" + id + "'");
+        }
+    }
+}
