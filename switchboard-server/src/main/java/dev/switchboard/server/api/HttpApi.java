@@ -69,7 +69,8 @@ public final class HttpApi {
 
     /**
      * Never fails: every problem is a 4xx with a JSON body, a shared state that cannot answer a 503. Runs on an event
-     * loop and never blocks; the answer completes at once on one node, after the shared state answered on a cluster.
+     * loop (or on the apps registry's thread that has just read the request's app: the app is then cached) and
+     * never blocks; the answer completes at once on one node, after the shared state answered on a cluster.
      */
     public CompletionStage<ApiResponse> handle(ApiRequest request) {
         CompletionStage<ApiResponse> answer;
