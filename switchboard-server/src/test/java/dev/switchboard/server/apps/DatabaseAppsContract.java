@@ -13,6 +13,7 @@ import dev.switchboard.server.testing.EventLog;
 import dev.switchboard.server.testing.JavaClient;
 import dev.switchboard.server.testing.RawSocket;
 import dev.switchboard.server.testing.ServerUnderTest;
+import dev.switchboard.server.testing.TcpProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Apps from a real database, driven with the official Java client and HTTP library: the same tests for
  * PostgreSQL and MariaDB. One node per class, with a 1 s cache TTL, reaches its database through a
- * {@link TcpCut}, so that a test can cut it off while clients stay connected.
+ * {@link TcpProxy}, so that a test can cut it off while clients stay connected.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DatabaseAppsContract {
@@ -42,7 +43,7 @@ abstract class DatabaseAppsContract {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     TestDatabase db;
-    TcpCut relay;
+    TcpProxy relay;
     ServerUnderTest server;
     /** Closed after each test, the last added first (clients before a node of the test's own). */
     private final Deque<AutoCloseable> perTest = new ArrayDeque<>();
@@ -52,9 +53,9 @@ abstract class DatabaseAppsContract {
     record App(String id, String key, String secret) {}
 
     @BeforeAll
-    void startServer() throws IOException {
+    void startServer() {
         db = createDatabase();
-        relay = new TcpCut(db.port());
+        relay = new TcpProxy(db.port());
         server = start(TTL_SECONDS);
     }
 
@@ -82,7 +83,7 @@ abstract class DatabaseAppsContract {
     }
 
     @AfterAll
-    void stopAll() throws IOException {
+    void stopAll() {
         try {
             if (server != null) {
                 server.close();

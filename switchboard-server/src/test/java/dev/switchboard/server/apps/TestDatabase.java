@@ -46,7 +46,7 @@ final class TestDatabase implements AutoCloseable {
         return db;
     }
 
-    /** The apps_from URL of this database, on {@code port} (a {@link TcpCut} in front of the real one). */
+    /** The apps_from URL of this database, on {@code port} (a {@link dev.switchboard.server.testing.TcpProxy} in front of the real one). */
     String url(int port) {
         return (dialect == Dialect.POSTGRESQL ? "postgresql" : "mysql") + "://" + user + "@127.0.0.1:" + port + "/" + name;
     }

@@ -12,13 +12,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A loopback TCP forwarder in front of a server, to make links fall silent: {@link #silenceOpenLinks()} keeps every
  * connection open at both ends but stops carrying bytes on them (what a dead NAT entry or a frozen peer looks like),
- * while connections opened afterwards are carried normally.
+ * while connections opened afterwards are carried normally. {@link #cut()} is the loud failure instead: every
+ * connection closed and new ones refused, until {@link #restore()} (a server that went away, then came back).
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private volatile boolean refusing;
 
     private static final class Link {
         final Socket client;
@@ -54,6 +56,20 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Closes every connection open now and closes new ones as they arrive, until {@link #restore()}. */
+    public void cut() {
+        refusing = true;
+        for (Link l : links) {
+            closeQuietly(l.client);
+            closeQuietly(l.upstream);
+        }
+    }
+
+    /** New connections are carried again. */
+    public void restore() {
+        refusing = false;
+    }
+
     /** Connections currently carrying bytes. */
     public long liveLinks() {
         return links.stream().filter(l -> !l.silent && !l.client.isClosed()).count();
@@ -63,6 +79,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 Link link = new Link(client, upstream);
                 links.add(link);
