@@ -249,13 +249,19 @@ public final class LocalState implements SharedState {
 
     @Override
     public CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
-                                            Collection<String> channels, boolean repeat) {
+                                            Collection<String> channels, boolean repeat, int maxConnections) {
         App app = app(appId);
         boolean[] first = new boolean[1];
+        boolean[] refused = new boolean[1];
         List<String>[] previous = newListHolder();
         List<KeptEvent> missed = new ArrayList<>();
         int[] expired = new int[1];
         app.users.compute(userId, (k, u) -> {
+            boolean counts = !repeat || u == null || u.connections == 0;
+            if (counts && maxConnections >= 0 && u != null && u.connections >= maxConnections) {
+                refused[0] = true;
+                return u;
+            }
             if (u == null) {
                 u = new User();
             }
@@ -284,6 +290,9 @@ public final class LocalState implements SharedState {
             u.watchlist = List.copyOf(watchlist);
             return u;
         });
+        if (refused[0]) {
+            return done(SignedIn.refusal());
+        }
         reindexWatchlist(app, userId, previous[0], watchlist);
         return done(new SignedIn(first[0], missed, expired[0]));
     }

@@ -41,6 +41,8 @@ public record AppConfig(
         int maxChannelsPerConnection,
         /** Signed HTTP API requests per second (token bucket, bursts of one second's worth); over it: 429. */
         int maxApiRequestsPerSecond,
+        /** Signed-in connections one user may have at once, over the cluster; -1 for no limit. Over it: the sign-in is refused. */
+        int maxConnectionsPerUser,
         /** Seconds a cache channel keeps its last event (Pusher: up to 30 minutes). */
         int cacheTtlSeconds,
         /** Seconds an event sent to an offline user waits for its next sign-in; 0 keeps nothing (Pusher's way). */
@@ -56,7 +58,7 @@ public record AppConfig(
     /** The built-in default app, as soketi users know it. */
     public static AppConfig defaults(String id, String key, String secret) {
         return new AppConfig(id, key, secret, true, true, -1, false, 30, true, 100, false, false, false,
-                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, 1800, 0, 100, List.of());
+                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, -1, 1800, 0, 100, List.of());
     }
 
     /** Without the secret, so that an app logged by mistake leaks nothing. */
@@ -71,7 +73,8 @@ public record AppConfig(
                 maxWatchlistSize, enableSubscriptionCount, subscriptionCountOnPresence, sendSubscriptionErrors,
                 maxPresenceMembers, maxPresenceUserInfoBytes, maxUserIdLength, maxEventDataBytes,
                 maxChannelsPerTrigger, maxBatchEvents, maxEventNameLength, maxChannelNameLength,
-                maxClientEventsPerSecond, maxChannelsPerConnection, maxApiRequestsPerSecond, cacheTtlSeconds,
+                maxClientEventsPerSecond, maxChannelsPerConnection, maxApiRequestsPerSecond, maxConnectionsPerUser,
+                cacheTtlSeconds,
                 userInboxTtlSeconds, userInboxMaxEvents, hooks);
     }
 }

@@ -162,6 +162,7 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("max_channels_per_connection", "Channels one connection may be subscribed to at once; a subscribe beyond it gets a pusher:error (and pusher:subscription_error when send_subscription_errors is on) and the connection stays open. -1 for no limit. Counted in switchboard_channel_limit_refusals."),
             Map.entry("max_api_requests_per_second", "Signed HTTP API requests per second for the app (token bucket, bursts up to the same number); over it: 429 with a JSON error and Retry-After. Requests that fail verification do not use the app's budget. -1 for no limit. Counted in switchboard_api_rate_limited."),
             Map.entry("cache_ttl_seconds", "How long a cache channel keeps its last event."),
+            Map.entry("max_connections_per_user", "Signed-in connections one user may have at once, counted over the cluster; a sign-in past it is refused with a pusher:error and the connection stays open, not signed in (docs/limits.md). -1: no limit."),
             Map.entry("user_inbox_ttl_seconds", "How long an event sent to a user with no signed-in connection anywhere waits for the user's next sign-in (docs/users.md); 0 keeps nothing, as Pusher does."),
             Map.entry("user_inbox_max_events", "Most events kept for one offline user; past it the oldest is dropped (and counted in /metrics)."),
             Map.entry("webhooks", "Webhook targets: objects with url, event_types (empty: all), channel_prefix and headers."));

@@ -109,6 +109,13 @@ final class CompositeListener implements EngineListener {
     }
 
     @Override
+    public void userConnectionLimitReached(AppConfig app) {
+        for (EngineListener l : listeners) {
+            l.userConnectionLimitReached(app);
+        }
+    }
+
+    @Override
     public void inboxKept(AppConfig app, int dropped) {
         for (EngineListener l : listeners) {
             l.inboxKept(app, dropped);

@@ -343,10 +343,23 @@ public final class Connection {
             return null;
         }
         boolean repeat = userId != null;
+        String previousInfo = userInfoJson;
         userId = user.id();
         userInfoJson = user.userInfoJson();
+        return app.signIns.signIn(this, user, s.userData(), repeat, previousInfo);
+    }
+
+    /** The sign-in was accepted: the connection counts as authorized. */
+    void signedIn() {
         markAuthorized();
-        return app.signIns.signIn(this, user, s.userData(), repeat);
+    }
+
+    /** The sign-in was refused after all (the user's connection limit): back to what the connection was. */
+    void signInRefused(boolean repeat, String previousInfo) {
+        if (!repeat) {
+            userId = null;
+        }
+        userInfoJson = previousInfo;
     }
 
     // ------------------------------------------------------------------ client events

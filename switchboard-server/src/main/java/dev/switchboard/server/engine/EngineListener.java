@@ -58,6 +58,9 @@ public interface EngineListener {
     /** At a sign-in, {@code delivered} kept events reached the user and {@code expired} were found too old. */
     default void inboxDrained(AppConfig app, int delivered, int expired) {}
 
+    /** A sign-in refused because the user already had {@code max_connections_per_user} signed-in connections. */
+    default void userConnectionLimitReached(AppConfig app) {}
+
     /** A client could not keep up and was closed. */
     default void slowConsumerClosed(AppConfig app) {}
 

@@ -62,8 +62,18 @@ public interface SharedState extends AutoCloseable {
      * A connection of this node signs in; {@code channels} are those it already subscribes to. {@code repeat}: the
      * connection was already signed in as this user (user_info and watchlist are replaced, nothing is counted).
      */
+    default CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
+                                             Collection<String> channels, boolean repeat) {
+        return signIn(appId, userId, userInfoJson, watchlist, channels, repeat, -1);
+    }
+
+    /**
+     * As above, with at most {@code maxConnections} signed-in connections per user over the cluster (-1: no limit).
+     * A new connection past it is refused ({@link SignedIn#refused()}) and changes nothing: the user's connections
+     * already signed in keep their place, decided in the same step that counts them.
+     */
     CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
-                                     Collection<String> channels, boolean repeat);
+                                     Collection<String> channels, boolean repeat, int maxConnections);
 
     /** A signed-in connection of this node goes; {@code channels} are those it still subscribes to. */
     CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels);
@@ -131,13 +141,22 @@ public interface SharedState extends AutoCloseable {
      * first, now handed to this connection and removed (only when it came online); {@code expired}: kept events
      * found past their time and dropped.
      */
-    record SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired) {
+    record SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired, boolean refused) {
         public SignedIn {
             missed = missed == null ? List.of() : List.copyOf(missed);
         }
 
+        public SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired) {
+            this(cameOnline, missed, expired, false);
+        }
+
         public SignedIn(boolean cameOnline) {
-            this(cameOnline, List.of(), 0);
+            this(cameOnline, List.of(), 0, false);
+        }
+
+        /** Past the user's connection limit: nothing changed. */
+        public static SignedIn refusal() {
+            return new SignedIn(false, List.of(), 0, true);
         }
     }
 

@@ -25,7 +25,8 @@ final class SignIns {
      * hears of its success or reads the state: a watched user who comes online meanwhile is then either in the state
      * or notified, never missed.
      */
-    CompletionStage<Void> signIn(Connection c, Identity.User user, String userData, boolean repeat) {
+    CompletionStage<Void> signIn(Connection c, Identity.User user, String userData, boolean repeat,
+                                 String previousInfo) {
         boolean watching = app.config().enableWatchlistEvents();
         UserRegistry.Added added = app.users.add(c, user.id(), user.watchlist());
         CompletionStage<Void> indexed = watching
@@ -34,8 +35,13 @@ final class SignIns {
         // decision (which hands over what its inbox kept) is then delivered live here, never lost between the two.
         CompletionStage<SharedState.SignedIn> ready = added.ready().thenCombine(indexed, (a, b) -> b)
                 .thenCompose(x -> app.state.signIn(app.config().id(), user.id(), user.userInfoJson(), user.watchlist(),
-                        c.subscribedChannels(), repeat));
+                        c.subscribedChannels(), repeat, app.config().maxConnectionsPerUser()));
         return Async.then(c.peer().executor(), ready, signedIn -> {
+            if (signedIn.refused()) {
+                refused(c, user, added, repeat, previousInfo);
+                return null;
+            }
+            c.signedIn();
             c.send(new ServerMessage.SigninSuccess(userData));
             handOver(c, user.id(), signedIn);
             if (user.watchlistTruncated()) {
@@ -57,6 +63,29 @@ final class SignIns {
                 return null;
             });
         });
+    }
+
+    /**
+     * The user already has {@code max_connections_per_user} signed-in connections: this newest one is refused and
+     * stays open, not signed in (docs/limits.md says why the newest), and what was set up here for it is undone.
+     */
+    private void refused(Connection c, Identity.User user, UserRegistry.Added added, boolean repeat,
+                         String previousInfo) {
+        if (!repeat) {
+            List<String> lastHere = app.users.remove(c, user.id());
+            if (app.config().enableWatchlistEvents()) {
+                if (lastHere != null) {
+                    app.watchlists.removeWatcher(user.id(), lastHere);
+                } else {
+                    app.watchlists.replace(user.id(), user.watchlist(), added.previousWatchlist());
+                    app.users.restoreWatchlist(user.id(), added.previousWatchlist());
+                }
+            }
+        }
+        c.signInRefused(repeat, previousInfo);
+        c.send(new ServerMessage.Error(null, "Connection limit reached: user " + user.id() + " may have "
+                + app.config().maxConnectionsPerUser() + " signed-in connections"));
+        app.listener.userConnectionLimitReached(app.config());
     }
 
     /** What the inbox kept for the user, right after signin_success, as the user events they were sent as. */

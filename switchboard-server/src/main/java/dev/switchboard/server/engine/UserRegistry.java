@@ -48,6 +48,14 @@ final class UserRegistry {
         return new Added(local.ready, previous[0]);
     }
 
+    /** Puts back the watchlist a refused sign-in replaced (the user's other connections here keep theirs). */
+    void restoreWatchlist(String userId, List<String> watchlist) {
+        users.computeIfPresent(userId, (k, u) -> {
+            u.watchlist = watchlist;
+            return u;
+        });
+    }
+
     /** The user's watchlist here when this was its last connection here, else null. */
     List<String> remove(Connection c, String userId) {
         @SuppressWarnings("unchecked")

@@ -155,6 +155,11 @@ public final class Metrics implements EngineListener {
     }
 
     @Override
+    public void userConnectionLimitReached(AppConfig app) {
+        meters(app).userLimitRefusals.increment();
+    }
+
+    @Override
     public void inboxKept(AppConfig app, int dropped) {
         AppMeters m = meters(app);
         m.inboxKept.increment();
@@ -181,6 +186,7 @@ public final class Metrics implements EngineListener {
         final Counter terminations;
         final Counter channelLimitRefusals;
         final Counter inboxKept;
+        final Counter userLimitRefusals;
         final Counter inboxDelivered;
         final Counter inboxExpired;
         final Counter inboxDropped;
@@ -198,6 +204,8 @@ public final class Metrics implements EngineListener {
             terminations = counter(r, app, "switchboard_user_terminations", "Users terminated through the API");
             channelLimitRefusals = counter(r, app, "switchboard_channel_limit_refusals",
                     "Subscribes refused by max_channels_per_connection");
+            userLimitRefusals = counter(r, app, "switchboard_user_connection_limit_refusals",
+                    "Sign-ins refused by max_connections_per_user");
             inboxKept = counter(r, app, "switchboard_inbox_kept", "Events kept for a user with no signed-in connection");
             inboxDelivered = counter(r, app, "switchboard_inbox_delivered", "Kept events delivered at the user's sign-in");
             inboxExpired = counter(r, app, "switchboard_inbox_expired", "Kept events found past user_inbox_ttl_seconds");

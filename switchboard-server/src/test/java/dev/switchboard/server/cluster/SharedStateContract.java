@@ -225,6 +225,31 @@ public abstract class SharedStateContract {
         assertThat(left.vacated()).isTrue();
     }
 
+    @Test
+    void theUserConnectionLimitCountsEveryNodeAndRefusesTheNewestOnly() {
+        List<Supplier<CompletionStage<SharedState.SignedIn>>> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            SharedState node = i % 2 == 0 ? a : b;
+            calls.add(() -> node.signIn(APP, "capped", null, List.of(), List.of(), false, 3));
+        }
+        List<SharedState.SignedIn> results = concurrently(calls);
+        assertThat(results.stream().filter(r -> !r.refused()).count()).isEqualTo(3);
+        assertThat(results.stream().filter(SharedState.SignedIn::cameOnline).count()).isEqualTo(1);
+        assertThat(await(b.user(APP, "capped")).connections()).isEqualTo(3);
+        // A refusal changed nothing; a place freed by a sign-out is taken by the next one.
+        SharedState holder = results.get(0).refused() ? b : a;
+        for (int i = 0; i < 10; i++) {
+            if (!results.get(i).refused()) {
+                holder = i % 2 == 0 ? a : b;
+                break;
+            }
+        }
+        await(holder.signOut(APP, "capped", List.of()));
+        assertThat(await(a.signIn(APP, "capped", null, List.of(), List.of(), false, 3)).refused()).isFalse();
+        assertThat(await(b.signIn(APP, "capped", null, List.of(), List.of(), false, 3)).refused()).isTrue();
+        assertThat(await(a.user(APP, "capped")).connections()).isEqualTo(3);
+    }
+
     private static SharedState.KeptEvent kept(String data) {
         long now = System.currentTimeMillis();
         return new SharedState.KeptEvent("e", data, now, now + 60_000);
@@ -268,8 +293,9 @@ public abstract class SharedStateContract {
 
     @Test
     void concurrentSendsAndSignInsOnTwoNodesKeepOrDeliverEachEventExactlyOnce() {
-        int users = 20;
-        int sendsPerUser = 10;
+        // Small enough for the test nodes' 200 ms command timeout on a busy machine, big enough to interleave.
+        int users = 8;
+        int sendsPerUser = 8;
         List<Supplier<CompletionStage<String>>> calls = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             String user = "race-" + u;

@@ -160,6 +160,33 @@ final class NodeMirror {
         return first;
     }
 
+    /** A copy of what this node holds for the user (connections, info, watchlist), null when nothing. */
+    UserPart copyOfUser(String app, String userId) {
+        UserPart u = users.get(new Key(app, userId));
+        if (u == null) {
+            return null;
+        }
+        UserPart copy = new UserPart();
+        copy.conns = u.conns;
+        copy.info = u.info;
+        copy.watchlist = u.watchlist;
+        copy.channels.putAll(u.channels);
+        return copy;
+    }
+
+    /**
+     * Takes back a sign-in the cluster refused: the user as it was before ({@code before}, null when it had nothing
+     * here). True when the user now has nothing here (its index entry goes too).
+     */
+    boolean undoSignIn(String app, String userId, Collection<String> channels, UserPart before) {
+        Key k = new Key(app, userId);
+        if (before == null) {
+            return users.remove(k) != null;
+        }
+        users.put(k, before);
+        return false;
+    }
+
     /** Applies the sign-out; true when it was the user's last signed-in connection here. */
     boolean signOut(String app, String userId, Collection<String> channels) {
         Key k = new Key(app, userId);

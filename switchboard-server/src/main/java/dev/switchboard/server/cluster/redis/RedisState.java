@@ -289,10 +289,17 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
-                                            Collection<String> channels, boolean repeat) {
+                                            Collection<String> channels, boolean repeat, int maxConnections) {
         boolean localFirst;
         CompletableFuture<Object> sent;
+        NodeMirror.UserPart before;
         synchronized (mirror) {
+            before = mirror.copyOfUser(appId, userId);
+            boolean counts = !repeat || before == null || before.conns == 0;
+            if (counts && maxConnections >= 0 && before != null && before.conns >= maxConnections) {
+                // Over the limit on this node alone: no need to ask the cluster.
+                return CompletableFuture.completedFuture(SignedIn.refusal());
+            }
             localFirst = mirror.signIn(appId, userId, userInfoJson, watchlist, channels, repeat);
             if (localFirst) {
                 indexApp(appId);
@@ -308,6 +315,7 @@ public final class RedisState implements SharedState {
             args.add(userInfoJson != null ? "1" : "0");
             args.add(userInfoJson != null ? userInfoJson : "");
             args.add(Integer.toString(watchlist.size()));
+            args.add(Integer.toString(maxConnections));
             args.addAll(watchlist);
             args.addAll(channels);
             sent = link.eval(Script.SIGN_IN, keys.userKeysWithInbox(appId, userId), args.toArray(String[]::new));
@@ -318,6 +326,14 @@ public final class RedisState implements SharedState {
                 return new SignedIn(localFirst);
             }
             List<Object> reply = list(r);
+            if (num(reply.get(0)) < 0) {
+                synchronized (mirror) {
+                    if (mirror.undoSignIn(appId, userId, channels, before)) {
+                        index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+                    }
+                }
+                return SignedIn.refusal();
+            }
             List<String> previous = strings(reply.get(1));
             for (String watched : watchlist) {
                 fire(c -> c.sadd(keys.watchers(appId, watched), userId));

@@ -1,15 +1,19 @@
 -- A connection of node ARGV[1] signs in. KEYS: conns, info, wl, ch, chn, watchers, inbox (one user's slot).
 -- ARGV: node, repeat ('1': already signed in as this user, count nothing), has_info, info, watchlist size n,
--- the n watched ids, then the channels the connection already subscribes to.
+-- max connections per user (-1: none), the n watched ids, then the channels the connection already subscribes to.
+-- Past the limit the sign-in is refused and nothing changes: returns {-1}.
 -- Returns {came_online, {previous watchlist ids}, {inbox entries}}: a user coming online takes its inbox, in the
 -- same step that counts it online, so keep_if_offline.lua either ran before (and its event is handed over here)
 -- or after (and saw the user online).
-local node, rep, has_info, info, n = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local node, rep, has_info, info, n, max = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local came = 0
+local counts = rep ~= '1' or tonumber(redis.call('HGET', KEYS[1], node) or '0') <= 0
+local now = total(KEYS[1])
+if counts and max >= 0 and now >= max then return {-1} end
 if rep ~= '1' then
-  if total(KEYS[1]) == 0 then came = 1 end
+  if now == 0 then came = 1 end
   redis.call('HINCRBY', KEYS[1], node, 1)
-  for i = 6 + n, #ARGV do
+  for i = 7 + n, #ARGV do
     redis.call('HINCRBY', KEYS[4], ARGV[i], 1)
     redis.call('HINCRBY', KEYS[5], node .. '|' .. ARGV[i], 1)
   end
@@ -22,6 +26,6 @@ if came == 1 then
 end
 local out = {came, previous, inbox}
 redis.call('DEL', KEYS[3])
-for i = 6, 5 + n do redis.call('RPUSH', KEYS[3], ARGV[i]) end
+for i = 7, 6 + n do redis.call('RPUSH', KEYS[3], ARGV[i]) end
 if has_info == '1' then redis.call('SET', KEYS[2], info) else redis.call('DEL', KEYS[2]) end
 return out
