@@ -29,8 +29,10 @@ class RedisStateContractTest extends SharedStateContract {
     @BeforeEach
     void startNodes() {
         redis.command("FLUSHALL");
-        RedisCluster nodeA = nodes.start(redis);
-        RedisCluster nodeB = nodes.start(redis);
+        // The default heartbeat (and its 2 s command timeout): nothing here tests liveness (RedisFailureTest does),
+        // and a busy machine must not turn a slow reply into an outage mid-test.
+        RedisCluster nodeA = nodes.start(redis.url(), 1000, 5000);
+        RedisCluster nodeB = nodes.start(redis.url(), 1000, 5000);
         a = nodeA.state();
         b = nodeB.state();
         a.start(transitionsA);
