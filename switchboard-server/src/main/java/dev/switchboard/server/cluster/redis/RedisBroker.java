@@ -3,9 +3,13 @@ package dev.switchboard.server.cluster.redis;
 import dev.switchboard.server.engine.Broker;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.Topic;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>The pub/sub connection is watched, not trusted: every heartbeat it is PINGed; a PING that goes unanswered
  * (a link that fell silent without closing) makes the node open a new connection and subscribe again to every
  * current interest, and after any outage every interest is subscribed again too. Subscribing, unsubscribing and
- * publishing are each one method here, so sharded pub/sub (SSUBSCRIBE/SPUBLISH, Redis Cluster) changes only those:
- * every topic channel already carries the hash tag of the state it belongs to.
+ * publishing are each one method here. On a Redis Cluster they are sharded (SSUBSCRIBE on the master owning the
+ * channel's slot, SPUBLISH routed there, see {@link ShardedSubscriptions}): every topic channel carries the hash tag
+ * of the state it belongs to, so a channel's traffic stays on one shard, and after a failover the subscriptions
+ * whose slot changed master are made again on the new one.
  */
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
@@ -41,6 +47,8 @@ public final class RedisBroker implements Broker {
     private volatile boolean resubscribe;
     private volatile ScheduledFuture<?> probe;
     private volatile boolean closed;
+    /** Which Redis node holds each sharded subscription (Redis Cluster only). */
+    private final ShardedSubscriptions shards = new ShardedSubscriptions();
     /** Messages of other nodes handed to local delivery (own ones are skipped, not counted). */
     final AtomicLong delivered = new AtomicLong();
 
@@ -49,6 +57,7 @@ public final class RedisBroker implements Broker {
         this.keys = link.keys;
         this.node = nodeId;
         this.origin = nodeId.getBytes(StandardCharsets.US_ASCII);
+        link.onTopologyChange(() -> resubscribe = true); // the next probe moves what moved; not on Lettuce's thread
     }
 
     @Override
@@ -105,14 +114,18 @@ public final class RedisBroker implements Broker {
         link.publish(keys.topicChannel(topic).getBytes(StandardCharsets.UTF_8), message.encode());
     }
 
-    private static CompletableFuture<Void> subscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
-                                                     byte[]... channels) {
+    private CompletableFuture<Void> subscribe(StatefulRedisPubSubConnection<byte[], byte[]> c, byte[]... channels) {
+        if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
+            return shards.subscribe(cluster, List.of(channels));
+        }
         return c.async().subscribe(channels).toCompletableFuture();
     }
 
-    private static CompletableFuture<Void> unsubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
-                                                       byte[]... channels) {
-        return c.async().unsubscribe(channels).toCompletableFuture();
+    private CompletableFuture<Void> unsubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c, byte[] channel) {
+        if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
+            return shards.unsubscribe(cluster, channel);
+        }
+        return c.async().unsubscribe(channel).toCompletableFuture();
     }
 
     // ------------------------------------------------------------------ receiving
@@ -121,6 +134,15 @@ public final class RedisBroker implements Broker {
         @Override
         public void message(byte[] channel, byte[] message) {
             receive(channel, message);
+        }
+    };
+
+    private final RedisClusterPubSubAdapter<byte[], byte[]> shardListener = new RedisClusterPubSubAdapter<>() {
+        @Override
+        public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
+            if (shards.accepts(node, new String(channel, StandardCharsets.UTF_8))) {
+                receive(channel, message);
+            }
         }
     };
 
@@ -150,7 +172,12 @@ public final class RedisBroker implements Broker {
         }
         try {
             StatefulRedisPubSubConnection<byte[], byte[]> c = link.connectPubSub();
-            c.addListener(listener);
+            if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
+                shards.clear();
+                cluster.addListener(shardListener);
+            } else {
+                c.addListener(listener);
+            }
             StatefulRedisPubSubConnection<byte[], byte[]> old = pubsub;
             pubsub = c;
             if (old != null) {
@@ -170,6 +197,15 @@ public final class RedisBroker implements Broker {
         StatefulRedisPubSubConnection<byte[], byte[]> c = pubsub;
         if (c == null) {
             connect();
+            return;
+        }
+        if (c instanceof StatefulRedisClusterPubSubConnection) {
+            // Subscriptions live on the connections to each shard, which Lettuce re-makes (and re-subscribes) by
+            // itself; pinging every shard each heartbeat would be a command to every shard per node per beat. What
+            // is left to do here is moving subscriptions whose slot changed master (a topology change says so).
+            if (resubscribe) {
+                resubscribeAll(c);
+            }
             return;
         }
         try {
@@ -194,9 +230,15 @@ public final class RedisBroker implements Broker {
         if (interests.isEmpty()) {
             return;
         }
-        byte[][] all = interests.keySet().stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
         link.roundTrips.incrementAndGet();
-        subscribe(c, all).whenComplete((v, err) -> {
+        CompletableFuture<Void> sent;
+        if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
+            sent = shards.reroute(cluster, interests.keySet()); // only what is not on its slot's master now
+        } else {
+            sent = subscribe(c, interests.keySet().stream().map(s -> s.getBytes(StandardCharsets.UTF_8))
+                    .toArray(byte[][]::new));
+        }
+        sent.whenComplete((v, err) -> {
             if (err != null) {
                 resubscribe = true;
             }

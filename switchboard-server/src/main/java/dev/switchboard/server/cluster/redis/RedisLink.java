@@ -1,5 +1,6 @@
 package dev.switchboard.server.cluster.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -8,9 +9,17 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -18,6 +27,8 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -33,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * connection is down (never queued), so a caller learns of an outage immediately and decides on its own; Lettuce
  * reconnects in the background every 200 ms. Up/down is judged by the heartbeat (and by any command that fails),
  * logged once per change, and is the node's degraded reason.
+ *
+ * <p>On a Redis Cluster ({@link RedisSettings#sharded()}) the same commands go through Lettuce's cluster client,
+ * which sends each one to the master of its key's slot (a script to the slot of its first key; every script's keys
+ * share one slot by design, checked here before sending). The topology is refreshed when Redis hints at a change
+ * (MOVED, ASK, a node that keeps refusing connections, an uncovered slot) and every few seconds, so a replica that
+ * took over from a failed master is used without a restart.
  */
 final class RedisLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
@@ -41,9 +58,10 @@ final class RedisLink implements AutoCloseable {
     final RedisKeys keys;
     final ScheduledExecutorService scheduler;
     private final ClientResources resources;
-    private final RedisClient client;
-    private volatile StatefulRedisConnection<String, String> strings;
-    private volatile StatefulRedisConnection<byte[], byte[]> bytes;
+    private final AbstractRedisClient client;
+    private volatile Connected<String, String> strings;
+    private volatile Connected<byte[], byte[]> bytes;
+    private final List<Runnable> topologyListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String degradedReason;
     private volatile boolean closed;
 
@@ -62,16 +80,70 @@ final class RedisLink implements AutoCloseable {
         });
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.constant(Duration.ofMillis(200))).build();
-        RedisURI uri = RedisURI.create(settings.url());
-        uri.setTimeout(connectTimeout(settings)); // the handshake; commands have their own, shorter timeout
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout(settings)).keepAlive(true).build())
-                .build());
-        this.degradedReason = "redis not reached yet (" + redacted(settings.url()) + ")";
+        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout(settings)).keepAlive(true).build();
+        if (settings.sharded()) {
+            List<RedisURI> seeds = new ArrayList<>();
+            for (String seed : settings.seeds()) {
+                RedisURI uri = RedisURI.create(seed.trim());
+                uri.setTimeout(connectTimeout(settings));
+                seeds.add(uri);
+            }
+            RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+            cluster.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                    .socketOptions(socket)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            // a failover shows in steps (master unreachable, then flagged failed, then a replica
+                            // promoted): each step may trigger a refresh, not only the first in 30 s (the default)
+                            .adaptiveRefreshTriggersTimeout(settings.heartbeat())
+                            .refreshTriggersReconnectAttempts(2)
+                            .enablePeriodicRefresh(Duration.ofMillis(5L * settings.heartbeatMillis()))
+                            .build())
+                    .build());
+            this.client = cluster;
+        } else {
+            RedisURI uri = RedisURI.create(settings.url());
+            uri.setTimeout(connectTimeout(settings)); // the handshake; commands have their own, shorter timeout
+            RedisClient single = RedisClient.create(resources, uri);
+            single.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                    .socketOptions(socket)
+                    .build());
+            this.client = single;
+        }
+        resources.eventBus().get().subscribe(e -> {
+            if (e instanceof ClusterTopologyChangedEvent) {
+                topologyListeners.forEach(Runnable::run);
+            }
+        });
+        this.degradedReason = "redis not reached yet (" + settings.shown() + ")";
+    }
+
+    /** A connection and its commands: one Redis or a Redis Cluster, the same command interface. */
+    private record Connected<K, V>(StatefulConnection<K, V> connection, RedisClusterAsyncCommands<K, V> commands) {}
+
+    private <K, V> Connected<K, V> open(RedisCodec<K, V> codec) {
+        if (client instanceof RedisClusterClient cluster) {
+            StatefulRedisClusterConnection<K, V> c = cluster.connect(codec);
+            return new Connected<>(c, c.async());
+        }
+        StatefulRedisConnection<K, V> c = ((RedisClient) client).connect(codec);
+        return new Connected<>(c, c.async());
+    }
+
+    /** True on a Redis Cluster: pub/sub is sharded. */
+    boolean sharded() {
+        return settings.sharded();
+    }
+
+    /** Runs {@code listener} whenever Lettuce sees the cluster's topology change (slots moved, a failover). */
+    void onTopologyChange(Runnable listener) {
+        topologyListeners.add(listener);
     }
 
     /** A TLS handshake and the first connection of a JVM take longer than one command. */
@@ -87,10 +159,10 @@ final class RedisLink implements AutoCloseable {
         }
         try {
             if (strings == null) {
-                strings = client.connect(StringCodec.UTF8);
+                strings = open(StringCodec.UTF8);
             }
             if (bytes == null) {
-                bytes = client.connect(ByteArrayCodec.INSTANCE);
+                bytes = open(ByteArrayCodec.INSTANCE);
             }
             return true;
         } catch (RuntimeException e) {
@@ -104,22 +176,29 @@ final class RedisLink implements AutoCloseable {
      * Lettuce cannot see, so the connections are dropped and opened anew at the next attempt.
      */
     void reset() {
-        StatefulRedisConnection<String, String> s = strings;
-        StatefulRedisConnection<byte[], byte[]> b = bytes;
+        Connected<String, String> s = strings;
+        Connected<byte[], byte[]> b = bytes;
         strings = null;
         bytes = null;
         if (s != null) {
-            s.closeAsync();
+            s.connection().closeAsync();
         }
         if (b != null) {
-            b.closeAsync();
+            b.connection().closeAsync();
         }
         reconnects.incrementAndGet();
     }
 
-    /** A pub/sub connection of its own (the broker makes and re-makes it). */
+    /**
+     * A pub/sub connection of its own (the broker makes and re-makes it); on a Redis Cluster a
+     * {@link io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection}, whose per-node connections carry
+     * the sharded subscriptions.
+     */
     StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
-        return client.connectPubSub(ByteArrayCodec.INSTANCE);
+        if (client instanceof RedisClusterClient cluster) {
+            return cluster.connectPubSub(ByteArrayCodec.INSTANCE);
+        }
+        return ((RedisClient) client).connectPubSub(ByteArrayCodec.INSTANCE);
     }
 
     boolean isUp() {
@@ -144,7 +223,7 @@ final class RedisLink implements AutoCloseable {
                     + ": " + c.getMessage() + "); serving this node's clients only";
         }
         log.warn("Redis {} unreachable, this node serves only its own clients until it is back: {}",
-                redacted(settings.url()), c.toString());
+                settings.shown(), c.toString());
     }
 
     /** Redis answers again (after the node wrote its state back). */
@@ -156,18 +235,22 @@ final class RedisLink implements AutoCloseable {
         }
         if (was != null && !was.startsWith("redis not reached yet")) {
             reconnects.incrementAndGet();
-            log.info("Redis {} reachable again; this node's state is written back", redacted(settings.url()));
+            log.info("Redis {} reachable again; this node's state is written back", settings.shown());
         }
     }
 
     /** Runs a script (by SHA, loading it once more when Redis lost its script cache). */
     CompletableFuture<Object> eval(Script script, String[] keys, String... args) {
-        StatefulRedisConnection<String, String> c = strings;
+        Connected<String, String> c = strings;
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to redis"));
         }
+        if (settings.sharded() && !oneSlot(keys)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("script " + script.name()
+                    + " takes keys of more than one slot: " + String.join(", ", keys)));
+        }
         roundTrips.incrementAndGet();
-        RedisAsyncCommands<String, String> async = c.async();
+        RedisClusterAsyncCommands<String, String> async = c.commands();
         RedisFuture<Object> f = async.evalsha(script.sha, ScriptOutputType.MULTI, keys, args);
         return f.toCompletableFuture().handle((r, err) -> {
             if (err == null) {
@@ -182,25 +265,48 @@ final class RedisLink implements AutoCloseable {
         }).thenCompose(Function.identity());
     }
 
-    /** One plain command on the state connection. */
-    <T> CompletableFuture<T> call(Function<RedisAsyncCommands<String, String>, RedisFuture<T>> command) {
-        StatefulRedisConnection<String, String> c = strings;
+    /**
+     * A script whose keys span slots would be refused by Redis Cluster (CROSSSLOT) and, worse, would work on one
+     * Redis: refuse it here, with the script's name, so a key grouping mistake shows in the cluster tests.
+     */
+    static boolean oneSlot(String[] keys) {
+        for (int i = 1; i < keys.length; i++) {
+            if (SlotHash.getSlot(keys[i]) != SlotHash.getSlot(keys[0])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One plain command on the state connection; on a Redis Cluster it goes to the master of its key's slot, so a
+     * command is given keys of one slot only.
+     */
+    <T> CompletableFuture<T> call(Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+        Connected<String, String> c = strings;
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to redis"));
         }
         roundTrips.incrementAndGet();
-        return command.apply(c.async()).toCompletableFuture();
+        return command.apply(c.commands()).toCompletableFuture();
     }
 
-    /** PUBLISH on the byte connection; false when it could not even be sent. */
+    /**
+     * PUBLISH on the byte connection (SPUBLISH on a Redis Cluster: one shard, the one owning the channel's slot,
+     * carries the message, instead of every shard); false when it could not even be sent.
+     */
     boolean publish(byte[] channel, byte[] message) {
-        StatefulRedisConnection<byte[], byte[]> c = bytes;
-        if (c == null || !c.isOpen()) {
+        Connected<byte[], byte[]> c = bytes;
+        if (c == null || !c.connection().isOpen()) {
             return false;
         }
         roundTrips.incrementAndGet();
         messagesOut.incrementAndGet();
-        c.async().publish(channel, message);
+        if (settings.sharded()) {
+            c.commands().spublish(channel, message);
+        } else {
+            c.commands().publish(channel, message);
+        }
         return true;
     }
 
@@ -210,10 +316,10 @@ final class RedisLink implements AutoCloseable {
         scheduler.shutdownNow();
         try {
             if (strings != null) {
-                strings.close();
+                strings.connection().close();
             }
             if (bytes != null) {
-                bytes.close();
+                bytes.connection().close();
             }
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         } finally {

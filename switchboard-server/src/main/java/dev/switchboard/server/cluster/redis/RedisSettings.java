@@ -5,13 +5,22 @@ import java.time.Duration;
 /**
  * What a node needs to join a cluster on Redis: the URL ({@code redis://} or {@code rediss://}, password in the
  * URL), the key prefix that keeps clusters apart on one Redis, how often the node renews its lease and how long a
- * lease lasts without renewal (a node silent that long is dead and cleaned up by another).
+ * lease lasts without renewal (a node silent that long is dead and cleaned up by another). With {@code sharded}
+ * the URL is a comma-separated list of seed nodes of a Redis Cluster (any reachable one reveals the rest), and
+ * pub/sub is sharded (SSUBSCRIBE/SPUBLISH on the shard that owns the topic's slot).
  */
-public record RedisSettings(String url, String prefix, int heartbeatMillis, int nodeTimeoutMillis) {
+public record RedisSettings(String url, String prefix, int heartbeatMillis, int nodeTimeoutMillis, boolean sharded) {
 
     public RedisSettings {
-        if (url == null || !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
-            throw new IllegalArgumentException("redis_url must start with redis:// or rediss://: " + url);
+        String setting = sharded ? "redis_cluster" : "redis_url";
+        if (url == null || url.isEmpty()) {
+            throw new IllegalArgumentException(setting + " must not be empty");
+        }
+        for (String one : sharded ? url.split(",") : new String[] {url}) {
+            if (!(one.startsWith("redis://") || one.startsWith("rediss://"))) {
+                throw new IllegalArgumentException(setting + " must start with redis:// or rediss://: "
+                        + redactedUrl(one));
+            }
         }
         if (prefix == null || prefix.isEmpty() || prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
             throw new IllegalArgumentException("redis_prefix must be non-empty and hold no braces: " + prefix);
@@ -25,8 +34,33 @@ public record RedisSettings(String url, String prefix, int heartbeatMillis, int 
         }
     }
 
+    /** One Redis (or a primary behind a proxy): plain PUBLISH/SUBSCRIBE. */
+    public RedisSettings(String url, String prefix, int heartbeatMillis, int nodeTimeoutMillis) {
+        this(url, prefix, heartbeatMillis, nodeTimeoutMillis, false);
+    }
+
     public static RedisSettings of(String url) {
         return new RedisSettings(url, "switchboard", 1000, 5000);
+    }
+
+    /** The seed URLs of a Redis Cluster, one by one. */
+    java.util.List<String> seeds() {
+        return java.util.List.of(url.split(","));
+    }
+
+    /** The URL(s) without passwords, for logs and /up. */
+    String shown() {
+        StringBuilder b = new StringBuilder();
+        for (String one : sharded ? url.split(",") : new String[] {url}) {
+            b.append(b.length() == 0 ? "" : ",").append(redactedUrl(one));
+        }
+        return b.toString();
+    }
+
+    private static String redactedUrl(String url) {
+        int at = url.lastIndexOf('@');
+        int scheme = url.indexOf("://");
+        return at < 0 || scheme < 0 ? url : url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
     }
 
     /**

@@ -634,7 +634,7 @@ public final class RedisState implements SharedState {
         });
     }
 
-    private void fire(Function<io.lettuce.core.api.async.RedisAsyncCommands<String, String>,
+    private void fire(Function<io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, String>,
             io.lettuce.core.RedisFuture<Long>> command) {
         link.call(command).exceptionally(err -> {
             failed(err);

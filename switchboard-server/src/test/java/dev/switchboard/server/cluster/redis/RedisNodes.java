@@ -1,10 +1,14 @@
 package dev.switchboard.server.cluster.redis;
 
+import dev.switchboard.server.testing.RedisClusterServer;
 import dev.switchboard.server.testing.RedisServer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Nodes of one test cluster on one test Redis: each a {@link RedisCluster} of its own, closed (or abandoned) after. */
+/**
+ * Nodes of one test cluster on one test Redis (or one test Redis Cluster): each a {@link RedisCluster} of its own,
+ * closed (or abandoned) after.
+ */
 final class RedisNodes implements AutoCloseable {
     static final int HEARTBEAT_MILLIS = 100;
     static final int NODE_TIMEOUT_MILLIS = 600;
@@ -13,6 +17,14 @@ final class RedisNodes implements AutoCloseable {
 
     RedisCluster start(RedisServer redis) {
         return start(redis.url(), HEARTBEAT_MILLIS, NODE_TIMEOUT_MILLIS);
+    }
+
+    /** A node on a Redis Cluster: sharded pub/sub, the cluster client. */
+    RedisCluster start(RedisClusterServer redis) {
+        RedisCluster node = new RedisCluster(new RedisSettings(redis.urls(), "sbtest", HEARTBEAT_MILLIS,
+                NODE_TIMEOUT_MILLIS, true));
+        nodes.add(node);
+        return node;
     }
 
     RedisCluster start(String url, int heartbeatMillis, int nodeTimeoutMillis) {
