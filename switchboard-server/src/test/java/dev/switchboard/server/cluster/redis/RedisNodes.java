@@ -21,8 +21,12 @@ final class RedisNodes implements AutoCloseable {
 
     /** A node on a Redis Cluster: sharded pub/sub, the cluster client. */
     RedisCluster start(RedisClusterServer redis) {
-        RedisCluster node = new RedisCluster(new RedisSettings(redis.urls(), "sbtest", HEARTBEAT_MILLIS,
-                NODE_TIMEOUT_MILLIS, true));
+        return start(redis, HEARTBEAT_MILLIS, NODE_TIMEOUT_MILLIS);
+    }
+
+    RedisCluster start(RedisClusterServer redis, int heartbeatMillis, int nodeTimeoutMillis) {
+        RedisCluster node = new RedisCluster(new RedisSettings(redis.urls(), "sbtest", heartbeatMillis,
+                nodeTimeoutMillis, true));
         nodes.add(node);
         return node;
     }

@@ -1,0 +1,148 @@
+package dev.switchboard.server.cluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.server.cluster.BrokerContract;
+import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
+import dev.switchboard.server.engine.Frame;
+import dev.switchboard.server.engine.SharedState.Member;
+import dev.switchboard.server.engine.Topic;
+import dev.switchboard.server.testing.RedisClusterServer;
+import dev.switchboard.server.testing.RedisServer;
+import dev.switchboard.server.testing.Waits;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A master of the Redis Cluster is killed with -9 while three nodes have members and subscriptions on channels of
+ * every shard. Its replica takes over; without a restart, every node then receives every event published on every
+ * channel, exactly once, and the presence rosters hold every member (the replica had them, and what it missed the
+ * nodes write back). The gap (kill to the first event delivered on every node on the failed shard's channel) is
+ * logged; the lease (5 s) outlasts the failover, so no node is taken for dead meanwhile.
+ */
+class RedisClusterFailoverTest {
+    private static final Logger log = LoggerFactory.getLogger(RedisClusterFailoverTest.class);
+    private static final String APP = "app-1";
+    /** Redis's own failover takes about two cluster node timeouts; Lettuce's refresh and re-subscribing follow. */
+    private static final Duration RESUME_BOUND = Duration.ofSeconds(20);
+
+    private RedisClusterServer redis;
+    private final RedisNodes nodes = new RedisNodes();
+
+    @BeforeEach
+    void start() {
+        redis = RedisClusterServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.close();
+        redis.close();
+    }
+
+    private static <T> T await(CompletionStage<T> s) {
+        try {
+            return s.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Frame frame(String s) {
+        return Frame.ofBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long count(BrokerContract.Recorded d, String marker) {
+        return d.lines.stream().filter(l -> l.contains(marker)).count();
+    }
+
+    @Test
+    void afterAMasterIsKilledDeliveryAndPresenceResumeOnItsReplica() {
+        RedisKeys keys = new RedisKeys("sbtest");
+        // One presence channel per master, so every shard carries state and subscriptions.
+        List<String> channels = new ArrayList<>();
+        Set<Integer> covered = new HashSet<>();
+        for (int i = 0; covered.size() < 3; i++) {
+            String ch = "presence-room-" + i;
+            if (covered.add(redis.masterOf(keys.topicChannel(Topic.channel(APP, ch))).port())) {
+                channels.add(ch);
+            }
+        }
+        List<RedisCluster> cluster = new ArrayList<>();
+        List<BrokerContract.Recorded> delivered = new ArrayList<>();
+        List<RecordedTransitions> transitions = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            RedisCluster node = nodes.start(redis, 200, 5000);
+            BrokerContract.Recorded d = new BrokerContract.Recorded();
+            RecordedTransitions t = new RecordedTransitions();
+            node.broker().start(d);
+            node.state().start(t);
+            for (String ch : channels) {
+                await(node.broker().interest(Topic.channel(APP, ch), true));
+                await(node.state().join(APP, ch, new Member("user-" + n, "{}"), null, 100));
+            }
+            cluster.add(node);
+            delivered.add(d);
+            transitions.add(t);
+        }
+        String failing = channels.get(0);
+        RedisServer master = redis.masterOf(keys.topicChannel(Topic.channel(APP, failing)));
+
+        long killed = System.nanoTime();
+        Duration redisFailover = redis.killMasterAndAwaitFailover(master);
+        // Resumed when an event published now reaches every node: each poll checks, then publishes one more.
+        int[] probes = {0};
+        Awaitility.await("delivery on the failed shard's channel").atMost(RESUME_BOUND)
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    boolean reached = delivered.stream().allMatch(d -> count(d, "probe-") > 0);
+                    cluster.get(0).broker().publish(Topic.channel(APP, failing),
+                            frame("{\"event\":\"probe-" + probes[0]++ + "\"}"), null);
+                    return reached;
+                });
+        Duration gap = Duration.ofNanos(System.nanoTime() - killed);
+        log.info("Redis Cluster failover: redis-side {} ms, kill -9 to delivery on every node {} ms",
+                redisFailover.toMillis(), gap.toMillis());
+
+        // Every node publishes on every channel: each event reaches every node exactly once.
+        for (int n = 0; n < 3; n++) {
+            for (String ch : channels) {
+                cluster.get(n).broker().publish(Topic.channel(APP, ch),
+                        frame("{\"event\":\"after-" + n + "-" + ch + "\"}"), null);
+            }
+        }
+        Waits.eventually().until(() -> delivered.stream().allMatch(d -> d.lines.stream()
+                .filter(l -> l.contains("after-")).count() == 9));
+        for (BrokerContract.Recorded d : delivered) {
+            for (int n = 0; n < 3; n++) {
+                for (String ch : channels) {
+                    assertThat(count(d, "after-" + n + "-" + ch)).isEqualTo(1);
+                }
+            }
+        }
+        // Presence: every member on every channel, from every node, and no member was ever reported removed.
+        Waits.eventually().untilAsserted(() -> {
+            for (RedisCluster node : cluster) {
+                for (String ch : channels) {
+                    assertThat(await(node.state().members(APP, ch))).containsExactlyInAnyOrder(
+                            "user-0", "user-1", "user-2");
+                }
+            }
+        });
+        for (RecordedTransitions t : transitions) {
+            assertThat(t.calls).noneMatch(c -> c.startsWith("memberRemoved") || c.startsWith("channelVacated"));
+        }
+        assertThat(cluster).allMatch(n -> n.liveNodes() == 3);
+    }
+}
