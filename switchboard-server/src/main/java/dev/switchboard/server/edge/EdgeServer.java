@@ -76,7 +76,8 @@ public final class EdgeServer {
                 .maxFramePayloadLength(config.maxFrameBytes())
                 .expectMaskedFrames(true)
                 .allowExtensions(false)
-                .closeOnProtocolViolation(true)
+                // The frame handler sends the close frame itself, also for a malformed close frame (see there).
+                .closeOnProtocolViolation(false)
                 .build();
         this.handshakers = new WebSocketServerHandshakerFactory("ws://switchboard/", null, decoder);
     }

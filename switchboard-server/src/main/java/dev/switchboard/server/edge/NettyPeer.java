@@ -142,6 +142,18 @@ final class NettyPeer implements Peer {
         sendCloseFrame(status, reason);
     }
 
+    /**
+     * Fails the connection (RFC 6455 §7.1.7) after a protocol violation: the close frame, then TCP closed as soon
+     * as it is written, since nothing the client sends afterwards can be read any more.
+     */
+    void failWithStatus(int status, String reason) {
+        if (!CLOSING.compareAndSet(this, false, true) || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(status, truncate(reason))).addListener(f -> channel.close());
+    }
+
     /** Whether we have started closing (our close frame is out or about to be). */
     boolean closing() {
         return closing;

@@ -7,10 +7,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -176,8 +178,11 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int status = frame.statusCode();
+        // Echo the client's status (RFC 6455 §5.5.1); Netty lets codes above 4999 through, which §7.4.2 leaves
+        // undefined, so those are answered as a protocol error rather than sent back.
         CloseWebSocketFrame reply = status < 0
                 ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
+                : status > 4999 ? new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR)
                 : new CloseWebSocketFrame(status, "");
         ctx.writeAndFlush(reply).addListener(f -> ctx.close());
     }
@@ -257,13 +262,21 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             // A fragmented message over max_frame_bytes (the aggregator): 1009, as the decoder does for one frame.
             edge.counters().oversizeFramesClosed.increment();
             peer.closeWithStatus(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Message too big");
+        } else if (cause instanceof CorruptedWebSocketFrameException bad) {
+            // The decoder (closeOnProtocolViolation off) only marked the stream corrupt and dropped the rest: the close
+            // frame is ours, so every violation gets its code, even one found in the client's own close frame, for
+            // which Netty would close without any.
+            if (bad.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+                edge.counters().oversizeFramesClosed.increment();
+            }
+            peer.failWithStatus(bad.closeStatus().code(), bad.closeStatus().reasonText());
         } else if (cause instanceof CorruptedFrameException) {
-            // The decoder already sent its close frame (1002 or 1009) and closes the channel.
             if (String.valueOf(cause.getMessage()).contains("exceeds")) {
                 edge.counters().oversizeFramesClosed.increment();
             }
-            ctx.close();
-        } else if (cause instanceof IOException) {
+            peer.failWithStatus(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "Protocol error");
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // A client that hangs up, even mid-way through a fragmented message, is not a fault of ours.
             log.debug("I/O error on {}: {}", peer.remoteAddress(), cause.toString());
             ctx.close();
         } else {

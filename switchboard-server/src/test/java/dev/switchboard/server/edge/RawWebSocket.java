@@ -51,6 +51,7 @@ final class RawWebSocket implements AutoCloseable {
         if (receiveBuffer > 0) {
             s.setReceiveBufferSize(receiveBuffer);
         }
+        s.setTcpNoDelay(true);
         s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
         s.setSoTimeout(15_000);
         RawWebSocket ws = new RawWebSocket(s);
@@ -116,28 +117,53 @@ final class RawWebSocket implements AutoCloseable {
 
     /** One masked frame, as a client must send it. */
     void send(int opcode, byte[] payload, boolean fin) throws IOException {
+        sendRaw((fin ? 0x80 : 0) | opcode, true, payload);
+    }
+
+    /** Any frame: {@code firstByte} carries FIN, RSV and the opcode; {@code masked} false breaks RFC 6455 §5.1. */
+    void sendRaw(int firstByte, boolean masked, byte[] payload) throws IOException {
+        out.write(frame(firstByte, masked, payload));
+        out.flush();
+    }
+
+    /** Several frames in one write, so the server reads them together. */
+    void sendTogether(byte[]... frames) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.write((fin ? 0x80 : 0) | opcode);
+        for (byte[] f : frames) {
+            b.write(f);
+        }
+        out.write(b.toByteArray());
+        out.flush();
+    }
+
+    /** The bytes of one frame: {@code firstByte} carries FIN, RSV and the opcode. */
+    static byte[] frame(int firstByte, boolean masked, byte[] payload) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(firstByte);
+        int maskBit = masked ? 0x80 : 0;
         if (payload.length < 126) {
-            b.write(0x80 | payload.length);
+            b.write(maskBit | payload.length);
         } else if (payload.length < 65536) {
-            b.write(0x80 | 126);
+            b.write(maskBit | 126);
             b.write(payload.length >>> 8);
             b.write(payload.length & 0xff);
         } else {
-            b.write(0x80 | 127);
+            b.write(maskBit | 127);
             for (int i = 7; i >= 0; i--) {
                 b.write((int) ((long) payload.length >>> (8 * i)) & 0xff);
             }
         }
-        byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        b.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            b.write(payload[i] ^ mask[i & 3]);
+        if (masked) {
+            byte[] mask = new byte[4];
+            ThreadLocalRandom.current().nextBytes(mask);
+            b.write(mask, 0, mask.length);
+            for (int i = 0; i < payload.length; i++) {
+                b.write(payload[i] ^ mask[i & 3]);
+            }
+        } else {
+            b.write(payload, 0, payload.length);
         }
-        out.write(b.toByteArray());
-        out.flush();
+        return b.toByteArray();
     }
 
     void sendText(String text) throws IOException {
