@@ -7,7 +7,6 @@ import dev.switchboard.server.engine.SharedState;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -46,11 +45,12 @@ public final class LocalState implements SharedState {
         /** watched user id → the users whose watchlist holds it. */
         final ConcurrentHashMap<String, Set<String>> watchers = new ConcurrentHashMap<>();
         final ConcurrentHashMap<String, CachedEvent> caches = new ConcurrentHashMap<>();
-        /**
-         * user id → events kept while it was offline, oldest first. Changed only inside {@code users.compute} for
-         * the same id, so a keep and a sign-in of one user never interleave.
-         */
-        final ConcurrentHashMap<String, ArrayDeque<KeptEvent>> inboxes = new ConcurrentHashMap<>();
+        /** Touched only inside {@code users.compute} for the same user id (see {@link LocalInbox}). */
+        final LocalInbox inbox;
+
+        App(LongSupplier clock) {
+            inbox = new LocalInbox(clock);
+        }
     }
 
     /** A channel with subscribers: how many sockets, and for presence the members in join order. */
@@ -81,7 +81,7 @@ public final class LocalState implements SharedState {
     }
 
     private App app(String appId) {
-        return apps.computeIfAbsent(appId, k -> new App());
+        return apps.computeIfAbsent(appId, k -> new App(clock));
     }
 
     @Override
@@ -274,17 +274,7 @@ public final class LocalState implements SharedState {
                 }
             }
             if (first[0]) {
-                ArrayDeque<KeptEvent> inbox = app.inboxes.remove(k);
-                if (inbox != null) {
-                    long now = clock.getAsLong();
-                    for (KeptEvent e : inbox) {
-                        if (e.expiresAtMillis() > now) {
-                            missed.add(e);
-                        } else {
-                            expired[0]++;
-                        }
-                    }
-                }
+                expired[0] = app.inbox.take(k, missed);
             }
             u.userInfoJson = userInfoJson;
             u.watchlist = List.copyOf(watchlist);
@@ -405,13 +395,7 @@ public final class LocalState implements SharedState {
                 result[0] = new Keep(false, 0);
                 return u;
             }
-            ArrayDeque<KeptEvent> inbox = app.inboxes.computeIfAbsent(k, x -> new ArrayDeque<>());
-            inbox.addLast(event);
-            int dropped = 0;
-            while (inbox.size() > maxEvents) {
-                inbox.removeFirst();
-                dropped++;
-            }
+            int dropped = app.inbox.keep(k, event, maxEvents);
             result[0] = new Keep(true, dropped);
             return u;
         });
@@ -423,52 +407,21 @@ public final class LocalState implements SharedState {
         App app = app(appId);
         List<KeptEvent> live = new ArrayList<>();
         app.users.compute(userId, (k, u) -> {
-            ArrayDeque<KeptEvent> inbox = app.inboxes.get(k);
-            if (inbox != null) {
-                long now = clock.getAsLong();
-                inbox.removeIf(e -> e.expiresAtMillis() <= now);
-                live.addAll(inbox);
-                if (inbox.isEmpty()) {
-                    app.inboxes.remove(k);
-                }
-            }
+            live.addAll(app.inbox.read(k));
             return u;
         });
-        return done(summary(live, withEvents));
-    }
-
-    /** The inbox answer for these unexpired events, oldest first. */
-    public static Inbox summary(List<KeptEvent> live, boolean withEvents) {
-        if (live.isEmpty()) {
-            return new Inbox(0, null, null, withEvents ? List.of() : null);
-        }
-        return new Inbox(live.size(), live.get(0).sentAtMillis(), live.get(live.size() - 1).sentAtMillis(),
-                withEvents ? List.copyOf(live) : null);
+        return done(Inbox.of(live, withEvents));
     }
 
     @Override
     public CompletionStage<Integer> clearInbox(String appId, String userId) {
         App app = app(appId);
-        int[] n = new int[1];
+        List<KeptEvent> live = new ArrayList<>();
         app.users.compute(userId, (k, u) -> {
-            n[0] = unexpired(app.inboxes.remove(k));
+            app.inbox.take(k, live);
             return u;
         });
-        return done(n[0]);
-    }
-
-    private int unexpired(ArrayDeque<KeptEvent> inbox) {
-        if (inbox == null) {
-            return 0;
-        }
-        long now = clock.getAsLong();
-        int n = 0;
-        for (KeptEvent e : inbox) {
-            if (e.expiresAtMillis() > now) {
-                n++;
-            }
-        }
-        return n;
+        return done(live.size());
     }
 
     @Override

@@ -167,7 +167,17 @@ public interface SharedState extends AutoCloseable {
     record Keep(boolean kept, int dropped) {}
 
     /** A user's inbox: how many events, the send times of the oldest and newest (null when empty). */
-    record Inbox(int count, Long oldestMillis, Long newestMillis, List<KeptEvent> events) {}
+    record Inbox(int count, Long oldestMillis, Long newestMillis, List<KeptEvent> events) {
+
+        /** The inbox answer for these unexpired events, oldest first; {@code events} only when asked for. */
+        public static Inbox of(List<KeptEvent> live, boolean withEvents) {
+            if (live.isEmpty()) {
+                return new Inbox(0, null, null, withEvents ? List.of() : null);
+            }
+            return new Inbox(live.size(), live.get(0).sentAtMillis(), live.get(live.size() - 1).sentAtMillis(),
+                    withEvents ? List.copyOf(live) : null);
+        }
+    }
 
     /** {@code wentOffline}: the user's last signed-in connection anywhere went. */
     record SignedOut(boolean wentOffline) {}

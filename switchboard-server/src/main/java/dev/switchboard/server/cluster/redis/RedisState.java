@@ -459,7 +459,7 @@ public final class RedisState implements SharedState {
         return query(() -> link.call(c -> c.lrange(keys.inbox(appId, userId), 0, -1)).thenApply(entries -> {
             List<KeptEvent> live = new ArrayList<>();
             InboxEntries.unexpired(entries, System.currentTimeMillis(), live);
-            return dev.switchboard.server.cluster.LocalState.summary(live, withEvents);
+            return Inbox.of(live, withEvents);
         }));
     }
 
