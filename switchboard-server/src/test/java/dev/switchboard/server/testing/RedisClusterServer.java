@@ -35,6 +35,7 @@ public final class RedisClusterServer implements AutoCloseable {
             }
             cluster.create();
             cluster.awaitHealthy();
+            cluster.awaitReplicasInSync();
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -69,6 +70,17 @@ public final class RedisClusterServer implements AutoCloseable {
                 .ignoreExceptions()
                 .until(() -> running().stream().allMatch(s -> s.command("CLUSTER", "INFO").contains("cluster_state:ok"))
                         && masters().size() == 3);
+    }
+
+    /**
+     * Every replica has its master's data: a replica whose first sync has not finished refuses to take over (its
+     * data is "too old"), so a master killed before that would never be replaced.
+     */
+    public void awaitReplicasInSync() {
+        Awaitility.await("redis cluster replicas in sync").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> running().stream().filter(s -> s.command("ROLE").startsWith("slave"))
+                        .allMatch(s -> s.command("INFO", "replication").contains("master_link_status:up")));
     }
 
     /** The seed URLs (every server), comma-separated, as {@code redis_cluster} takes them. */

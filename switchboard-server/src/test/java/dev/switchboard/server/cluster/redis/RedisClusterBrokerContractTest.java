@@ -34,8 +34,10 @@ class RedisClusterBrokerContractTest extends BrokerContract {
 
     @BeforeEach
     void startNodes() {
-        RedisCluster nodeA = nodes.start(redis);
-        RedisCluster nodeB = nodes.start(redis);
+        // The default heartbeat (and its 2 s command timeout): liveness is RedisClusterFailoverTest's, and a busy
+        // machine must not turn a slow reply into an outage mid-test.
+        RedisCluster nodeA = nodes.start(redis, 1000, 5000);
+        RedisCluster nodeB = nodes.start(redis, 1000, 5000);
         a = nodeA.broker();
         b = nodeB.broker();
         clusters.put(a, nodeA);

@@ -29,8 +29,10 @@ class RedisClusterStateContractTest extends SharedStateContract {
     @BeforeEach
     void startNodes() {
         redis.flushAll();
-        RedisCluster nodeA = nodes.start(redis);
-        RedisCluster nodeB = nodes.start(redis);
+        // The default heartbeat (and its 2 s command timeout): liveness is RedisClusterFailoverTest's, and a busy
+        // machine must not turn a slow reply into an outage mid-test.
+        RedisCluster nodeA = nodes.start(redis, 1000, 5000);
+        RedisCluster nodeB = nodes.start(redis, 1000, 5000);
         a = nodeA.state();
         b = nodeB.state();
         a.start(transitionsA);
