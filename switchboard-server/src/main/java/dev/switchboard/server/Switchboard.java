@@ -8,6 +8,7 @@ import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.cluster.Cluster;
 import dev.switchboard.server.cluster.LocalCluster;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.dashboard.Dashboard;
 import dev.switchboard.server.edge.EdgeCounters;
 import dev.switchboard.server.edge.EdgeMeters;
 import dev.switchboard.server.edge.EdgeServer;
@@ -41,11 +42,13 @@ public final class Switchboard implements AutoCloseable {
     private final Engine engine;
     private final EdgeServer edge;
     private final WebhookDispatcher webhooks;
+    private final Dashboard dashboard;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
     private Switchboard(ServerConfig config, Cluster cluster, AppRegistry apps, Engine engine, EdgeServer edge,
-                        WebhookDispatcher webhooks) {
+                        WebhookDispatcher webhooks, Dashboard dashboard) {
+        this.dashboard = dashboard;
         this.config = config;
         this.cluster = cluster;
         this.apps = apps;
@@ -118,6 +121,10 @@ public final class Switchboard implements AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds());
             log.info("Switchboard shutting down: closing {} sockets with {}", edge.openChannels(), CloseCode.RECONNECT.code());
             edge.beginDrain();
+            if (dashboard != null) {
+                // Open dashboard pages hold a never-ending response; end them so that draining does not wait.
+                dashboard.close();
+            }
             try {
                 engine.closeAll(CloseCode.RECONNECT, "Server shutting down");
             } catch (RuntimeException e) {
@@ -219,9 +226,15 @@ public final class Switchboard implements AutoCloseable {
             Cluster a = cluster != null ? cluster : new LocalCluster(System::currentTimeMillis);
             Metrics prometheus = config.metricsEnabled() ? new Metrics() : null;
             WebhookDispatcher webhooks = new WebhookDispatcher(config).start();
-            EngineListener all = prometheus == null ? EngineListener.of(webhooks, listener)
-                    : EngineListener.of(webhooks, prometheus, listener);
+            Dashboard dashboard = config.dashboardEnabled() ? Dashboard.create(config) : null;
+            EngineListener tap = dashboard == null ? EngineListener.NONE : dashboard.listener();
+            webhooks.tap(tap);
+            EngineListener all = prometheus == null ? EngineListener.of(webhooks, tap, listener)
+                    : EngineListener.of(webhooks, prometheus, tap, listener);
             Engine engine = new Engine(config, apps, a.broker(), a.state(), all, System::currentTimeMillis);
+            if (dashboard != null) {
+                dashboard.start(engine);
+            }
             HttpApi api = new HttpApi(engine, config);
             Function<ApiRequest, CompletionStage<ApiResponse>> route = api::handle;
             Supplier<String> scrape = metrics;
@@ -238,14 +251,24 @@ public final class Switchboard implements AutoCloseable {
                 }
             }
             EdgeServer edge = new EdgeServer(config, new EngineSessions(engine, all), resolvingApp(engine, route),
-                    scrape, apps.hasDatabase() ? apps::databaseUp : null);
+                    scrape, apps.hasDatabase() ? apps::databaseUp : null, dashboard == null ? null : dashboard::handle);
             if (prometheus != null) {
                 EdgeMeters.register(prometheus.registry(), edge.counters());
             }
-            edge.start();
-            Switchboard node = new Switchboard(config, a, apps, engine, edge, webhooks);
+            try {
+                edge.start();
+            } catch (RuntimeException e) {
+                if (dashboard != null) {
+                    dashboard.close();
+                }
+                throw e;
+            }
+            Switchboard node = new Switchboard(config, a, apps, engine, edge, webhooks, dashboard);
             log.info("Switchboard node {} listening on {}:{} (transport {}), apps: {}", a.node().nodeId(), config.host(),
                     node.port(), edge.transport(), describeApps(config));
+            if (dashboard != null) {
+                dashboard.logAddress(config.host(), node.port());
+            }
             return node;
         }
 

@@ -34,6 +34,7 @@ public final class ConfigLoader {
     static final String OPT_CONFIG = "--config";
     static final String OPT_SET = "--set";
     public static final String OPT_PRINT_DOCS = "--print-config-docs";
+    static final String OPT_NO_DASHBOARD = "--no-dashboard";
 
     private final List<ConfigSetting> serverSettings = ConfigSetting.server();
     private final List<ConfigSetting> appSettings = ConfigSetting.app();
@@ -129,6 +130,8 @@ public final class ConfigLoader {
             }
             spec.addOption(b.build());
         }
+        spec.addOption(OptionSpec.builder(OPT_NO_DASHBOARD).arity("0").type(boolean.class)
+                .description("Do not serve /dashboard (same as --dashboard-enabled=false).").build());
         spec.addOption(OptionSpec.builder(OPT_PRINT_DOCS).arity("0").type(boolean.class).hidden(true)
                 .description("Print the settings table of docs/configuration.md and exit.").build());
         return spec;
@@ -202,6 +205,9 @@ public final class ConfigLoader {
             if (parsed.hasMatchedOption(s.flag())) {
                 set(s, parsed.matchedOptionValue(s.flag(), (String) null), "flag " + s.flag());
             }
+        }
+        if (parsed.hasMatchedOption(OPT_NO_DASHBOARD)) {
+            server.put("dashboard_enabled", false);
         }
         if (parsed.hasMatchedOption(OPT_SET)) {
             List<String> sets = parsed.matchedOptionValue(OPT_SET, List.of());

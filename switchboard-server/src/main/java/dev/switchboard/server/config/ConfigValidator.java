@@ -29,6 +29,9 @@ final class ConfigValidator {
             }
         }
         TrustedProxies.parse(c.trustedProxies());
+        if (!c.dashboardToken().isEmpty() && c.dashboardToken().strip().length() < 16) {
+            throw new ConfigException("dashboard_token must have at least 16 characters (or be empty for a random one)");
+        }
         if (c.host() == null || c.host().isBlank()) {
             throw new ConfigException("host must not be empty");
         }

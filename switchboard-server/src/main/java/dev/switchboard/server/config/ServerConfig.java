@@ -52,16 +52,23 @@ public record ServerConfig(
         int appsDbTimeoutMillis,
         /** Look-ups waiting for the apps database; more are refused as over capacity. */
         int appsDbQueueSize,
+        /** Serve the operator's dashboard at {@code /dashboard} (off with {@code --no-dashboard}). */
+        boolean dashboardEnabled,
+        /** Bearer token of the dashboard; empty: a random one is made at start and logged. */
+        String dashboardToken,
+        /** Events per second one dashboard console stream carries; the rest are counted as skipped. */
+        int dashboardConsoleEventsPerSecond,
         List<AppConfig> apps) {
 
     public ServerConfig {
         apps = List.copyOf(apps);
+        dashboardToken = dashboardToken == null ? "" : dashboardToken;
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, 120, 30, 64 * 1024, 256 * 1024, 600,
                 256 * 1024, 128 * 1024, 10, 0, 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
-                "", false, 10, 4, 2000, 1000,
+                "", false, 10, 4, 2000, 1000, true, "", 200,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 
@@ -71,7 +78,8 @@ public record ServerConfig(
                 shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize, apps);
+                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, apps);
     }
 
     /** Apps also from the database at {@code url}, cached for {@code ttlSeconds}; creates the table when missing. */
@@ -81,12 +89,23 @@ public record ServerConfig(
                 shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, url, migrate, ttlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize, apps);
+                metricsEnabled, url, migrate, ttlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, apps);
     }
 
     /** True when apps also come from a database. */
     public boolean hasAppsDatabase() {
         return appsFrom != null && !appsFrom.isBlank();
+    }
+
+    public ServerConfig withDashboard(boolean enabled, String token) {
+        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
+                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
+                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
+                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
+                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
+                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
+                enabled, token, dashboardConsoleEventsPerSecond, apps);
     }
 
     public ServerConfig withApps(List<AppConfig> newApps) {
@@ -96,6 +115,6 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                newApps);
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, newApps);
     }
 }

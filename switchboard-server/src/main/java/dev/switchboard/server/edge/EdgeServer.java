@@ -3,6 +3,8 @@ package dev.switchboard.server.edge;
 import dev.switchboard.server.api.ApiRequest;
 import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.dashboard.DashboardRequest;
+import dev.switchboard.server.dashboard.DashboardResponse;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -24,6 +26,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -39,6 +42,7 @@ public final class EdgeServer {
     private final Function<ApiRequest, CompletionStage<ApiResponse>> api;
     private final Supplier<String> metrics;
     private final Supplier<Boolean> appsDatabaseUp;
+    private final Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard;
     private final EdgeCounters counters = new EdgeCounters();
     private final ConnectionLimits limits;
     private final WebSocketServerHandshakerFactory handshakers;
@@ -53,19 +57,15 @@ public final class EdgeServer {
     private volatile boolean draining;
 
     /**
-     * @param metrics Prometheus text for {@code GET /metrics}; null answers 404
-     */
-    public EdgeServer(ServerConfig config, Sessions sessions, Function<ApiRequest, CompletionStage<ApiResponse>> api,
-                      Supplier<String> metrics) {
-        this(config, sessions, api, metrics, null);
-    }
-
-    /**
+     * @param metrics        Prometheus text for {@code GET /metrics}; null answers 404
      * @param appsDatabaseUp for {@code /up}: whether the apps database is reachable; null when apps come from the
      *                       config only
+     * @param dashboard      answers {@code /dashboard…}; null answers 404 there
      */
     public EdgeServer(ServerConfig config, Sessions sessions, Function<ApiRequest, CompletionStage<ApiResponse>> api,
-                      Supplier<String> metrics, Supplier<Boolean> appsDatabaseUp) {
+                      Supplier<String> metrics, Supplier<Boolean> appsDatabaseUp,
+                      Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard) {
+        this.dashboard = dashboard;
         this.config = config;
         this.sessions = sessions;
         this.api = api;
@@ -224,6 +224,10 @@ public final class EdgeServer {
 
     Supplier<String> metrics() {
         return metrics;
+    }
+
+    Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard() {
+        return dashboard;
     }
 
     WebSocketServerHandshakerFactory handshakers() {

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP entry point of a connection: a WebSocket upgrade on any path (refusals become close codes
- * after the upgrade), {@code /up} and {@code /health}, {@code /metrics}, {@code /apps/…} to the API, and a
- * JSON 404 for the rest. Malformed requests get a JSON 400, never a stack trace.
+ * after the upgrade), {@code /up} and {@code /health}, {@code /metrics}, {@code /apps/…} to the API,
+ * {@code /dashboard…} to the dashboard when it is on, and a JSON 404 for the rest. Malformed requests get a JSON 400, never a stack trace.
  */
 final class HttpRouter extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
@@ -72,6 +72,10 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
 
         if (path.startsWith("/apps/")) {
             api(ctx, req);
+            return;
+        }
+        if (DashboardHttp.owns(path) && edge.dashboard() != null) {
+            DashboardHttp.handle(ctx, req, edge, edge.dashboard());
             return;
         }
         FullHttpResponse response;

@@ -96,6 +96,7 @@ public final class AppEngine {
      */
     public void trigger(String channel, String event, String data, String exceptSocketId) {
         Frame frame = Frame.of(new ServerMessage.ChannelEvent(event, channel, WireCodec.quote(data), null));
+        listener.eventPublished(config, channel, event, frame.size(), EngineListener.Origin.HTTP_API);
         ChannelName name = ChannelName.of(channel);
         if (name.type() == ChannelType.SERVER_TO_USER) {
             toUser(name.serverToUserId(), event, data, frame, exceptSocketId);

@@ -151,6 +151,13 @@ final class CompositeListener implements EngineListener {
     }
 
     @Override
+    public void eventPublished(AppConfig app, String channel, String event, int bytes, Origin origin) {
+        for (EngineListener l : listeners) {
+            l.eventPublished(app, channel, event, bytes, origin);
+        }
+    }
+
+    @Override
     public void slowConsumerClosed(AppConfig app) {
         for (EngineListener l : listeners) {
             l.slowConsumerClosed(app);

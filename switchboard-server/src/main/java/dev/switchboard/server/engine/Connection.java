@@ -399,6 +399,7 @@ public final class Connection {
         Frame frame = Frame.of(new ServerMessage.ChannelEvent(e.event(), channel, e.dataJson(), senderId));
         app.publishFrom(this, channel, frame);
         app.listener.clientEvent(config, channel, e.event(), e.dataJson(), socketId, senderId);
+        app.listener.eventPublished(config, channel, e.event(), frame.size(), EngineListener.Origin.CLIENT_EVENT);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -61,6 +61,15 @@ public interface EngineListener {
     /** A sign-in refused because the user already had {@code max_connections_per_user} signed-in connections. */
     default void userConnectionLimitReached(AppConfig app) {}
 
+    /** Where an event that passed through the server came from, for the dashboard's debug console. */
+    enum Origin { HTTP_API, CLIENT_EVENT, WEBHOOK }
+
+    /**
+     * An event passed: published from the HTTP API or by a client, or sent as a webhook. {@code bytes} is the
+     * size of the frame (or webhook event) as sent; {@code channel} is null for webhook user events.
+     */
+    default void eventPublished(AppConfig app, String channel, String event, int bytes, Origin origin) {}
+
     /** A client could not keep up and was closed. */
     default void slowConsumerClosed(AppConfig app) {}
 

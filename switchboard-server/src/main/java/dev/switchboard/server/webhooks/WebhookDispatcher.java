@@ -1,6 +1,7 @@
 package dev.switchboard.server.webhooks;
 
 import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.config.WebhookConfig;
@@ -54,6 +55,8 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     private final Map<String, AppTargets> apps = new HashMap<>();
     private final List<WebhookTarget> retired = new ArrayList<>();
     private CompletableFuture<Void> closeWaiter;
+    /** Told of each event handed to a target (the dashboard's console); set before the first event. */
+    private volatile EngineListener tap = EngineListener.NONE;
 
     public WebhookDispatcher(ServerConfig config) {
         this(WebhookSettings.from(config));
@@ -83,6 +86,12 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
 
     public WebhookStats stats() {
         return stats;
+    }
+
+    /** Reports every webhook event that a target takes, as {@link EngineListener.Origin#WEBHOOK}. */
+    public WebhookDispatcher tap(EngineListener value) {
+        this.tap = value == null ? EngineListener.NONE : value;
+        return this;
     }
 
     // ------------------------------------------------------------------ EngineListener (event-loop threads)
@@ -218,6 +227,11 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
                 }
                 t.add(payload);
             }
+        }
+        EngineListener t = tap;
+        if (payload != null && t != EngineListener.NONE) {
+            t.eventPublished(app, e.channel(), e.type().wireName(), WireCodec.writeBytes(payload).length,
+                    EngineListener.Origin.WEBHOOK);
         }
     }
 

@@ -181,4 +181,22 @@ class ConfigLoaderTest {
         Files.writeString(p, json);
         return p;
     }
+
+    @Test
+    void theDashboardIsOnByDefaultAndNoDashboardTurnsItOff() {
+        ServerConfig d = ConfigLoader.load(new String[0], Map.of());
+        assertThat(d.dashboardEnabled()).isTrue();
+        assertThat(d.dashboardToken()).isEmpty();
+        assertThat(ConfigLoader.load(new String[] {"--no-dashboard"}, Map.of()).dashboardEnabled()).isFalse();
+        assertThat(ConfigLoader.load(new String[] {"--dashboard-enabled=false"}, Map.of()).dashboardEnabled()).isFalse();
+        ServerConfig fromEnv = ConfigLoader.load(new String[0],
+                Map.of("SWITCHBOARD_DASHBOARD_TOKEN", "a-token-of-twenty-chars"));
+        assertThat(fromEnv.dashboardToken()).isEqualTo("a-token-of-twenty-chars");
+    }
+
+    @Test
+    void aShortDashboardTokenIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(new String[0], Map.of("SWITCHBOARD_DASHBOARD_TOKEN", "short")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dashboard_token");
+    }
 }

@@ -1,0 +1,186 @@
+package dev.switchboard.server.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.WireCodec;
+import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.engine.AppEngine;
+import dev.switchboard.server.engine.Engine;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The JSON endpoints under {@code /dashboard/api/}, every one behind the token (checked by the caller):
+ * <pre>
+ * GET  apps                              every app: id, key, figures
+ * GET  apps/{id}                         one app's figures and its per-second series
+ * GET  apps/{id}/channels                occupied channels with occupancy
+ * GET  apps/{id}/stream                  server-sent events: figures each second, console events
+ * GET  apps/{id}/users/{user}            the user data API's view of one user
+ * POST apps/{id}/users/{user}/events     {"event":"…","data":…} to every connection of the user
+ * POST apps/{id}/users/{user}/terminate  closes every connection of the user with 4009
+ * </pre>
+ */
+final class DashboardApi {
+    private final Engine engine;
+    private final Throughput throughput;
+    private final LiveStreams streams;
+
+    DashboardApi(Engine engine, Throughput throughput, LiveStreams streams) {
+        this.engine = engine;
+        this.throughput = throughput;
+        this.streams = streams;
+    }
+
+    /** {@code rest} is the path after {@code /dashboard/api/}. */
+    CompletionStage<DashboardResponse> handle(String method, String rest, byte[] body) {
+        String[] parts = rest.split("/", -1);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = decode(parts[i]);
+            if (parts[i] == null) {
+                return done(DashboardResponse.error(400, "Malformed path"));
+            }
+        }
+        if (parts.length == 1 && parts[0].equals("apps")) {
+            return get(method) ? apps() : notAllowed();
+        }
+        if (parts.length < 2 || !parts[0].equals("apps")) {
+            return notFound();
+        }
+        // Apps can come from a database: resolving may ask it (never on the event loop's time).
+        return engine.resolveById(parts[1]).thenCompose(app -> app == null
+                ? done(DashboardResponse.error(404, "No app with this id"))
+                : appRoute(app, method, parts, body));
+    }
+
+    private CompletionStage<DashboardResponse> appRoute(AppEngine app, String method, String[] parts, byte[] body) {
+        if (parts.length == 2) {
+            return get(method) ? app(app) : notAllowed();
+        }
+        if (parts.length == 3 && parts[2].equals("channels")) {
+            return get(method) ? AppQueries.channels(app).thenApply(c -> ok(DashboardJson.channels(c))) : notAllowed();
+        }
+        if (parts.length == 3 && parts[2].equals("stream")) {
+            return get(method) ? stream(app) : notAllowed();
+        }
+        if (parts.length >= 4 && parts[2].equals("users")) {
+            String userId = parts[3];
+            if (userId.isEmpty() || userId.length() > app.config().maxUserIdLength()) {
+                return done(DashboardResponse.error(400, "User id must have 1 to "
+                        + app.config().maxUserIdLength() + " characters"));
+            }
+            if (parts.length == 4) {
+                return get(method) ? user(app, userId) : notAllowed();
+            }
+            if (parts.length == 5 && parts[4].equals("events")) {
+                return "POST".equals(method) ? sendToUser(app, userId, body) : notAllowed();
+            }
+            if (parts.length == 5 && parts[4].equals("terminate")) {
+                return "POST".equals(method)
+                        ? AppQueries.terminate(app, userId).thenApply(v -> ok(Map.of("terminated", userId)))
+                        : notAllowed();
+            }
+        }
+        return notFound();
+    }
+
+    private CompletionStage<DashboardResponse> apps() {
+        List<CompletableFuture<Map<String, Object>>> each = new ArrayList<>();
+        List<AppEngine> known = new ArrayList<>(engine.apps());
+        // By id, so that the page's list keeps its order (the engine's has none).
+        known.sort(java.util.Comparator.comparing(a -> a.config().id()));
+        for (AppEngine app : known) {
+            each.add(AppQueries.figures(app)
+                    .thenApply(f -> DashboardJson.app(app.config(), f, throughput.latest(app.config().id())))
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (CompletableFuture<Map<String, Object>> f : each) {
+                list.add(f.join());
+            }
+            return ok(Map.of("apps", list));
+        });
+    }
+
+    private CompletionStage<DashboardResponse> app(AppEngine app) {
+        String id = app.config().id();
+        return AppQueries.figures(app).thenApply(f -> {
+            Map<String, Object> m = DashboardJson.app(app.config(), f, throughput.latest(id));
+            m.put("series", DashboardJson.series(throughput.series(id)));
+            return ok(m);
+        });
+    }
+
+    private CompletionStage<DashboardResponse> stream(AppEngine app) {
+        return done(DashboardResponse.events(sink -> streams.open(app, sink)));
+    }
+
+    private CompletionStage<DashboardResponse> user(AppEngine app, String userId) {
+        return AppQueries.user(app, userId).thenApply(u -> u == null
+                ? DashboardResponse.error(404, "The server holds nothing about user " + userId)
+                : ok(DashboardJson.user(u)));
+    }
+
+    private CompletionStage<DashboardResponse> sendToUser(AppEngine app, String userId, byte[] body) {
+        AppConfig config = app.config();
+        JsonNode json = body == null || body.length == 0 ? null : WireCodec.parse(body);
+        if (json == null || !json.isObject()) {
+            return done(DashboardResponse.error(400, "Body must be a JSON object {\"event\":…,\"data\":…}"));
+        }
+        JsonNode event = json.get("event");
+        if (event == null || !event.isTextual() || event.textValue().isEmpty()
+                || event.textValue().length() > config.maxEventNameLength()) {
+            return done(DashboardResponse.error(400, "event must be a name of 1 to "
+                    + config.maxEventNameLength() + " characters"));
+        }
+        JsonNode dataNode = json.get("data");
+        // Like the HTTP API, data is a string on the wire: a string is sent as is, anything else as its JSON.
+        String data = dataNode == null || dataNode.isNull() ? "{}"
+                : dataNode.isTextual() ? dataNode.textValue() : WireCodec.write(dataNode);
+        if (data.getBytes(StandardCharsets.UTF_8).length > config.maxEventDataBytes()) {
+            return done(DashboardResponse.error(413, "data larger than " + config.maxEventDataBytes() + " bytes"));
+        }
+        String name = event.textValue();
+        return AppQueries.sendToUser(app, userId, name, data).thenApply(v -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sent", name);
+            m.put("user", userId);
+            return ok(m);
+        });
+    }
+
+    private static boolean get(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
+    }
+
+    private static DashboardResponse ok(Object body) {
+        return DashboardResponse.json(200, body);
+    }
+
+    private static CompletionStage<DashboardResponse> done(DashboardResponse r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    private static CompletionStage<DashboardResponse> notFound() {
+        return done(DashboardResponse.error(404, "Not found"));
+    }
+
+    private static CompletionStage<DashboardResponse> notAllowed() {
+        return done(DashboardResponse.error(405, "Method not allowed"));
+    }
+
+    /** A percent-encoded path segment ('+' is a plus in a path); null when malformed. */
+    private static String decode(String segment) {
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

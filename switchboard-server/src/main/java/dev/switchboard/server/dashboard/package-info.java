@@ -1,0 +1,8 @@
+/**
+ * The operator's dashboard at {@code /dashboard}: its static page (from the jar's {@code dashboard/} resources),
+ * its JSON endpoints behind a bearer token ({@link dev.switchboard.server.dashboard.Dashboard} routes and is the
+ * error boundary), the per-second message samples for the chart ({@code Throughput}), and the debug console's
+ * live feed ({@code ConsoleFeed}), pushed as server-sent events through a {@code StreamSink} that the edge
+ * implements. No Netty here: the edge turns {@code DashboardRequest}/{@code DashboardResponse} into HTTP.
+ */
+package dev.switchboard.server.dashboard;
