@@ -31,7 +31,7 @@ window.ThroughputChart = class ThroughputChart {
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
     g.clearRect(0, 0, w, h);
     const max = Math.max(1, ...this.inSeries, ...this.outSeries);
-    const top = niceCeiling(max);
+    const top = Math.max(4, niceCeiling(max));
     g.strokeStyle = '#e1e4e8';
     g.fillStyle = '#6a737d';
     g.font = '11px system-ui, sans-serif';
