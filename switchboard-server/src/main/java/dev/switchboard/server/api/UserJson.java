@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of the user data API (docs/http-api.md). */
-final class UserJson {
+/** The JSON shapes of the user data API (docs/http-api.md); the dashboard shows users in the same shape. */
+public final class UserJson {
     private UserJson() {}
 
     /** {@code {"id","online","connections","user_info","watchlist","channels","inbox"}}; user_info is the JSON value or null. */
-    static Map<String, Object> snapshot(UserSnapshot user) {
+    public static Map<String, Object> snapshot(UserSnapshot user) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", user.id());
         out.put("online", user.online());

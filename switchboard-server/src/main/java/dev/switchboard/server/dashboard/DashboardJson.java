@@ -1,7 +1,6 @@
 package dev.switchboard.server.dashboard;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.protocol.WireCodec;
+import dev.switchboard.server.api.UserJson;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.ChannelStats;
 import dev.switchboard.server.engine.UserSnapshot;
@@ -61,23 +60,8 @@ final class DashboardJson {
         return m;
     }
 
+    /** The user data API's shape, so the page and the API read alike. */
     static Map<String, Object> user(UserSnapshot u) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", u.id());
-        m.put("online", u.online());
-        m.put("connections", u.connections());
-        m.put("user_info", userInfo(u.userInfoJson()));
-        m.put("watchlist", u.watchlist() == null ? List.of() : u.watchlist());
-        m.put("channels", u.channels() == null ? List.of() : u.channels());
-        return m;
-    }
-
-    /** Stored user_info is JSON text: embedded as a value, or as the string it is if it does not parse. */
-    private static Object userInfo(String json) {
-        if (json == null) {
-            return null;
-        }
-        JsonNode node = WireCodec.parse(json);
-        return node != null && !node.isMissingNode() ? node : json;
+        return UserJson.snapshot(u);
     }
 }

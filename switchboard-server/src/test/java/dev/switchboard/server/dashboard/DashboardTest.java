@@ -9,6 +9,9 @@ import dev.switchboard.sdk.UserData;
 import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.config.WebhookConfig;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import dev.switchboard.server.testing.Json;
 import dev.switchboard.server.testing.RawSocket;
 import java.net.URI;
@@ -43,10 +46,22 @@ class DashboardTest {
     private Switchboard server;
     private SwitchboardClient sdk;
 
+    private HttpServer webhookReceiver;
+
     @BeforeEach
-    void start() {
+    void start() throws Exception {
+        // A webhook target that takes everything, so that webhook events pass and reach the console.
+        webhookReceiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhookReceiver.createContext("/", x -> {
+            x.getRequestBody().readAllBytes();
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        webhookReceiver.start();
+        String hook = "http://127.0.0.1:" + webhookReceiver.getAddress().getPort() + "/hooks";
         server = Switchboard.start(ServerConfig.defaults().withPort(0).withDashboard(true, TOKEN)
-                .withApps(List.of(AppConfig.defaults("dash-app", "dash-key", SECRET),
+                .withApps(List.of(AppConfig.defaults("dash-app", "dash-key", SECRET)
+                                .withWebhooks(List.of(new WebhookConfig(hook, List.of(), null, null))),
                         AppConfig.defaults("other-app", "other-key", OTHER_SECRET))));
         sdk = SwitchboardClient.builder().appId("dash-app").key("dash-key").secret(SECRET)
                 .host("127.0.0.1").port(server.port()).useTLS(false).build();
@@ -56,6 +71,7 @@ class DashboardTest {
     void stop() {
         sockets.forEach(RawSocket::close);
         server.close();
+        webhookReceiver.stop(0);
         for (String body : answered) {
             assertThat(body).doesNotContain(SECRET).doesNotContain(OTHER_SECRET);
         }
@@ -144,6 +160,26 @@ class DashboardTest {
     }
 
     @Test
+    void clientEventsAndWebhooksReachTheConsoleWithTheirOrigin() throws Exception {
+        List<String> lines = openStream();
+        RawSocket s = socket();
+        JsonNode auth = Json.parse(sdk.authorizeChannel(s.socketId(), "private-room"));
+        s.send(Json.write(Map.of("event", "pusher:subscribe", "data",
+                Map.of("channel", "private-room", "auth", auth.get("auth").textValue()))));
+        s.awaitEvent("pusher_internal:subscription_succeeded");
+        s.send(Json.write(Map.of("event", "client-typing", "channel", "private-room", "data", Map.of("who", "ann"))));
+        eventually().until(() -> consoleEvents(lines).stream().anyMatch(e ->
+                e.get("event").textValue().equals("client-typing") && e.get("origin").textValue().equals("client_event")
+                        && e.get("channel").textValue().equals("private-room")));
+        eventually().until(() -> consoleEvents(lines).stream().anyMatch(e ->
+                e.get("event").textValue().equals("channel_occupied") && e.get("origin").textValue().equals("webhook")
+                        && e.get("channel").textValue().equals("private-room")));
+        eventually().until(() -> consoleEvents(lines).stream().anyMatch(e ->
+                e.get("event").textValue().equals("client_event") && e.get("origin").textValue().equals("webhook")));
+        answered.addAll(lines);
+    }
+
+    @Test
     void aUserIsLookedUpSentAnEventAndTerminated() throws Exception {
         RawSocket ann = socket();
         String answer = sdk.authenticateUser(ann.socketId(), new UserData("ann", Map.of("name", "Ann"), List.of("bob")));
@@ -180,6 +216,32 @@ class DashboardTest {
                     .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(404);
         }
+    }
+
+    /** Opens the app's live stream; its lines arrive in the returned list. */
+    private List<String> openStream() throws Exception {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        HttpResponse<Stream<String>> open = http.send(
+                request("GET", "apps/dash-app/stream", "Bearer " + TOKEN, null).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(open.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> open.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        eventually().until(() -> lines.contains("event: figures"));
+        return lines;
+    }
+
+    private static List<JsonNode> consoleEvents(List<String> lines) {
+        List<JsonNode> out = new ArrayList<>();
+        synchronized (lines) {
+            for (String l : lines) {
+                if (l.startsWith("data: ") && l.contains("\"events\"")) {
+                    Json.parse(l.substring("data: ".length())).get("events").forEach(out::add);
+                }
+            }
+        }
+        return out;
     }
 
     private RawSocket socket() {
