@@ -93,7 +93,9 @@ function connect(config) {
     }
   });
   pusher.user.bind('pusher:signin_error', (e) => {
-    $('signin-state').textContent = 'Sign-in refused' + (e.status ? ' (' + e.status + ')' : '') + ': ' + e.error;
+    // pusher-js's own text names the endpoint and links to Pusher's docs; the status says enough here.
+    $('signin-state').textContent = 'Sign-in refused' + (e.status ? ' (' + e.status + ')' : '')
+      + ' by the app\'s /pusher/user-auth endpoint.';
     $('signin-state').className = 'error';
   });
   pusher.user.bind('order-status', (order) => {
