@@ -7,6 +7,8 @@ import dev.switchboard.server.api.HttpApi;
 import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.cluster.Cluster;
 import dev.switchboard.server.cluster.LocalCluster;
+import dev.switchboard.server.cluster.redis.RedisCluster;
+import dev.switchboard.server.cluster.redis.RedisSettings;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.dashboard.Dashboard;
 import dev.switchboard.server.edge.EdgeCounters;
@@ -223,7 +225,7 @@ public final class Switchboard implements AutoCloseable {
         }
 
         private Switchboard start(AppRegistry apps) {
-            Cluster a = cluster != null ? cluster : new LocalCluster(System::currentTimeMillis);
+            Cluster a = cluster != null ? cluster : clusterFor(config);
             Metrics prometheus = config.metricsEnabled() ? new Metrics() : null;
             WebhookDispatcher webhooks = new WebhookDispatcher(config).start();
             Dashboard dashboard = config.dashboardEnabled() ? Dashboard.create(config) : null;
@@ -269,7 +271,21 @@ public final class Switchboard implements AutoCloseable {
             if (dashboard != null) {
                 dashboard.logAddress(config.host(), node.port());
             }
+            if (!config.redisCluster().isEmpty()) {
+                String degraded = a.node().degradedReason();
+                log.info("Node {} is a cluster member on the Redis Cluster {}: {}", a.node().nodeId(),
+                        RedisSettings.cluster(config.redisCluster()).shown(),
+                        degraded == null ? a.node().liveNodes() + " live nodes" : degraded);
+            }
             return node;
+        }
+
+        /** A cluster member on the Redis Cluster when redis_cluster is set, else alone. */
+        private static Cluster clusterFor(ServerConfig config) {
+            if (config.redisCluster().isEmpty()) {
+                return new LocalCluster(System::currentTimeMillis);
+            }
+            return new RedisCluster(RedisSettings.cluster(config.redisCluster()));
         }
 
         /**

@@ -36,6 +36,14 @@ final class ConfigValidator {
             throw new ConfigException("host must not be empty");
         }
         range("apps_cache_ttl_seconds", c.appsCacheTtlSeconds(), 1, Integer.MAX_VALUE);
+        if (!c.redisCluster().isEmpty()) {
+            for (String seed : c.redisCluster().split(",")) {
+                if (!seed.startsWith("redis://") && !seed.startsWith("rediss://")) {
+                    // the URL may hold a password: not echoed
+                    throw new ConfigException("redis_cluster must be comma-separated redis:// or rediss:// URLs");
+                }
+            }
+        }
         range("apps_db_pool_size", c.appsDbPoolSize(), 1, 64);
         range("apps_db_queue_size", c.appsDbQueueSize(), 1, Integer.MAX_VALUE);
         // HikariCP refuses waits under 250 ms.

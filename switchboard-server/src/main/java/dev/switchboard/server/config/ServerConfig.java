@@ -58,6 +58,11 @@ public record ServerConfig(
         String dashboardToken,
         /** Events per second one dashboard console stream carries; the rest are counted as skipped. */
         int dashboardConsoleEventsPerSecond,
+        /**
+         * Empty: no Redis Cluster. Else its seed URLs, comma-separated: this node is a cluster member on it, with
+         * sharded pub/sub (docs/cluster.md).
+         */
+        String redisCluster,
         List<AppConfig> apps) {
 
     public ServerConfig {
@@ -68,7 +73,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, 120, 30, 64 * 1024, 256 * 1024, 600,
                 256 * 1024, 128 * 1024, 10, 0, 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
-                "", false, 10, 4, 2000, 1000, true, "", 200,
+                "", false, 10, 4, 2000, 1000, true, "", 200, "",
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 
@@ -79,10 +84,22 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, apps);
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster,
+                apps);
     }
 
     /** Apps also from the database at {@code url}, cached for {@code ttlSeconds}; creates the table when missing. */
+    /** A cluster member on the Redis Cluster with these seed URLs (comma-separated). */
+    public ServerConfig withRedisCluster(String urls) {
+        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
+                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
+                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
+                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
+                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
+                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis,
+                appsDbQueueSize, dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, urls, apps);
+    }
+
     public ServerConfig withAppsFrom(String url, boolean migrate, int ttlSeconds) {
         return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
                 maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
@@ -90,7 +107,8 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, url, migrate, ttlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, apps);
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster,
+                apps);
     }
 
     /** True when apps also come from a database. */
@@ -105,7 +123,7 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                enabled, token, dashboardConsoleEventsPerSecond, apps);
+                enabled, token, dashboardConsoleEventsPerSecond, redisCluster, apps);
     }
 
     public ServerConfig withApps(List<AppConfig> newApps) {
@@ -115,6 +133,6 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, newApps);
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, newApps);
     }
 }

@@ -199,4 +199,18 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(new String[0], Map.of("SWITCHBOARD_DASHBOARD_TOKEN", "short")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("dashboard_token");
     }
+
+    @Test
+        void redisClusterComesFromItsFlagAndTheEnvironmentAndTakesOnlyRedisUrls() {
+        ServerConfig fromFlag = ConfigLoader.load(new String[] {"--redis-cluster",
+                "redis://:pw@10.0.0.5:7000,redis://10.0.0.6:7000"}, Map.of());
+        assertThat(fromFlag.redisCluster()).isEqualTo("redis://:pw@10.0.0.5:7000,redis://10.0.0.6:7000");
+        ServerConfig fromEnv = ConfigLoader.load(new String[0], Map.of("SWITCHBOARD_REDIS_CLUSTER", "rediss://r:7000"));
+        assertThat(fromEnv.redisCluster()).isEqualTo("rediss://r:7000");
+        assertThat(ServerConfig.defaults().redisCluster()).isEmpty();
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--redis-cluster",
+                "redis://r:7000,http://:secret@r:7001"}, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("redis_cluster")
+                .hasMessageNotContaining("secret");
+    }
 }

@@ -43,13 +43,18 @@ public record RedisSettings(String url, String prefix, int heartbeatMillis, int 
         return new RedisSettings(url, "switchboard", 1000, 5000);
     }
 
+    /** A Redis Cluster from its comma-separated seed URLs, with the default prefix, heartbeat and lease. */
+    public static RedisSettings cluster(String urls) {
+        return new RedisSettings(urls, "switchboard", 1000, 5000, true);
+    }
+
     /** The seed URLs of a Redis Cluster, one by one. */
     java.util.List<String> seeds() {
         return java.util.List.of(url.split(","));
     }
 
     /** The URL(s) without passwords, for logs and /up. */
-    String shown() {
+    public String shown() {
         StringBuilder b = new StringBuilder();
         for (String one : sharded ? url.split(",") : new String[] {url}) {
             b.append(b.length() == 0 ? "" : ",").append(redactedUrl(one));
