@@ -4,7 +4,7 @@
 //   presence churn --churners pusher-js clients, each signed in (pusher.signin), joining a presence channel
 //                  through the signed-in user and leaving again, over and over
 //   API calls      --api-rate requests/s: channel list, channel info, presence users, user data
-//   conn churn     --conn-churn-rate new pusher-js clients/s, each subscribing and leaving after 1–3 s
+//   conn churn     --conn-churn-rate new pusher-js clients/s, each signing in, subscribing and leaving after 1–3 s
 // Per sample: server RSS, live heap after a full GC (jcmd GC.run + GC.heap_info), open fds, CPU % of one
 // core, deliveries seen, errors. Output: --out JSON and --chart SVG.
 
@@ -25,7 +25,7 @@ const { startServer, app } = await import(path.join(root, 'conformance', 'lib', 
 const DEFAULTS = {
   'duration-min': 30, 'sample-s': 60, subscribers: 200, 'publish-rate': 20, churners: 40,
   'api-rate': 20, 'conn-churn-rate': 5,
-  out: path.join(root, 'bench', 'results', `soak-${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '')}.json`),
+  out: path.join(root, 'bench', 'results', `soak-${new Date().toISOString().slice(0, 16).replace(/[-:]/g, '')}Z.json`),
   chart: path.join(root, 'BENCHMARKS-soak.svg'),
 };
 const opts = { ...DEFAULTS };
@@ -123,6 +123,8 @@ const timers = [
   every(opts['conn-churn-rate'], async () => {
     const c = client(`t${counts.connChurned}`);
     counts.connChurned++;
+    c.connection.bind('message', (ev) => { if (ev.event === 'pusher:signin_success') counts.signins++; });
+    c.signin();
     c.subscribe(`churn-${counts.connChurned % 20}`);
     await sleep(1000 + Math.random() * 2000);
     c.disconnect();
