@@ -37,6 +37,8 @@ public final class AppRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppRegistry.class);
     /** While the database is down, how often it is tried again. */
     private static final long DOWN_PROBE_MILLIS = 1000;
+    /** Tries of the first read at start-up (see {@link #readAtStart}). */
+    private static final int START_ATTEMPTS = 5;
 
     private final Map<String, AppConfig> fixedById;
     private final Map<String, AppConfig> fixedByKey;
@@ -120,14 +122,7 @@ public final class AppRegistry implements AutoCloseable {
     }
 
     static AppRegistry start(ServerConfig config, AppSource source, Runnable migrate) {
-        List<AppConfig> stored;
-        try {
-            migrate.run();
-            stored = source.all();
-        } catch (AppSource.Unavailable e) {
-            throw new IllegalStateException("Cannot read apps from " + source.describe() + ": "
-                    + e.getMessage() + (config.appsMigrate() ? "" : " (to create the table, start once with --apps-migrate)"));
-        }
+        List<AppConfig> stored = readAtStart(config, source, migrate);
         AppRegistry r = new AppRegistry(config.apps(), source, config);
         List<String> clashes = new ArrayList<>();
         for (AppConfig a : stored) {
@@ -154,6 +149,31 @@ public final class AppRegistry implements AutoCloseable {
         log.info("Apps from {}: {} apps, cached for {} s{}", source.describe(), stored.size(),
                 config.appsCacheTtlSeconds(), source.hasChangeFeed() ? ", changes at once through NOTIFY" : "");
         return r;
+    }
+
+    /**
+     * The first read gets {@link #START_ATTEMPTS} tries, a look-up's timeout each: the pool is still making its
+     * first connection, and a node starting on a busy machine should not give up on the first slow answer.
+     */
+    private static List<AppConfig> readAtStart(ServerConfig config, AppSource source, Runnable migrate) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                migrate.run();
+                return source.all();
+            } catch (AppSource.Unavailable e) {
+                if (attempt >= START_ATTEMPTS) {
+                    throw new IllegalStateException("Cannot read apps from " + source.describe() + ": " + e.getMessage()
+                            + (config.appsMigrate() ? "" : " (to create the table, start once with --apps-migrate)"));
+                }
+                log.info("Apps database {} not answering yet ({}); trying again", source.describe(), e.getMessage());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(DOWN_PROBE_MILLIS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for " + source.describe());
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- look-ups

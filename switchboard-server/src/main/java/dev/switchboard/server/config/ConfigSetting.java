@@ -136,7 +136,7 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("apps_cache_ttl_seconds", "How long an app read from the database is used before it is read again: a disabled app or a rotated secret applies within this (PostgreSQL: at once, through NOTIFY)."),
             Map.entry("apps_db_pool_size", "Connections to the apps database, and threads that wait on it (the event loops never do)."),
             Map.entry("apps_db_queue_size", "Look-ups waiting for a database thread; beyond it a new connection for an app not cached is closed with 4100 (over capacity) and an API call answered 503."),
-            Map.entry("apps_db_timeout_millis", "Longest wait for the apps database on one look-up (connect and query); an app not cached is refused as unknown after at most this when the database is down."),
+            Map.entry("apps_db_timeout_millis", "Longest wait for the apps database on one look-up (connect and query); an app not cached is refused as unknown after at most this when the database is down. At start-up the first read gets five tries of this long."),
             Map.entry("redis_cluster", "Redis Cluster that makes this node a cluster member: its seed URLs, redis://[:password@]host:port[,redis://...] (rediss:// for TLS; any reachable one reveals the rest). Pub/sub is sharded (SSUBSCRIBE/SPUBLISH on the shard of each channel's slot), a failover is followed without a restart; empty for none (docs/cluster.md)."),
             Map.entry("apps", "The apps (replaces the default app; with apps_from and no apps configured, there is no default app). Each entry takes the per-app keys below; id, key and secret are required."));
 

@@ -5,8 +5,10 @@ import static dev.switchboard.server.testing.Waits.throughoutQuietPeriod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.pusher.client.connection.ConnectionState;
 import com.pusher.rest.Pusher;
+import dev.switchboard.protocol.Signatures;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.testing.EventLog;
@@ -68,7 +70,7 @@ abstract class DatabaseAppsContract {
 
     ServerUnderTest start(int ttlSeconds) {
         ServerConfig config = ConfigLoader.load(new String[] {"--port", "0", "--apps-from", db.url(relay.port()),
-                "--apps-cache-ttl-seconds", Integer.toString(ttlSeconds), "--apps-db-timeout-millis", "1000"}, Map.of());
+                "--apps-cache-ttl-seconds", Integer.toString(ttlSeconds)}, Map.of());
         assertThat(config.apps()).as("no built-in app next to the database's").isEmpty();
         return ServerUnderTest.start(config);
     }
@@ -167,12 +169,27 @@ abstract class DatabaseAppsContract {
     @Test
     void aRotatedSecretRefusesTheOldSignatureAndAcceptsTheNewOne() {
         App app = newApp();
+        String rotated = "rotated-" + app.secret();
         assertThat(http(app, app.secret(), server).trigger("c", "e", "{}").getHttpStatus()).isEqualTo(200);
+        RawSocket open = rawSocket(app.key(), server);
+        String socketId = open.socketId();
 
-        db.update(app.id(), "secret = 'rotated-" + app.secret() + "'");
+        db.update(app.id(), "secret = '" + rotated + "'");
 
-        withinTtl().until(() -> http(app, "rotated-" + app.secret(), server).trigger("c", "e", "{}").getHttpStatus() == 200);
+        withinTtl().until(() -> http(app, rotated, server).trigger("c", "e", "{}").getHttpStatus() == 200);
         assertThat(http(app, app.secret(), server).trigger("c", "e", "{}").getHttpStatus()).isEqualTo(401);
+        // A connection opened before the rotation: its channel auth is checked against the new secret too.
+        open.send(subscribe(socketId, "private-old", app.key(), app.secret()));
+        open.send(subscribe(socketId, "private-new", app.key(), rotated));
+        assertThat(open.awaitEvent("pusher:error").toString()).contains("Invalid signature");
+        JsonNode accepted = open.awaitEvent("pusher_internal:subscription_succeeded");
+        assertThat(accepted.get("channel").textValue()).isEqualTo("private-new");
+        assertThat(open.events("pusher_internal:subscription_succeeded")).hasSize(1);
+    }
+
+    private static String subscribe(String socketId, String channel, String key, String secret) {
+        String auth = Signatures.auth(key, secret, Signatures.channelString(socketId, channel));
+        return "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\",\"auth\":\"" + auth + "\"}}";
     }
 
     @Test
