@@ -244,6 +244,7 @@ public final class Switchboard implements AutoCloseable {
                 prometheus.bind(engine);
                 prometheus.bind(webhooks.stats());
                 prometheus.bind(engine, api.rateLimits());
+                prometheus.bind(a.node(), a.traffic());
                 if (apps.hasDatabase()) {
                     prometheus.bind(apps);
                 }
@@ -253,7 +254,8 @@ public final class Switchboard implements AutoCloseable {
                 }
             }
             EdgeServer edge = new EdgeServer(config, new EngineSessions(engine, all), resolvingApp(engine, route),
-                    scrape, apps.hasDatabase() ? apps::databaseUp : null, dashboard == null ? null : dashboard::handle);
+                    scrape, apps.hasDatabase() ? apps::databaseUp : null, dashboard == null ? null : dashboard::handle)
+                    .node(a.node());
             if (prometheus != null) {
                 EdgeMeters.register(prometheus.registry(), edge.counters());
             }
@@ -268,6 +270,13 @@ public final class Switchboard implements AutoCloseable {
             Switchboard node = new Switchboard(config, a, apps, engine, edge, webhooks, dashboard);
             log.info("Switchboard node {} listening on {}:{} (transport {}), apps: {}", a.node().nodeId(), config.host(),
                     node.port(), edge.transport(), describeApps(config));
+            if (!config.redisUrl().isEmpty()) {
+                String degraded = a.node().degradedReason();
+                log.info("Node {} is a cluster member on Redis {} (prefix {}): {}", a.node().nodeId(),
+                        new RedisSettings(config.redisUrl(), config.redisPrefix(), config.clusterHeartbeatMillis(),
+                                config.clusterNodeTimeoutMillis()).shown(), config.redisPrefix(),
+                        degraded == null ? a.node().liveNodes() + " live nodes" : degraded);
+            }
             if (dashboard != null) {
                 dashboard.logAddress(config.host(), node.port());
             }
@@ -278,14 +287,6 @@ public final class Switchboard implements AutoCloseable {
                         degraded == null ? a.node().liveNodes() + " live nodes" : degraded);
             }
             return node;
-        }
-
-        /** A cluster member on the Redis Cluster when redis_cluster is set, else alone. */
-        private static Cluster clusterFor(ServerConfig config) {
-            if (config.redisCluster().isEmpty()) {
-                return new LocalCluster(System::currentTimeMillis);
-            }
-            return new RedisCluster(RedisSettings.cluster(config.redisCluster()));
         }
 
         /**
@@ -327,6 +328,19 @@ public final class Switchboard implements AutoCloseable {
                 metrics.httpResponse(id != null && engine.appById(id) != null ? id : null, response.status());
                 return response;
             });
+        }
+
+        /** A cluster member on a Redis Cluster (redis_cluster) or on one Redis (redis_url), else alone. */
+        private static Cluster clusterFor(ServerConfig config) {
+            if (!config.redisCluster().isEmpty()) {
+                return new RedisCluster(new RedisSettings(config.redisCluster(), config.redisPrefix(),
+                        config.clusterHeartbeatMillis(), config.clusterNodeTimeoutMillis(), true));
+            }
+            if (!config.redisUrl().isEmpty()) {
+                return new RedisCluster(new RedisSettings(config.redisUrl(), config.redisPrefix(),
+                        config.clusterHeartbeatMillis(), config.clusterNodeTimeoutMillis()));
+            }
+            return new LocalCluster(System::currentTimeMillis);
         }
 
         /** Ids and keys only: secrets never reach a log. */

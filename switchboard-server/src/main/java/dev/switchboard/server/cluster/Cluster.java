@@ -16,6 +16,11 @@ public interface Cluster extends AutoCloseable {
 
     ClusterNode node();
 
+    /** Traffic with the shared store, for /metrics (none for a node alone). */
+    default ClusterTraffic traffic() {
+        return ClusterTraffic.NONE;
+    }
+
     /** Leaves the cluster: this node's state is removed at once (SIGTERM), connections to the store closed. */
     @Override
     void close();

@@ -27,8 +27,11 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
         return (scope == Scope.SERVER ? "SWITCHBOARD_" : "SWITCHBOARD_APP_") + key.toUpperCase(Locale.ROOT);
     }
 
-    /** {@code --port}, {@code --app-enable-client-messages}. */
+    /** {@code --port}, {@code --app-enable-client-messages}; {@code --redis} for {@code redis_url}. */
     public String flag() {
+        if (scope == Scope.SERVER && key.equals("redis_url")) {
+            return "--redis";
+        }
         return (scope == Scope.SERVER ? "--" : "--app-") + key.replace('_', '-');
     }
 
@@ -131,6 +134,10 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("dashboard_enabled", "Serve the operator's dashboard and debug console at /dashboard; --no-dashboard turns it off."),
             Map.entry("dashboard_token", "Bearer token that opens the dashboard (at least 16 characters); empty: a random one is made at each start and logged with the dashboard's URL."),
             Map.entry("dashboard_console_events_per_second", "Most events per second one open debug console receives; the rest are counted and shown as skipped."),
+            Map.entry("redis_url", "Redis that makes this node a cluster member: redis://[:password@]host:port[/db] or rediss:// for TLS; empty for a lone node (docs/cluster.md). The password is never logged."),
+            Map.entry("redis_prefix", "Prefix of every Redis key and pub/sub channel, so several clusters can share one Redis; no braces."),
+            Map.entry("cluster_heartbeat_millis", "How often a cluster node renews its lease in Redis and checks the other nodes'; a Redis command taking two heartbeats (at least 1 s) counts as Redis unreachable."),
+            Map.entry("cluster_node_timeout_millis", "A cluster node whose lease was not renewed for this long is dead: another node removes its connections, members and users, with the usual events; at least twice the heartbeat."),
             Map.entry("apps_from", "Also read apps from this database: postgresql://user:password@host:5432/db or mysql:// (mariadb://) user:password@host:3306/db; the table is described under Apps from a database. Empty: apps come from the config only. The password is never logged."),
             Map.entry("apps_migrate", "At start-up, create the apps table (on PostgreSQL also its NOTIFY trigger) when missing."),
             Map.entry("apps_cache_ttl_seconds", "How long an app read from the database is used before it is read again: a disabled app or a rotated secret applies within this (PostgreSQL: at once, through NOTIFY)."),

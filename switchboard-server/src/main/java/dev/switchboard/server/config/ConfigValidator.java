@@ -29,6 +29,18 @@ final class ConfigValidator {
             }
         }
         TrustedProxies.parse(c.trustedProxies());
+        if (!c.redisUrl().isEmpty() && !c.redisUrl().startsWith("redis://") && !c.redisUrl().startsWith("rediss://")) {
+            throw new ConfigException("redis_url must start with redis:// or rediss://");
+        }
+        if (!c.redisUrl().isEmpty() && !c.redisCluster().isEmpty()) {
+            throw new ConfigException("Set redis_url (one Redis) or redis_cluster (a Redis Cluster), not both");
+        }
+        if (c.redisPrefix().isEmpty() || c.redisPrefix().contains("{") || c.redisPrefix().contains("}")) {
+            throw new ConfigException("redis_prefix must not be empty or hold braces, got '" + c.redisPrefix() + "'");
+        }
+        range("cluster_heartbeat_millis", c.clusterHeartbeatMillis(), 50, Integer.MAX_VALUE);
+        range("cluster_node_timeout_millis", c.clusterNodeTimeoutMillis(), 2 * c.clusterHeartbeatMillis(),
+                Integer.MAX_VALUE);
         if (!c.dashboardToken().isEmpty() && c.dashboardToken().strip().length() < 16) {
             throw new ConfigException("dashboard_token must have at least 16 characters (or be empty for a random one)");
         }

@@ -63,6 +63,11 @@ public record ServerConfig(
          * sharded pub/sub (docs/cluster.md).
          */
         String redisCluster,
+        /** Empty: no single Redis. Else the Redis that makes this node a cluster member (docs/cluster.md). */
+        String redisUrl,
+        String redisPrefix,
+        int clusterHeartbeatMillis,
+        int clusterNodeTimeoutMillis,
         List<AppConfig> apps) {
 
     public ServerConfig {
@@ -74,6 +79,7 @@ public record ServerConfig(
         return new ServerConfig("0.0.0.0", 6001, 120, 30, 64 * 1024, 256 * 1024, 600,
                 256 * 1024, 128 * 1024, 10, 0, 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
                 "", false, 10, 4, 2000, 1000, true, "", 200, "",
+                "", "switchboard", 1000, 5000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 
@@ -84,7 +90,19 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster,
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis,
+                apps);
+    }
+
+    /** A cluster member on the single Redis at {@code url}. */
+    public ServerConfig withRedis(String url) {
+        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
+                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
+                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
+                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
+                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
+                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, url, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis,
                 apps);
     }
 
@@ -97,7 +115,7 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis,
-                appsDbQueueSize, dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, urls, apps);
+                appsDbQueueSize, dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, urls, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis, apps);
     }
 
     public ServerConfig withAppsFrom(String url, boolean migrate, int ttlSeconds) {
@@ -107,7 +125,7 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, url, migrate, ttlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster,
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis,
                 apps);
     }
 
@@ -123,7 +141,7 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                enabled, token, dashboardConsoleEventsPerSecond, redisCluster, apps);
+                enabled, token, dashboardConsoleEventsPerSecond, redisCluster, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis, apps);
     }
 
     public ServerConfig withApps(List<AppConfig> newApps) {
@@ -133,6 +151,6 @@ public record ServerConfig(
                 maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
                 webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
                 metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, newApps);
+                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis, newApps);
     }
 }

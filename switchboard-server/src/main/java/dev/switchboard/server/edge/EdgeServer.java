@@ -1,5 +1,8 @@
 package dev.switchboard.server.edge;
 
+import java.util.LinkedHashMap;
+import dev.switchboard.server.engine.ClusterNode;
+import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.api.ApiRequest;
 import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.config.ServerConfig;
@@ -42,6 +45,7 @@ public final class EdgeServer {
     private final Function<ApiRequest, CompletionStage<ApiResponse>> api;
     private final Supplier<String> metrics;
     private final Supplier<Boolean> appsDatabaseUp;
+    private volatile ClusterNode node;
     private final Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard;
     private final EdgeCounters counters = new EdgeCounters();
     private final ConnectionLimits limits;
@@ -216,10 +220,35 @@ public final class EdgeServer {
         return api;
     }
 
-    /** The body of {@code /up} while serving. */
+    /** The node whose id, live nodes and degraded reason {@code GET /up} shows; before {@link #start}. */
+    public EdgeServer node(ClusterNode value) {
+        this.node = value;
+        return this;
+    }
+
+    /**
+     * The body of {@code GET /up} while serving: 200 also when degraded (a node cut off from Redis still serves its
+     * own clients, and a load balancer taking every node out during a Redis outage would serve nobody).
+     */
     byte[] upBody() {
-        Boolean up = appsDatabaseUp == null ? null : appsDatabaseUp.get();
-        return up == null ? HttpResponses.OK : up ? HttpResponses.OK_APPS_DB_UP : HttpResponses.OK_APPS_DB_DOWN;
+        ClusterNode n = node;
+        Boolean appsDb = appsDatabaseUp == null ? null : appsDatabaseUp.get();
+        if (n == null) {
+            return appsDb == null ? HttpResponses.OK : appsDb ? HttpResponses.OK_APPS_DB_UP
+                    : HttpResponses.OK_APPS_DB_DOWN;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ok", true);
+        if (appsDb != null) {
+            body.put("apps_db", appsDb ? "up" : "down");
+        }
+        body.put("node", n.nodeId());
+        body.put("live_nodes", n.liveNodes());
+        String degraded = n.degradedReason();
+        if (degraded != null) {
+            body.put("degraded", degraded);
+        }
+        return WireCodec.writeBytes(body);
     }
 
     Supplier<String> metrics() {

@@ -1,9 +1,11 @@
 package dev.switchboard.server.metrics;
 
+import dev.switchboard.server.cluster.ClusterTraffic;
 import dev.switchboard.server.api.ApiRateLimits;
 import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.AppEngine;
+import dev.switchboard.server.engine.ClusterNode;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.webhooks.WebhookStats;
@@ -50,6 +52,25 @@ public final class Metrics implements EngineListener {
         FunctionCounter.builder("switchboard_apps_db_unavailable_lookups", apps, AppRegistry::unavailableLookups)
                 .description("App look-ups answered from the cache or as unknown because the database was down")
                 .register(registry);
+    }
+
+    /** This node's cluster: its id (as a tag), live nodes, whether degraded, and its traffic with Redis. */
+    public void bind(ClusterNode node, ClusterTraffic traffic) {
+        Gauge.builder("switchboard_cluster_node", () -> 1).description("This node; its id is the node tag")
+                .tag("node", node.nodeId()).register(registry);
+        Gauge.builder("switchboard_cluster_live_nodes", node, ClusterNode::liveNodes)
+                .description("Live nodes of the cluster, this one included").register(registry);
+        Gauge.builder("switchboard_cluster_degraded", node, n -> n.degradedReason() == null ? 0 : 1)
+                .description("1 while the node cannot reach the shared store and serves only its own clients")
+                .register(registry);
+        FunctionCounter.builder("switchboard_redis_round_trips", traffic, ClusterTraffic::roundTrips)
+                .description("Commands and scripts sent to Redis").register(registry);
+        FunctionCounter.builder("switchboard_redis_pubsub_messages_in", traffic, ClusterTraffic::messagesIn)
+                .description("Pub/sub messages received from other nodes").register(registry);
+        FunctionCounter.builder("switchboard_redis_pubsub_messages_out", traffic, ClusterTraffic::messagesOut)
+                .description("Pub/sub messages published for other nodes").register(registry);
+        FunctionCounter.builder("switchboard_redis_reconnects", traffic, ClusterTraffic::reconnects)
+                .description("Redis back after an outage, or a silent link re-made").register(registry);
     }
 
     /** The webhook dispatcher's counters (server-wide): sent, failed attempts, and every kind of drop. */

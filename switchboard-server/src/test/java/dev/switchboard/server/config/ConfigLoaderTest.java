@@ -213,4 +213,29 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("redis_cluster")
                 .hasMessageNotContaining("secret");
     }
+
+    @Test
+    void redisSettingsComeFromTheRedisFlagAndTheEnvironment() {
+        ServerConfig fromFlag = ConfigLoader.load(new String[] {"--redis", "redis://:pw@10.0.0.5:6380",
+                "--redis-prefix", "east", "--cluster-heartbeat-millis", "500"}, Map.of());
+        assertThat(fromFlag.redisUrl()).isEqualTo("redis://:pw@10.0.0.5:6380");
+        assertThat(fromFlag.redisPrefix()).isEqualTo("east");
+        assertThat(fromFlag.clusterHeartbeatMillis()).isEqualTo(500);
+        assertThat(fromFlag.clusterNodeTimeoutMillis()).isEqualTo(5000);
+        ServerConfig fromEnv = ConfigLoader.load(new String[0], Map.of("SWITCHBOARD_REDIS_URL", "rediss://r:6379"));
+        assertThat(fromEnv.redisUrl()).isEqualTo("rediss://r:6379");
+        assertThat(ServerConfig.defaults().redisUrl()).isEmpty();
+    }
+
+    @Test
+    void badRedisSettingsAreRefusedWithoutEchoingTheUrl() {
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--redis", "http://:secret@r:6379"}, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("redis://")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--redis-prefix", "a{b}"}, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("redis_prefix");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--cluster-heartbeat-millis", "1000",
+                "--cluster-node-timeout-millis", "1500"}, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster_node_timeout_millis");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.server.cluster.redis;
 
 import dev.switchboard.server.cluster.Cluster;
+import dev.switchboard.server.cluster.ClusterTraffic;
 import dev.switchboard.server.engine.Broker;
 import dev.switchboard.server.engine.ClusterNode;
 import dev.switchboard.server.engine.SharedState;
@@ -13,7 +14,7 @@ import java.time.Instant;
  * so a restarted node never inherits the share of its previous run; that share is cleaned up by whoever sees the
  * old lease expire.
  */
-public final class RedisCluster implements Cluster, ClusterNode {
+public final class RedisCluster implements Cluster, ClusterNode, ClusterTraffic {
     private final String nodeId;
     private final RedisLink link;
     private final RedisState state;
@@ -51,6 +52,11 @@ public final class RedisCluster implements Cluster, ClusterNode {
     }
 
     @Override
+    public ClusterTraffic traffic() {
+        return this;
+    }
+
+    @Override
     public String nodeId() {
         return nodeId;
     }
@@ -66,21 +72,25 @@ public final class RedisCluster implements Cluster, ClusterNode {
     }
 
     /** Commands and scripts sent to Redis (each one round trip), since start. */
-    public long redisRoundTrips() {
+    @Override
+    public long roundTrips() {
         return link.roundTrips.get();
     }
 
     /** Pub/sub messages received from other nodes. */
-    public long pubSubMessagesIn() {
+    @Override
+    public long messagesIn() {
         return link.messagesIn.get();
     }
 
     /** Pub/sub messages published. */
-    public long pubSubMessagesOut() {
+    @Override
+    public long messagesOut() {
         return link.messagesOut.get();
     }
 
-    /** Times the node got Redis back after an outage, plus pub/sub connections re-made after falling silent. */
+    /** Times the node got Redis back after an outage, plus connections re-made after falling silent. */
+    @Override
     public long reconnects() {
         return link.reconnects.get();
     }

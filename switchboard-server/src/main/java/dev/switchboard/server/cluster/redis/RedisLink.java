@@ -327,10 +327,7 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** The URL without its password, for logs and /up. */
-    static String redacted(String url) {
-        int at = url.lastIndexOf('@');
-        int scheme = url.indexOf("://");
-        return at < 0 || scheme < 0 ? url : url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
+    private static String redacted(String url) {
+        return RedisSettings.redacted(url);
     }
 }

@@ -76,6 +76,13 @@ public record RedisSettings(String url, String prefix, int heartbeatMillis, int 
         return Duration.ofMillis(2L * heartbeatMillis);
     }
 
+    /** The URL without its password, for logs and /up. */
+    public static String redacted(String url) {
+        int at = url.lastIndexOf('@');
+        int scheme = url.indexOf("://");
+        return at < 0 || scheme < 0 ? url : url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
+    }
+
     Duration heartbeat() {
         return Duration.ofMillis(heartbeatMillis);
     }

@@ -45,6 +45,6 @@ class RedisBrokerContractTest extends BrokerContract {
 
     @Override
     protected long receivedFromOthers(Broker broker) {
-        return clusters.get(broker).pubSubMessagesIn();
+        return clusters.get(broker).messagesIn();
     }
 }

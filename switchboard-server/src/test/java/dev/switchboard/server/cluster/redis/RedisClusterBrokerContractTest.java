@@ -53,7 +53,7 @@ class RedisClusterBrokerContractTest extends BrokerContract {
 
     @Override
     protected long receivedFromOthers(Broker broker) {
-        return clusters.get(broker).pubSubMessagesIn();
+        return clusters.get(broker).messagesIn();
     }
 
     @Test
