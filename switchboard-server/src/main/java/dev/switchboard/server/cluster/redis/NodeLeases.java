@@ -71,7 +71,7 @@ final class NodeLeases {
             if (!link.connect()) {
                 return;
             }
-            List<Object> r = list(link.eval(Script.HEARTBEAT, new String[] {keys.nodes()}, state.node,
+            List<Object> r = list(link.eval(Script.HEARTBEAT, new String[] {keys.nodes(), keys.cleanups()}, state.node,
                     Integer.toString(link.settings.nodeTimeoutMillis())).get(timeoutMillis(), TimeUnit.MILLISECONDS));
             liveNodes = (int) num(r.get(1));
             if (flag(r.get(0)) || dirty || !link.isUp()) {
@@ -103,42 +103,38 @@ final class NodeLeases {
 
     /**
      * Takes {@code dead}'s whole share out (channels, then users, then quotas) and reports what that decides. Each
-     * step is idempotent; when Redis fails half-way the lease is put back already expired, so the next heartbeat
-     * (of any node) claims it again and finishes the rest.
+     * step is idempotent; when Redis fails half-way (or this node dies) the claim stays in the cleanups and expires,
+     * so a later heartbeat (of any node) claims it again and finishes the rest.
      */
     private void cleanUp(String dead) throws Exception {
-        try {
-            Transitions t = state.transitions;
-            for (String member : get(link.call(c -> c.smembers(keys.nodeChannels(dead))))) {
-                String[] pair = RedisKeys.unpair(member);
-                List<Object> r = list(get(link.eval(Script.DROP_NODE_CHANNEL,
-                        keys.channelKeys(pair[0], pair[1]), dead)));
-                for (String user : strings(r, 3)) {
-                    t.memberRemoved(pair[0], pair[1], user);
-                }
-                if (flag(r.get(2))) {
-                    t.subscriptionCountChanged(pair[0], pair[1], (int) num(r.get(1)));
-                }
-                if (flag(r.get(0))) {
-                    t.channelVacated(pair[0], pair[1]);
-                }
+        Transitions t = state.transitions;
+        for (String member : get(link.call(c -> c.smembers(keys.nodeChannels(dead))))) {
+            String[] pair = RedisKeys.unpair(member);
+            List<Object> r = list(get(link.eval(Script.DROP_NODE_CHANNEL,
+                    keys.channelKeys(pair[0], pair[1]), dead)));
+            for (String user : strings(r, 3)) {
+                t.memberRemoved(pair[0], pair[1], user);
             }
-            for (String member : get(link.call(c -> c.smembers(keys.nodeUsers(dead))))) {
-                String[] pair = RedisKeys.unpair(member);
-                List<Object> r = list(get(link.eval(Script.DROP_NODE_USER, keys.userKeys(pair[0], pair[1]), dead)));
-                if (flag(r.get(0))) {
-                    state.unwatch(pair[0], pair[1], strings(r, 1));
-                    t.userOffline(pair[0], pair[1]);
-                }
+            if (flag(r.get(2))) {
+                t.subscriptionCountChanged(pair[0], pair[1], (int) num(r.get(1)));
             }
-            for (String app : get(link.call(c -> c.smembers(keys.nodeApps(dead))))) {
-                get(link.call(c -> c.hdel(keys.appConns(app), dead)));
+            if (flag(r.get(0))) {
+                t.channelVacated(pair[0], pair[1]);
             }
-            get(link.call(c -> c.del(keys.nodeChannels(dead), keys.nodeUsers(dead), keys.nodeApps(dead))));
-        } catch (Exception e) {
-            link.call(c -> c.zadd(keys.nodes(), 0, dead));
-            throw e;
         }
+        for (String member : get(link.call(c -> c.smembers(keys.nodeUsers(dead))))) {
+            String[] pair = RedisKeys.unpair(member);
+            List<Object> r = list(get(link.eval(Script.DROP_NODE_USER, keys.userKeys(pair[0], pair[1]), dead)));
+            if (flag(r.get(0))) {
+                state.unwatch(pair[0], pair[1], strings(r, 1));
+                t.userOffline(pair[0], pair[1]);
+            }
+        }
+        for (String app : get(link.call(c -> c.smembers(keys.nodeApps(dead))))) {
+            get(link.call(c -> c.hdel(keys.appConns(app), dead)));
+        }
+        get(link.call(c -> c.del(keys.nodeChannels(dead), keys.nodeUsers(dead), keys.nodeApps(dead))));
+        get(link.call(c -> c.zrem(keys.cleanups(), dead)));
     }
 
     private <T> T get(CompletableFuture<T> f) throws Exception {

@@ -94,6 +94,11 @@ final class RedisKeys {
         return prefix + ":{nodes}";
     }
 
+    /** Dead nodes whose cleanup is under way (node → expiry of the cleaner's claim). */
+    String cleanups() {
+        return prefix + ":{nodes}:cleanups";
+    }
+
     /** The node's index sets: channels, users, apps it contributes to. */
     String nodeChannels(String node) {
         return prefix + ":{n:" + node + "}:ch";

@@ -39,6 +39,7 @@ import java.util.function.Function;
  * Lettuce (which only queues it), so Redis applies this node's changes in the order the mirror made them.
  */
 public final class RedisState implements SharedState {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisState.class);
     final RedisLink link;
     final RedisKeys keys;
     final String node;
@@ -642,9 +643,18 @@ public final class RedisState implements SharedState {
         });
     }
 
-    /** A command failed: Redis is treated as down until the heartbeat succeeds, then this node writes back. */
+    /**
+     * A command failed: Redis is treated as down until the heartbeat succeeds, then this node writes back. An error
+     * Redis answered with is not an outage but a bug; it is logged, and the write-back repairs this node's share.
+     */
     void failed(Throwable err) {
         leases.dirty();
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+                log.error("Redis refused a command: {}", t.getMessage());
+                return;
+            }
+        }
         link.down(err);
     }
 }

@@ -156,6 +156,8 @@ class RedisFailureTest {
         log.info("cross-node delivery resumed {} ms after Redis restarted (heartbeat {} ms)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted), HEARTBEAT);
         eventually().until(() -> a.degradedReason() == null && b.degradedReason() == null);
+        log.info("both nodes wrote their state back {} ms after Redis restarted",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
 
         eventually().untilAsserted(() -> {
             assertThat(await(sb.channel(APP, "presence-x"))).isEqualTo(new ChannelStats(true, 2, 2, null));
@@ -196,5 +198,46 @@ class RedisFailureTest {
             assertThat(b.reconnects()).isPositive();
             eventually().until(() -> b.degradedReason() == null);
         }
+    }
+
+    @Test
+    void aClosingNodeTakesItsShareOutAtOnce() {
+        RecordedTransitions ta = new RecordedTransitions();
+        RecordedTransitions tb = new RecordedTransitions();
+        RedisCluster a = node(redis.url(), ta, new BrokerContract.Recorded());
+        RedisCluster b = node(redis.url(), tb, new BrokerContract.Recorded());
+        await(a.state().join(APP, "presence-x", new Member("u1", null), null, 100));
+        await(b.state().join(APP, "presence-x", new Member("u2", null), "u2", 100));
+        await(b.state().signIn(APP, "u2", null, List.of(), List.of("presence-x"), false));
+        await(b.state().reserveConnection(APP, 1));
+        eventually().until(() -> a.liveNodes() == 2);
+
+        // the engine would have released these itself before closing; what it did not is taken out by close()
+        b.close();
+        assertThat(redis.command("ZRANGE", "sbtest:{nodes}", "0", "-1")).isEqualTo(a.nodeId() + "\n");
+        assertThat(await(a.state().members(APP, "presence-x"))).containsExactly("u1");
+        assertThat(await(a.state().user(APP, "u2"))).isNull();
+        assertThat(await(a.state().reserveConnection(APP, 1))).isTrue();
+        assertThat(tb.calls).containsExactly("memberRemoved app-1 presence-x u2",
+                "subscriptionCount app-1 presence-x 1", "userOffline app-1 u2");
+        throughoutQuietPeriod().until(() -> ta.calls.isEmpty());
+    }
+
+    @Test
+    void aCleanupWhoseCleanerDiedIsClaimedAgainAndFinishedOnce() {
+        RecordedTransitions ta = new RecordedTransitions();
+        RedisCluster a = node(redis.url(), ta, new BrokerContract.Recorded());
+        RedisCluster b = node(redis.url(), new RecordedTransitions(), new BrokerContract.Recorded());
+        await(b.state().join(APP, "presence-x", new Member("u2", null), null, 100));
+        eventually().until(() -> a.liveNodes() == 2);
+        b.crash();
+        // as if a third node had claimed b's lease and died before cleaning up
+        redis.command("ZREM", "sbtest:{nodes}", b.nodeId());
+        redis.command("ZADD", "sbtest:{nodes}:cleanups", "0", b.nodeId());
+
+        Awaitility.await().atMost(CLEANUP_BOUND).pollInterval(Duration.ofMillis(20)).until(() -> ta.count.get() == 3);
+        assertThat(ta.calls).containsExactly("memberRemoved app-1 presence-x u2",
+                "subscriptionCount app-1 presence-x 0", "channelVacated app-1 presence-x");
+        assertThat(redis.command("ZCARD", "sbtest:{nodes}:cleanups")).isEqualTo(":0");
     }
 }
