@@ -148,6 +148,7 @@ class RedisFailureTest {
         long restarted = System.nanoTime();
         redis.restart();
         int before = db.lines.size();
+        // pub/sub keeps nothing for a node not subscribed yet: publish until the first message gets through
         int[] n = {0};
         Awaitility.await().atMost(RESUME_BOUND).pollInterval(Duration.ofMillis(50)).until(() -> {
             a.broker().publish(room, frame("{\"probe\":" + n[0]++ + "}"), null);
@@ -239,5 +240,26 @@ class RedisFailureTest {
         assertThat(ta.calls).containsExactly("memberRemoved app-1 presence-x u2",
                 "subscriptionCount app-1 presence-x 0", "channelVacated app-1 presence-x");
         assertThat(redis.command("ZCARD", "sbtest:{nodes}:cleanups")).isEqualTo(":0");
+    }
+
+    @Test
+    void aNodeStartedWhileRedisIsDownServesAloneAndJoinsOnceRedisIsUp() {
+        redis.kill();
+        BrokerContract.Recorded db = new BrokerContract.Recorded();
+        RedisCluster a = node(redis.url(), new RecordedTransitions(), new BrokerContract.Recorded());
+        RedisCluster b = node(redis.url(), new RecordedTransitions(), db);
+        assertThat(a.degradedReason()).contains("redis unreachable");
+        assertThat(await(a.state().join(APP, "presence-x", new Member("u1", null), null, 100)).newMember()).isTrue();
+        Topic room = Topic.channel(APP, "presence-x");
+        await(b.broker().interest(room, true));
+
+        redis.restart();
+        eventually().until(() -> a.degradedReason() == null && b.degradedReason() == null);
+        assertThat(await(b.state().members(APP, "presence-x"))).containsExactly("u1");
+        int[] n = {0};
+        eventually().until(() -> {
+            a.broker().publish(room, frame("{\"n\":" + n[0]++ + "}"), null);
+            return !db.lines.isEmpty();
+        });
     }
 }
