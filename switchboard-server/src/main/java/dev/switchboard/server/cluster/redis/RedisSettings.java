@@ -70,10 +70,11 @@ public record RedisSettings(String url, String prefix, int heartbeatMillis, int 
 
     /**
      * How long one command may take before the node treats Redis as unreachable and decides on its own: two
-     * heartbeats, so a silent Redis costs at most that once before every node serves its own clients.
+     * heartbeats (at least one second, so a busy machine is not taken for an outage), so a silent Redis costs at
+     * most that once before every node serves its own clients.
      */
     Duration commandTimeout() {
-        return Duration.ofMillis(2L * heartbeatMillis);
+        return Duration.ofMillis(Math.max(1000L, 2L * heartbeatMillis));
     }
 
     /** The URL without its password, for logs and /up. */

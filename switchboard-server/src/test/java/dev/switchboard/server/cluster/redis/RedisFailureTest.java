@@ -30,14 +30,14 @@ import org.slf4j.LoggerFactory;
  * How the Redis cluster heals: a node that stops renewing its lease is cleaned up by exactly one other node, with
  * each transition reported once; a Redis that dies and comes back empty gets every node's share written back and
  * cross-node delivery resumes; a pub/sub link that falls silent is re-made. Heartbeat and lease are short here
- * (100 / 600 ms); the figures in docs/cluster.md are measured with the defaults, by running this class with
+ * (200 / 1500 ms); the figures in docs/cluster.md are measured with the defaults, by running this class with
  * {@code -Dswitchboard.test.heartbeat=1000 -Dswitchboard.test.nodeTimeout=5000}.
  */
 class RedisFailureTest {
     private static final Logger log = LoggerFactory.getLogger(RedisFailureTest.class);
     private static final String APP = "app-1";
-    private static final int HEARTBEAT = Integer.getInteger("switchboard.test.heartbeat", 100);
-    private static final int NODE_TIMEOUT = Integer.getInteger("switchboard.test.nodeTimeout", 600);
+    private static final int HEARTBEAT = Integer.getInteger("switchboard.test.heartbeat", 200);
+    private static final int NODE_TIMEOUT = Integer.getInteger("switchboard.test.nodeTimeout", 1500);
     /** The bounds: a dead node is cleaned up within 10 s, delivery resumes within 5 s of Redis's return. */
     private static final Duration CLEANUP_BOUND = Duration.ofSeconds(10);
     private static final Duration RESUME_BOUND = Duration.ofSeconds(5);

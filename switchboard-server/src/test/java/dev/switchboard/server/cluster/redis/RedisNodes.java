@@ -10,8 +10,8 @@ import java.util.List;
  * closed (or abandoned) after.
  */
 final class RedisNodes implements AutoCloseable {
-    static final int HEARTBEAT_MILLIS = 100;
-    static final int NODE_TIMEOUT_MILLIS = 600;
+    static final int HEARTBEAT_MILLIS = 200;
+    static final int NODE_TIMEOUT_MILLIS = 2000;
 
     private final List<RedisCluster> nodes = new ArrayList<>();
 
