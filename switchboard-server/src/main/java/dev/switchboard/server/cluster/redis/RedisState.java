@@ -324,7 +324,7 @@ public final class RedisState implements SharedState {
         return sent.handle((r, err) -> {
             if (err != null) {
                 failed(err);
-                return new SignedIn(localFirst);
+                return CompletableFuture.completedFuture(new SignedIn(localFirst));
             }
             List<Object> reply = list(r);
             if (num(reply.get(0)) < 0) {
@@ -333,21 +333,25 @@ public final class RedisState implements SharedState {
                         index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
                     }
                 }
-                return SignedIn.refusal();
+                return CompletableFuture.completedFuture(SignedIn.refusal());
             }
             List<String> previous = strings(reply.get(1));
+            // The reverse watchers index lives on the watched users' slots: the sign-in is done once it is
+            // written, so an erasure that follows (from any node) finds this user among the watchers.
+            List<CompletableFuture<Long>> index = new ArrayList<>();
             for (String watched : watchlist) {
-                fire(c -> c.sadd(keys.watchers(appId, watched), userId));
+                index.add(fire(c -> c.sadd(keys.watchers(appId, watched), userId)));
             }
             for (String watched : previous) {
                 if (!watchlist.contains(watched)) {
-                    fire(c -> c.srem(keys.watchers(appId, watched), userId));
+                    index.add(fire(c -> c.srem(keys.watchers(appId, watched), userId)));
                 }
             }
             List<KeptEvent> missed = new ArrayList<>();
             int expired = InboxEntries.unexpired(strings(reply.get(2)), System.currentTimeMillis(), missed);
-            return new SignedIn(flag(reply.get(0)), missed, expired);
-        });
+            SignedIn in = new SignedIn(flag(reply.get(0)), missed, expired);
+            return CompletableFuture.allOf(index.toArray(CompletableFuture[]::new)).<SignedIn>handle((v, e) -> in);
+        }).thenCompose(Function.identity());
     }
 
     @Override
@@ -517,7 +521,7 @@ public final class RedisState implements SharedState {
     }
 
     private CompletionStage<UserErasure> eraseHeld(String appId, String userId) {
-        return query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenApply(r -> {
+        return query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenCompose(r -> {
             synchronized (mirror) {
                 if (mirror.erase(appId, userId) != null) {
                     index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
@@ -525,7 +529,7 @@ public final class RedisState implements SharedState {
             }
             List<Object> reply = list(r);
             if (num(reply.get(0)) < 0) {
-                return null;
+                return CompletableFuture.<UserErasure>completedFuture(null);
             }
             List<String> watchlist = strings(reply.get(2));
             List<String> presence = new ArrayList<>();
@@ -536,12 +540,15 @@ public final class RedisState implements SharedState {
             }
             presence.sort(null);
             List<String> watchers = strings(reply.get(4));
+            // Done once the user is out of every watcher's list (on their slots), so no later read finds it there.
+            List<CompletableFuture<Long>> removed = new ArrayList<>();
             for (String watcher : watchers) {
-                fire(c -> c.lrem(keys.watchlist(appId, watcher), 0, userId));
+                removed.add(fire(c -> c.lrem(keys.watchlist(appId, watcher), 0, userId)));
             }
             unwatch(appId, userId, watchlist);
-            return new UserErasure(userId, (int) num(reply.get(0)), List.copyOf(presence), flag(reply.get(1)),
-                    watchlist.size(), watchers.size());
+            UserErasure erased = new UserErasure(userId, (int) num(reply.get(0)), List.copyOf(presence),
+                    flag(reply.get(1)), watchlist.size(), watchers.size());
+            return CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new)).handle((v, e) -> erased);
         }));
     }
 
@@ -635,9 +642,9 @@ public final class RedisState implements SharedState {
         });
     }
 
-    private void fire(Function<io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, String>,
+    private CompletableFuture<Long> fire(Function<io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, String>,
             io.lettuce.core.RedisFuture<Long>> command) {
-        link.call(command).exceptionally(err -> {
+        return link.call(command).exceptionally(err -> {
             failed(err);
             return null;
         });
