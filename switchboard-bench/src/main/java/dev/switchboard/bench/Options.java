@@ -21,7 +21,8 @@ final class Options {
             "  --server-pid PID      server process for CPU/RSS readings (0 = none)",
             "  --ws-ports P1,P2,..   WebSocket clients spread over these ports, round robin (--port): cluster nodes",
             "  --node-pids A,B,..    fanout/users: every cluster node's process, CPU read per node and step",
-            "  --redis-pid PID       fanout/users: the redis-server of the cluster, CPU read per step",
+            "  --redis-pid P1,P2,..  fanout/users: the redis-server(s) of the cluster (every server of a Redis Cluster),\n"
+            + "                        CPU read per step and summed",
             "  --label L             name of the server in the report (server)",
             "  --connections N       WebSocket clients (fanout 1000, users 1000, idle 1000, presence 50)",
             "  --rates R1,R2,..      requested rates per step (publishes/s; presence: joins/s)",

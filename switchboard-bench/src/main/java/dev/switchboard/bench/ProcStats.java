@@ -22,9 +22,21 @@ final class ProcStats {
     private ProcStats() {}
 
     /** Total CPU time (user + system) of {@code pid} in microseconds, or -1. "self" reads this JVM. */
+    /** CPU time of {@code pid}, or the sum over a comma-separated list of pids (the servers of a Redis Cluster). */
     static long cpuMicros(String pid) {
         if (pid == null || pid.isEmpty() || pid.equals("0")) {
             return -1;
+        }
+        if (pid.indexOf(',') >= 0) {
+            long sum = 0;
+            for (String one : pid.split(",")) {
+                long t = cpuMicros(one.trim());
+                if (t < 0) {
+                    return -1;
+                }
+                sum += t;
+            }
+            return sum;
         }
         try {
             String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);

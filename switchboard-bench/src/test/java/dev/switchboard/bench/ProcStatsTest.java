@@ -25,4 +25,13 @@ class ProcStatsTest {
         assertThat(ProcStats.heapUsedBytes(info)).isEqualTo(11010L * 1024);
         assertThat(ProcStats.heapUsedBytes("not a jvm")).isEqualTo(-1);
     }
+
+    @Test
+    void aListOfPidsIsTheSumOfTheirCpuAndOneMissingPidMakesItMissing() {
+        long one = ProcStats.cpuMicros("self");
+        long both = ProcStats.cpuMicros("self,self"); // read later: each part at least the first reading
+        assertThat(one).isPositive();
+        assertThat(both).isGreaterThanOrEqualTo(2 * one);
+        assertThat(ProcStats.cpuMicros("self,2147483646")).isEqualTo(-1);
+    }
 }
