@@ -34,6 +34,7 @@ shard_ports=($((BASE_PORT + 80)) $((BASE_PORT + 81)) $((BASE_PORT + 82)) $((BASE
   $((BASE_PORT + 85)))
 ports=($((BASE_PORT + 1)) $((BASE_PORT + 2)) $((BASE_PORT + 3)))
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd) # redis-server opens its log after changing to --dir
 
 echo "== building"
 mvn -B -q -pl switchboard-server,switchboard-bench -am package -DskipTests

@@ -113,11 +113,12 @@ export async function startHaproxy(ports) {
   proc.on('exit', (code, signal) => (exit = { code, signal }));
   try {
     await until(async () => {
-      if (exit) throw new Error(`haproxy exited (${JSON.stringify(exit)})`);
+      if (exit) return true; // reported below, without waiting out the deadline
       const res = await fetch(`http://127.0.0.1:${port}/up`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
       return res.status === 200;
     }, { timeout: 15000, interval: 50, what: `GET /up through haproxy on port ${port}` });
+    if (exit) throw new Error(`haproxy exited at start (${JSON.stringify(exit)})`);
   } catch (err) {
     proc.kill('SIGKILL');
     throw new Error(`${err.message}\n--- haproxy output ---\n${fs.readFileSync(path.join(dir, 'haproxy.log'), 'utf8')}`);

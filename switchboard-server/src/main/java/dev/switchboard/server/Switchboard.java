@@ -137,6 +137,7 @@ public final class Switchboard implements AutoCloseable {
                     log.warn("Shutdown grace of {} s over with {} sockets open; closing them",
                             config.shutdownGraceSeconds(), edge.openChannels());
                 }
+                awaitLeavesDecided(deadline);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -160,6 +161,18 @@ public final class Switchboard implements AutoCloseable {
             log.info("Switchboard stopped");
         } finally {
             closed.countDown();
+        }
+    }
+
+    /**
+     * A closed socket leaves its channels and signs out through the shared state; on a cluster node that answer
+     * comes from Redis after the socket is gone, and the events it decides (member_removed, channel_vacated,
+     * watchlist offline) are sent from the socket's event loop, so the loops must outlive it. The engine forgets
+     * a connection once its leaves are decided.
+     */
+    private void awaitLeavesDecided(long deadline) throws InterruptedException {
+        while (engine.connectionCount() > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(5);
         }
     }
 

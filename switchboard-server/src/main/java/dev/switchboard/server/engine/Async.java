@@ -3,6 +3,7 @@ package dev.switchboard.server.engine;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,21 @@ final class Async {
                 return DONE;
             }
             return run(then, value);
-        }, loop).thenCompose(Function.identity());
+        }, orInline(loop)).thenCompose(Function.identity());
+    }
+
+    /**
+     * The loop, or the answering thread once the loop has stopped (shutdown): nothing else touches the
+     * connection any more, and a decision already made in the shared state must still send its events.
+     */
+    private static Executor orInline(Executor loop) {
+        return task -> {
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException stopped) {
+                task.run();
+            }
+        };
     }
 
     private static <T> CompletionStage<Void> run(Function<T, CompletionStage<?>> then, T value) {
