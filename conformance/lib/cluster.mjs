@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { connected, PusherJS } from './harness.mjs';
+import { connected, PusherJS, pusherOptions } from './harness.mjs';
 import { sdk as sdkFor, startAuthServer } from './auth-server.mjs';
 import { RawSocket } from './raw.mjs';
 import { DEFAULT_APP, freePort, REPO_ROOT, startServer } from './server.mjs';
@@ -176,17 +176,7 @@ export async function startCluster({ nodes = 3, apps, settings, haproxy = false 
     sdk: (node = 1) => sdkFor({ port: portOf(node) }),
     /** A pusher-js client on `node` (not yet awaited); params as in harness.mjs. */
     client({ node = 1, channelParams = {}, userParams = {}, options = {} } = {}) {
-      const pusher = new PusherJS(DEFAULT_APP.key, {
-        cluster: 'mt1',
-        wsHost: '127.0.0.1',
-        wsPort: portOf(node),
-        forceTLS: false,
-        enabledTransports: ['ws'],
-        disableStats: true,
-        channelAuthorization: { endpoint: auth.channelEndpoint, transport: 'ajax', params: channelParams },
-        userAuthentication: { endpoint: auth.userEndpoint, transport: 'ajax', params: userParams },
-        ...options,
-      });
+      const pusher = new PusherJS(DEFAULT_APP.key, pusherOptions(portOf(node), auth, { channelParams, userParams, options }));
       clients.push(pusher);
       return pusher;
     },

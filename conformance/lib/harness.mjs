@@ -13,6 +13,24 @@ PusherJS.logToConsole = process.env.CONFORMANCE_PUSHER_LOG === '1';
 
 export { PusherJS };
 
+/**
+ * pusher-js options for a server on 127.0.0.1:`port` whose app endpoints are `auth` (auth-server.mjs):
+ * plain ws only (never Pusher's hosts), no stats; `options` override.
+ */
+export function pusherOptions(port, auth, { channelParams = {}, userParams = {}, options = {} } = {}) {
+  return {
+    cluster: 'mt1',
+    wsHost: '127.0.0.1',
+    wsPort: port,
+    forceTLS: false,
+    enabledTransports: ['ws'],
+    disableStats: true,
+    channelAuthorization: { endpoint: auth.channelEndpoint, transport: 'ajax', params: channelParams },
+    userAuthentication: { endpoint: auth.userEndpoint, transport: 'ajax', params: userParams },
+    ...options,
+  };
+}
+
 /** Resolves once the pusher-js client's connection state is `connected`. */
 export function connected(client, timeout = DEFAULT_TIMEOUT_MS) {
   if (client.connection.state === 'connected') return Promise.resolve(client);
@@ -90,17 +108,7 @@ export async function setup({ apps, settings } = {}) {
      */
     async client({ app = DEFAULT_APP, channelParams = {}, userParams = {}, options = {} } = {}) {
       const auth = await authFor(app);
-      const c = new PusherJS(app.key, {
-        cluster: 'mt1',
-        wsHost: '127.0.0.1',
-        wsPort: server.port,
-        forceTLS: false,
-        enabledTransports: ['ws'],
-        disableStats: true,
-        channelAuthorization: { endpoint: auth.channelEndpoint, transport: 'ajax', params: channelParams },
-        userAuthentication: { endpoint: auth.userEndpoint, transport: 'ajax', params: userParams },
-        ...options,
-      });
+      const c = new PusherJS(app.key, pusherOptions(server.port, auth, { channelParams, userParams, options }));
       clients.push(c);
       return c;
     },

@@ -105,20 +105,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
-        Exception first = null;
-        for (AutoCloseable c : perTest) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        perTest.clear();
-        if (first != null) {
-            throw first;
-        }
+        SwitchboardExtension.closeAll(perTest);
     }
 
     @Override

@@ -65,18 +65,22 @@ public final class SwitchboardExtension implements BeforeAllCallback, BeforeEach
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
+        closeAll(perTest);
+    }
+
+    /** Closes and forgets every resource, the rest too when one fails; rethrows the first failure. */
+    static void closeAll(List<AutoCloseable> resources) throws Exception {
         Exception first = null;
-        for (AutoCloseable c : perTest) {
+        for (AutoCloseable c : resources) {
             try {
                 c.close();
             } catch (Exception e) {
-                // Close the rest anyway; report the first failure.
                 if (first == null) {
                     first = e;
                 }
             }
         }
-        perTest.clear();
+        resources.clear();
         if (first != null) {
             throw first;
         }
