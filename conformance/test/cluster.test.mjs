@@ -18,11 +18,6 @@ const QUIET_MS = 1000;
 const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
 
 let c;
-before(async () => {
-  c = await startCluster({ nodes: 3, haproxy: true });
-});
-after(() => c?.close());
-
 let n = 0;
 const uid = (prefix) => `${prefix}-${process.pid}-${++n}`;
 
@@ -41,6 +36,11 @@ async function signedInOn(node, userId) {
 const count = (calls, id) => calls.filter(({ data }) => data.id === id).length;
 
 describe('cluster: three nodes on one Redis', () => {
+  before(async () => {
+    c = await startCluster({ nodes: 3, haproxy: true });
+  });
+  after(() => c?.close());
+
   test('an event triggered on node 1 reaches subscribers on nodes 2 and 3 exactly once', async () => {
     const channel = uid('news');
     const subs = [];
