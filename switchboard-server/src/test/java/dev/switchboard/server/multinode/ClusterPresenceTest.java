@@ -91,6 +91,8 @@ class ClusterPresenceTest {
         third.pusher().subscribePresence(channel, thirdLog);
         eventually().until(() -> third.errors().stream().anyMatch(e -> String.valueOf(e.message()).contains("is full")));
         assertThat(thirdLog.subscribed()).isFalse();
+        // The app allows 3 connections in the whole cluster: make room for u1's second one.
+        third.close();
 
         JavaClient againU1 = smallMember(3, "u1");
         EventLog againLog = new EventLog();

@@ -55,6 +55,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
     private Path dir;
     private AppAuth auth;
     private AppAuth smallAuth;
+    private volatile boolean failed;
 
     public ClusterExtension() {
         this(Map.of());
@@ -110,7 +111,9 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        StringBuilder out = new StringBuilder("--- cluster logs after failed test " + context.getDisplayName() + " ---\n");
+        failed = true;
+        StringBuilder out = new StringBuilder("--- cluster logs after failed test " + context.getDisplayName()
+                + " (whole logs kept in " + dir + ") ---\n");
         for (NodeProcess n : nodes) {
             out.append("--- ").append(n.name()).append(" (port ").append(n.port()).append(") ---\n")
                     .append(n.logTail(4000)).append('\n');
@@ -129,6 +132,9 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
         }
         if (webhooks != null) {
             webhooks.close();
+        }
+        if (failed) {
+            return; // the logs stay for whoever reads the failure
         }
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
