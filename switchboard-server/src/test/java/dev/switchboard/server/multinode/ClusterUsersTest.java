@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterUsersTest {
 
     @RegisterExtension
-    static final ClusterExtension cluster = new ClusterExtension();
+    static final ClusterExtension cluster = ClusterExtension.shared();
 
     private JavaClient signedIn(int node, String userId) {
         return cluster.user(node, userId, "Name " + userId).connect().signin();

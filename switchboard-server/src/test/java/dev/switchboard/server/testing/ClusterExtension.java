@@ -42,7 +42,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
     public static final String SMALL_APP = "app-small";
     public static final String SMALL_KEY = "key-small";
     public static final String SMALL_SECRET = "secret-small";
-    public static final int SMALL_MAX_CONNECTIONS = 3;
+    public static final int SMALL_MAX_CONNECTIONS = 4;
     public static final int SMALL_MAX_PRESENCE_MEMBERS = 2;
     /** Short, so that removal webhooks arrive within a test's wait; still long enough to pair a quick rejoin. */
     public static final int WEBHOOK_LEAVE_DELAY_MILLIS = 300;
@@ -57,17 +57,47 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
     private AppAuth smallAuth;
     private volatile boolean failed;
 
+    /** The cluster of the test classes that leave it whole: started once, stopped after the last of them. */
+    private static ClusterExtension shared;
+    private final boolean acrossClasses;
+    private boolean started;
+
+    /** A cluster of the test class's own, stopped after it: for tests that kill nodes or Redis. */
     public ClusterExtension() {
-        this(Map.of());
+        this(Map.of(), false);
     }
 
     /** With server-level settings (file keys, e.g. {@code "shutdown_grace_seconds"}) added to every node. */
     public ClusterExtension(Map<String, Object> settings) {
+        this(settings, false);
+    }
+
+    private ClusterExtension(Map<String, Object> settings, boolean acrossClasses) {
         this.extraSettings = Map.copyOf(settings);
+        this.acrossClasses = acrossClasses;
+    }
+
+    /**
+     * One cluster for every test class that registers this (and kills nothing), started by the first of them
+     * and stopped when the test run ends: three JVMs start once rather than once per class.
+     */
+    public static synchronized ClusterExtension shared() {
+        if (shared == null) {
+            shared = new ClusterExtension(Map.of(), true);
+        }
+        return shared;
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
+    public synchronized void beforeAll(ExtensionContext context) throws Exception {
+        if (started) {
+            return;
+        }
+        started = true;
+        if (acrossClasses) {
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .put(ClusterExtension.class.getName(), (ExtensionContext.Store.CloseableResource) this::stop);
+        }
         dir = Files.createTempDirectory("switchboard-cluster-");
         webhooks = new Receiver();
         redis = RedisServer.start();
@@ -123,6 +153,13 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (!acrossClasses) {
+            stop();
+        }
+    }
+
+    private synchronized void stop() {
+        started = false;
         for (NodeProcess n : nodes) {
             n.close();
         }
