@@ -52,6 +52,7 @@ export const APP_DEFAULTS = Object.freeze({
   cache_ttl_seconds: 1800,
   user_inbox_ttl_seconds: 0,
   user_inbox_max_events: 100,
+  allowed_origins: [],
   webhooks: [],
 });
 

@@ -14,7 +14,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
+import javax.net.ssl.SSLException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -52,10 +56,20 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
     private final Semaphore inFlight;
     private final Semaphore finished = new Semaphore(0);
     private PusherClient.Listener extra;
+    /** wss when set (--wss); plain ws otherwise. */
+    private SslContext tls;
 
     ClientFleet(Options o, int count, IntFunction<ClientSpec> specs) {
         this(Net.group(o.threads(), "bench-ws"), true, o.host(), o.wsPorts(), o.key(), o.secret(), count,
                 o.integer("ramp-inflight", 200), specs);
+        if (o.flag("wss", false)) {
+            try {
+                // Trust-all on purpose: a load generator against one's own server, measuring the server's TLS cost.
+                tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot set up TLS for the clients", e);
+            }
+        }
     }
 
     ClientFleet(EventLoopGroup group, boolean ownsGroup, String host, int[] ports, String key, String secret, int count,
@@ -89,7 +103,7 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
     public ConnectResult connect() throws InterruptedException {
         WebSocketClientProtocolConfig[] configs = new WebSocketClientProtocolConfig[ports.length];
         for (int p = 0; p < ports.length; p++) {
-            URI uri = URI.create("ws://" + host + ":" + ports[p] + "/app/" + key + "?protocol=7&client=bench&version=1.0");
+            URI uri = URI.create((tls == null ? "ws://" : "wss://") + host + ":" + ports[p] + "/app/" + key + "?protocol=7&client=bench&version=1.0");
             configs[p] = WebSocketClientProtocolConfig.newBuilder()
                     .webSocketUri(uri)
                     .version(WebSocketVersion.V13)
@@ -116,6 +130,9 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+                            }
                             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16384),
                                     new WebSocketClientProtocolHandler(ws), client);
                         }

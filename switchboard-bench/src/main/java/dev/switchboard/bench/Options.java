@@ -15,6 +15,8 @@ final class Options {
             "usage: bench <fanout|users|idle|http|presence> [options]",
             "  --host H              server host (127.0.0.1)",
             "  --port P              server port (6001)",
+            "  --wss                 WebSocket clients use wss (TLS, OpenSSL) on their ports (--ws-ports or --port); the",
+            "                        certificate is not checked: the bench measures, it does not authenticate",
             "  --app-id ID           app id (app-id)",
             "  --key K               app key (app-key)",
             "  --secret S            app secret (app-secret)",
@@ -46,7 +48,7 @@ final class Options {
             "  --command TEXT        command line recorded in the report (the scripts pass theirs)");
 
     private static final List<String> KNOWN = List.of("host", "port", "app-id", "key", "secret", "server-pid",
-            "ws-ports", "node-pids", "redis-pid",
+            "ws-ports", "node-pids", "redis-pid", "wss",
             "label", "connections", "rates", "duration-s", "warmup-s", "warmup-rate", "baseline-s", "drain-s", "processes", "threads",
             "publishers", "concurrency", "payload-bytes", "ramp-inflight", "subscribe", "signin", "observers",
             "out", "markdown", "chart", "command",

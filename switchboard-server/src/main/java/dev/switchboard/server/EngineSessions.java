@@ -3,6 +3,8 @@ package dev.switchboard.server;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.apps.AppRegistry;
+import dev.switchboard.server.config.AllowedOrigins;
+import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.edge.Sessions;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Connection;
@@ -10,7 +12,10 @@ import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.Peer;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -25,29 +30,38 @@ final class EngineSessions implements Sessions {
 
     private final Engine engine;
     private final EngineListener listener;
+    /** Parsed allowed_origins by the app's list, so a connection costs a map look-up, not a parse. */
+    private final Map<List<String>, AllowedOrigins> origins = new ConcurrentHashMap<>();
+    private Runnable originRefused = () -> {};
 
     EngineSessions(Engine engine, EngineListener listener) {
         this.engine = engine;
         this.listener = listener;
     }
 
+    /** Told of every upgrade refused for its Origin (the edge counts them). */
+    void onOriginRefused(Runnable counter) {
+        this.originRefused = counter;
+    }
+
     @Override
-    public Session open(String appKey, Peer peer) {
+    public Session open(String appKey, String origin, Peer peer) {
         CompletableFuture<AppEngine> app = engine.resolveByKey(appKey);
         if (app.isDone()) {
-            return settle(app, appKey, peer, null);
+            return settle(app, appKey, origin, peer, null);
         }
         Pending pending = new Pending(peer);
         app.whenComplete((a, failure) -> peer.executor().execute(() -> {
             if (!pending.closed) {
-                settle(app, appKey, peer, pending);
+                settle(app, appKey, origin, peer, pending);
             }
         }));
         return pending;
     }
 
     /** On the peer's thread, with the look-up done: connect, or close the socket saying why. */
-    private Session settle(CompletableFuture<AppEngine> lookup, String appKey, Peer peer, Pending pending) {
+    private Session settle(CompletableFuture<AppEngine> lookup, String appKey, String origin, Peer peer,
+                           Pending pending) {
         AppEngine app;
         try {
             app = lookup.join();
@@ -58,6 +72,13 @@ final class EngineSessions implements Sessions {
             }
             throw e;
         }
+        if (app != null && !originAllowed(app.config(), origin)) {
+            // Before the engine connects the socket: a browser on another site touches no app state. 4009 as
+            // soketi and Sockudo send it; pusher-js does not retry it.
+            originRefused.run();
+            peer.close(CloseCode.UNAUTHORIZED, "Origin not allowed");
+            return null;
+        }
         Connection c = engine.connect(app, appKey, peer);
         if (c == null) {
             return null;
@@ -67,6 +88,11 @@ final class EngineSessions implements Sessions {
             pending.live = s;
         }
         return s;
+    }
+
+    private boolean originAllowed(AppConfig app, String origin) {
+        List<String> allowed = app.allowedOrigins();
+        return allowed.isEmpty() || origins.computeIfAbsent(allowed, AllowedOrigins::of).allows(origin);
     }
 
     private static final class Live implements Session {

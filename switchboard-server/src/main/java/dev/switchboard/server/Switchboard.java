@@ -73,6 +73,19 @@ public final class Switchboard implements AutoCloseable {
         return edge.port();
     }
 
+    /** The port that speaks TLS (the main one or tls_port), or -1 without TLS. */
+    public int tlsPort() {
+        return edge.tlsPort();
+    }
+
+    /**
+     * Loads tls_cert and tls_key again for new handshakes (SIGHUP does this); open connections are untouched.
+     * False when there is no TLS or the files cannot be used (the old certificate stays).
+     */
+    public boolean reloadTls() {
+        return edge.tls() != null && edge.tls().reload();
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -255,7 +268,7 @@ public final class Switchboard implements AutoCloseable {
             Supplier<String> scrape = metrics;
             if (prometheus != null) {
                 prometheus.bind(engine);
-                prometheus.bind(webhooks.stats());
+                prometheus.bind(webhooks.stats(), config.apps());
                 prometheus.bind(engine, api.rateLimits());
                 prometheus.bind(a.node(), a.traffic());
                 if (apps.hasDatabase()) {
@@ -266,9 +279,11 @@ public final class Switchboard implements AutoCloseable {
                     scrape = prometheus::scrape;
                 }
             }
-            EdgeServer edge = new EdgeServer(config, new EngineSessions(engine, all), resolvingApp(engine, route),
+            EngineSessions sessions = new EngineSessions(engine, all);
+            EdgeServer edge = new EdgeServer(config, sessions, resolvingApp(engine, route),
                     scrape, apps.hasDatabase() ? apps::databaseUp : null, dashboard == null ? null : dashboard::handle)
                     .node(a.node());
+            sessions.onOriginRefused(edge.counters().originsRefused::increment);
             if (prometheus != null) {
                 EdgeMeters.register(prometheus.registry(), edge.counters());
             }
@@ -281,8 +296,10 @@ public final class Switchboard implements AutoCloseable {
                 throw e;
             }
             Switchboard node = new Switchboard(config, a, apps, engine, edge, webhooks, dashboard);
-            log.info("Switchboard node {} listening on {}:{} (transport {}), apps: {}", a.node().nodeId(), config.host(),
-                    node.port(), edge.transport(), describeApps(config));
+            String tls = edge.tls() == null ? "no TLS"
+                    : "TLS " + edge.tls().providerLabel() + " on " + (edge.tlsPort() == node.port() ? "that port" : "port " + edge.tlsPort());
+            log.info("Switchboard node {} listening on {}:{} (transport {}, {}), apps: {}", a.node().nodeId(), config.host(),
+                    node.port(), edge.transport(), tls, describeApps(config));
             if (!config.redisUrl().isEmpty()) {
                 String degraded = a.node().degradedReason();
                 log.info("Node {} is a cluster member on Redis {} (prefix {}): {}", a.node().nodeId(),

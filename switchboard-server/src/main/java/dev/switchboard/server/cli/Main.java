@@ -39,10 +39,32 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "switchboard-shutdown"));
+        if (p.config().tls()) {
+            onHangup(node);
+        }
         try {
             node.awaitClosed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGHUP reloads the TLS certificate, as nginx and haproxy do, instead of the JVM's default (shutdown).
+     * Through {@code sun.misc.Signal}, the JDK's only way to catch a signal; where it is missing, the file watch
+     * (tls_watch_seconds) still reloads.
+     */
+    @SuppressWarnings("removal")
+    private static void onHangup(Switchboard node) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+                Thread t = new Thread(node::reloadTls, "switchboard-tls-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).warn("SIGHUP cannot be caught here ({}); "
+                    + "certificates reload on file change only", e.toString());
         }
     }
 

@@ -49,16 +49,19 @@ public record AppConfig(
         int userInboxTtlSeconds,
         /** Most events kept per offline user; past it the oldest is dropped. */
         int userInboxMaxEvents,
+        /** Browser origins that may connect ({@link AllowedOrigins}); empty: any. */
+        List<String> allowedOrigins,
         List<WebhookConfig> webhooks) {
 
     public AppConfig {
+        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
     }
 
     /** The built-in default app, as soketi users know it. */
     public static AppConfig defaults(String id, String key, String secret) {
         return new AppConfig(id, key, secret, true, true, -1, false, 30, true, 100, false, false, false,
-                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, -1, 1800, 0, 100, List.of());
+                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, -1, 1800, 0, 100, List.of(), List.of());
     }
 
     /** Without the secret, so that an app logged by mistake leaks nothing. */
@@ -68,13 +71,11 @@ public record AppConfig(
     }
 
     public AppConfig withWebhooks(List<WebhookConfig> hooks) {
-        return new AppConfig(id, key, secret, enabled, enableClientMessages, maxConnections,
-                requireAuthorizedConnections, userAuthenticationTimeoutSeconds, enableWatchlistEvents,
-                maxWatchlistSize, enableSubscriptionCount, subscriptionCountOnPresence, sendSubscriptionErrors,
-                maxPresenceMembers, maxPresenceUserInfoBytes, maxUserIdLength, maxEventDataBytes,
-                maxChannelsPerTrigger, maxBatchEvents, maxEventNameLength, maxChannelNameLength,
-                maxClientEventsPerSecond, maxChannelsPerConnection, maxApiRequestsPerSecond, maxConnectionsPerUser,
-                cacheTtlSeconds,
-                userInboxTtlSeconds, userInboxMaxEvents, hooks);
+        return with("webhooks", hooks);
+    }
+
+    /** A copy with one setting changed, by its file key ({@code "allowed_origins"}). */
+    public AppConfig with(String key, Object value) {
+        return ConfigRecords.copyWith(this, ConfigSetting.app(), key, value);
     }
 }

@@ -54,4 +54,20 @@ final class ConfigRecords {
             throw new IllegalStateException(e);
         }
     }
+
+    /** A copy of {@code r} with the setting {@code key} set to {@code value}; the record's checks run again. */
+    static <T extends Record> T copyWith(T r, List<ConfigSetting> settings, String key, Object value) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        boolean found = false;
+        for (ConfigSetting s : settings) {
+            found |= s.key().equals(key);
+            values.put(s.key(), s.key().equals(key) ? value : read(r, s.component()));
+        }
+        if (!found) {
+            throw new IllegalArgumentException("No setting " + key);
+        }
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) r.getClass();
+        return construct(type, settings, values);
+    }
 }

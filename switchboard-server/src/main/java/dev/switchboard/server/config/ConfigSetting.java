@@ -57,12 +57,21 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
         return List.class.isAssignableFrom(type);
     }
 
+    /** A list of plain strings (not of nested objects): also accepted as comma-separated text. */
+    public boolean isStringList() {
+        return isList() && genericType instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] == String.class;
+    }
+
     public String typeLabel() {
         if (isBoolean()) {
             return "boolean";
         }
         if (isInt()) {
             return "integer";
+        }
+        if (isStringList()) {
+            return "list of strings";
         }
         if (isList()) {
             return "JSON array";
@@ -112,10 +121,16 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
     private static final Map<String, String> SERVER_TEXT = Map.ofEntries(
             Map.entry("host", "Interface to listen on; 0.0.0.0 for all."),
             Map.entry("port", "TCP port for WebSocket and HTTP alike; 0 picks a free port."),
+            Map.entry("tls_cert", "PEM file with the server certificate (and its chain). With tls_key, serves wss:// and https:// (on port, or on tls_port). Reloaded on SIGHUP and when the file changes; open connections keep theirs."),
+            Map.entry("tls_key", "PEM file with the certificate's private key (PKCS#8, unencrypted: BEGIN PRIVATE KEY)."),
+            Map.entry("tls_port", "-1: TLS on port itself (TLS only there). Otherwise a second port that speaks TLS while port stays plain; 0 picks a free port."),
+            Map.entry("tls_provider", "TLS implementation: auto (OpenSSL through netty-tcnative when it loads, else the JDK), openssl (fail to start without it) or jdk."),
+            Map.entry("tls_watch_seconds", "How often tls_cert and tls_key are checked for a change (a changed file is loaded for new handshakes); 0: only on SIGHUP."),
             Map.entry("activity_timeout_seconds", "Sent to clients in connection_established (pusher-js pings after this much silence); the server also pings a socket silent this long."),
             Map.entry("pong_timeout_seconds", "After the server's ping, how long any frame may take to arrive before the socket is closed with 4201."),
             Map.entry("max_frame_bytes", "Largest WebSocket message (after reassembling fragments); larger closes the socket with 1009."),
             Map.entry("max_http_body_bytes", "Largest HTTP request body; larger is answered 413."),
+            Map.entry("max_http_discard_bytes", "After a 413, up to this much of the rest of the body is read and thrown away (for at most 5 s) before the connection closes, so that a client still writing its body reads the 413 instead of a connection reset."),
             Map.entry("timestamp_skew_seconds", "Allowed distance between an HTTP API request's auth_timestamp and the server clock."),
             Map.entry("write_buffer_high_water_mark", "Bytes queued for one socket above which it is closed as a slow consumer (4101)."),
             Map.entry("write_buffer_low_water_mark", "Bytes queued below which a socket counts as writable again; at most the high mark."),
@@ -176,5 +191,6 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("max_connections_per_user", "Signed-in connections one user may have at once, counted over the cluster; a sign-in past it is refused with a pusher:error and the connection stays open, not signed in (docs/limits.md). -1: no limit."),
             Map.entry("user_inbox_ttl_seconds", "How long an event sent to a user with no signed-in connection anywhere waits for the user's next sign-in (docs/users.md); 0 keeps nothing, as Pusher does."),
             Map.entry("user_inbox_max_events", "Most events kept for one offline user; past it the oldest is dropped (and counted in /metrics)."),
+            Map.entry("allowed_origins", "Browser origins that may open a WebSocket: exact origins (https://app.example.com), https://*.example.com, a bare host or *.host (any scheme and port). Another Origin is closed with 4009 before the app sees the socket; an upgrade without Origin (not a browser) is allowed. Empty: any origin. JSON array, or comma-separated in env and flags."),
             Map.entry("webhooks", "Webhook targets: objects with url, event_types (empty: all), channel_prefix and headers."));
 }

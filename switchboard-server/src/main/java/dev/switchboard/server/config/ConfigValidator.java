@@ -23,8 +23,21 @@ final class ConfigValidator {
         range("write_buffer_low_water_mark", c.writeBufferLowWaterMark(), 0, c.writeBufferHighWaterMark());
         range("shutdown_grace_seconds", c.shutdownGraceSeconds(), 0, Integer.MAX_VALUE);
         range("worker_threads", c.workerThreads(), 0, 4096);
+        range("tls_port", c.tlsPort(), -1, 65535);
+        if (c.tlsCert().isEmpty() != c.tlsKey().isEmpty()) {
+            throw new ConfigException("tls_cert and tls_key go together: set both or neither");
+        }
+        if (!Set.of("auto", "openssl", "jdk").contains(c.tlsProvider())) {
+            throw new ConfigException("tls_provider must be auto, openssl or jdk, got '" + c.tlsProvider() + "'");
+        }
+        if (!c.tls() && c.tlsPort() >= 0) {
+            throw new ConfigException("tls_port is set but tls_cert and tls_key are not");
+        }
+        if (c.tls() && c.tlsPort() > 0 && c.tlsPort() == c.port()) {
+            throw new ConfigException("tls_port must differ from port (or be -1 for TLS on port itself)");
+        }
         for (ConfigSetting s : ConfigSetting.server()) {
-            if (s.isInt()) {
+            if (s.isInt() && !s.key().equals("tls_port")) {
                 range(s.key(), (Integer) ConfigRecords.read(c, s.component()), 0, Integer.MAX_VALUE);
             }
         }
@@ -94,6 +107,11 @@ final class ConfigValidator {
         }
         if (a.userInboxMaxEvents() < 1) {
             throw new ConfigException(where + ": user_inbox_max_events must be at least 1, got " + a.userInboxMaxEvents());
+        }
+        try {
+            AllowedOrigins.of(a.allowedOrigins());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": " + e.getMessage());
         }
         for (ConfigSetting s : ConfigSetting.app()) {
             if (s.isInt()) {

@@ -49,6 +49,15 @@ final class ConfigValues {
             }
             return b;
         }
+        if (s.isStringList() && !t.startsWith("[")) {
+            List<String> items = new ArrayList<>();
+            for (String part : t.split(",")) {
+                if (!part.isBlank()) {
+                    items.add(part.trim());
+                }
+            }
+            return items;
+        }
         if (s.isList()) {
             JsonNode node;
             try {
@@ -89,6 +98,15 @@ final class ConfigValues {
                 throw new ConfigException(at + ": expected a JSON array");
             }
             List<Object> out = new ArrayList<>();
+            if (s.isStringList()) {
+                for (int i = 0; i < node.size(); i++) {
+                    if (!node.get(i).isTextual()) {
+                        throw new ConfigException(at + ": expected an array of strings, got " + node.get(i));
+                    }
+                    out.add(node.get(i).textValue());
+                }
+                return out;
+            }
             for (int i = 0; i < node.size(); i++) {
                 String item = where + ", " + s.key() + "[" + i + "]";
                 out.add(s.key().equals("apps") ? appFromJson(node.get(i), item) : webhookFromJson(node.get(i), item));

@@ -9,6 +9,15 @@ import java.util.List;
 public record ServerConfig(
         String host,
         int port,
+        /** PEM certificate chain and PKCS#8 PEM key; both empty: no TLS. */
+        String tlsCert,
+        String tlsKey,
+        /** -1: TLS on {@code port}; otherwise a second, TLS-only port and {@code port} stays plain (0: free port). */
+        int tlsPort,
+        /** auto (OpenSSL when netty-tcnative loads, else the JDK), openssl or jdk. */
+        String tlsProvider,
+        /** How often the certificate files are checked for a change (0: only on SIGHUP). */
+        int tlsWatchSeconds,
         /** Sent in {@code connection_established}; also how long a socket may be silent before we ping it. */
         int activityTimeoutSeconds,
         /** After our ping, how long we wait for any frame before closing 4201. */
@@ -17,6 +26,8 @@ public record ServerConfig(
         int maxFrameBytes,
         /** Largest HTTP request body accepted; larger is 413. */
         int maxHttpBodyBytes,
+        /** After a 413, how much of the rest of the body is read and thrown away before the connection closes. */
+        int maxHttpDiscardBytes,
         /** Allowed distance between {@code auth_timestamp} and the server clock (Pusher: 600 s). */
         int timestampSkewSeconds,
         /** Outbound buffer per socket: over the high mark the client is closed as a slow consumer. */
@@ -76,57 +87,30 @@ public record ServerConfig(
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 6001, 120, 30, 64 * 1024, 256 * 1024, 600,
-                256 * 1024, 128 * 1024, 10, 0, 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
+        return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
+                600, 256 * 1024, 128 * 1024, 10, 0, 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
                 "", false, 10, 4, 2000, 1000, true, "", 200, "",
                 "", "switchboard", 1000, 5000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
-                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
-                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
-                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
-                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis,
-                apps);
+        return with("port", newPort);
     }
 
     /** A cluster member on the single Redis at {@code url}. */
     public ServerConfig withRedis(String url) {
-        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
-                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
-                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
-                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
-                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, url, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis,
-                apps);
+        return with("redis_url", url);
     }
 
     /** Apps also from the database at {@code url}, cached for {@code ttlSeconds}; creates the table when missing. */
     /** A cluster member on the Redis Cluster with these seed URLs (comma-separated). */
     public ServerConfig withRedisCluster(String urls) {
-        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
-                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
-                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
-                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
-                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis,
-                appsDbQueueSize, dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, urls, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis, apps);
+        return with("redis_cluster", urls);
     }
 
     public ServerConfig withAppsFrom(String url, boolean migrate, int ttlSeconds) {
-        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
-                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
-                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
-                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
-                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, url, migrate, ttlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis,
-                apps);
+        return with("apps_from", url).with("apps_migrate", migrate).with("apps_cache_ttl_seconds", ttlSeconds);
     }
 
     /** True when apps also come from a database. */
@@ -135,22 +119,23 @@ public record ServerConfig(
     }
 
     public ServerConfig withDashboard(boolean enabled, String token) {
-        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
-                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
-                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
-                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
-                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                enabled, token, dashboardConsoleEventsPerSecond, redisCluster, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis, apps);
+        return with("dashboard_enabled", enabled).with("dashboard_token", token);
+    }
+
+    /** Whether TLS is configured. */
+    public boolean tls() {
+        return !tlsCert.isEmpty() || !tlsKey.isEmpty();
     }
 
     public ServerConfig withApps(List<AppConfig> newApps) {
-        return new ServerConfig(host, port, activityTimeoutSeconds, pongTimeoutSeconds, maxFrameBytes,
-                maxHttpBodyBytes, timestampSkewSeconds, writeBufferHighWaterMark, writeBufferLowWaterMark,
-                shutdownGraceSeconds, workerThreads, maxConnectionsPerIpPerSecond, trustedProxies,
-                maxNodeConnections, webhookBatchMillis, webhookBatchMaxEvents,
-                webhookLeaveDelayMillis, webhookTimeoutMillis, webhookQueueSize, webhookRetrySeconds,
-                metricsEnabled, appsFrom, appsMigrate, appsCacheTtlSeconds, appsDbPoolSize, appsDbTimeoutMillis, appsDbQueueSize,
-                dashboardEnabled, dashboardToken, dashboardConsoleEventsPerSecond, redisCluster, redisUrl, redisPrefix, clusterHeartbeatMillis, clusterNodeTimeoutMillis, newApps);
+        return with("apps", newApps);
+    }
+
+    /**
+     * A copy with one setting changed, by its file key ({@code "tls_cert"}). By name rather than through the
+     * canonical constructor, so that adding a setting does not mean editing every copy method.
+     */
+    public ServerConfig with(String key, Object value) {
+        return ConfigRecords.copyWith(this, ConfigSetting.server(), key, value);
     }
 }

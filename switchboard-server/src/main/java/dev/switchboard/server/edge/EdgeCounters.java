@@ -8,10 +8,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class EdgeCounters {
     public final LongAdder upgradesRefused = new LongAdder();
+    public final LongAdder originsRefused = new LongAdder();
     public final LongAdder slowConsumerClosed = new LongAdder();
     public final LongAdder framesDroppedAfterClose = new LongAdder();
     public final LongAdder binaryFramesRejected = new LongAdder();
     public final LongAdder oversizeFramesClosed = new LongAdder();
+    public final LongAdder invalidUtf8Closed = new LongAdder();
     public final LongAdder pongTimeouts = new LongAdder();
     public final LongAdder pingsSent = new LongAdder();
     public final LongAdder handlerErrors = new LongAdder();
@@ -19,4 +21,7 @@ public final class EdgeCounters {
     public final LongAdder httpTooLarge = new LongAdder();
     public final LongAdder connectionsRateLimited = new LongAdder();
     public final LongAdder overCapacityClosed = new LongAdder();
+    public final LongAdder tlsHandshakeFailures = new LongAdder();
+    public final LongAdder tlsReloads = new LongAdder();
+    public final LongAdder tlsReloadFailures = new LongAdder();
 }

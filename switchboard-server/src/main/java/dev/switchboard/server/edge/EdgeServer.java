@@ -31,7 +31,6 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -56,6 +55,10 @@ public final class EdgeServer {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    /** The second, TLS-only listener when tls_port is set; null otherwise. */
+    private Channel tlsServerChannel;
+    /** Null without TLS. */
+    private final TlsContexts tls;
     /** One liveness sweep per worker event loop; filled in {@link #start}, read-only afterwards. */
     private volatile Map<EventExecutor, LivenessSweep> sweeps = Map.of();
     private volatile boolean draining;
@@ -84,6 +87,7 @@ public final class EdgeServer {
                 .closeOnProtocolViolation(false)
                 .build();
         this.handshakers = new WebSocketServerHandshakerFactory("ws://switchboard/", null, decoder);
+        this.tls = config.tls() ? new TlsContexts(config, counters) : null;
     }
 
     /** Binds and returns once listening; an {@link IllegalStateException} saying why when it cannot. */
@@ -98,6 +102,24 @@ public final class EdgeServer {
             perLoop.put(loop, new LivenessSweep((EventLoop) loop, activityMillis, pongMillis));
         }
         sweeps = perLoop;
+        boolean tlsOnMain = tls != null && config.tlsPort() < 0;
+        try {
+            serverChannel = bind(config.port(), tlsOnMain);
+            if (tls != null && !tlsOnMain) {
+                tlsServerChannel = bind(config.tlsPort(), true);
+            }
+        } catch (IllegalStateException e) {
+            closeListeners();
+            stopLoops(0);
+            throw e;
+        }
+        boss.next().scheduleAtFixedRate(limits::sweep, 1, 1, TimeUnit.SECONDS);
+        if (tls != null) {
+            tls.watch(boss.next(), config.tlsWatchSeconds());
+        }
+    }
+
+    private Channel bind(int port, boolean secure) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -116,26 +138,45 @@ public final class EdgeServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        if (secure) {
+                            // The TLS handler stays first for the socket's life; NettyPeer writes through it.
+                            ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch));
+                        }
                         ch.pipeline()
                                 .addLast("http-codec", new HttpServerCodec())
                                 .addLast("http-in-flight", new HttpInFlight())
-                                .addLast("http-aggregator", new JsonHttpObjectAggregator(config.maxHttpBodyBytes(), counters))
+                                .addLast("http-aggregator", new JsonHttpObjectAggregator(config.maxHttpBodyBytes(),
+                                        config.maxHttpDiscardBytes(), counters))
                                 .addLast("http", new HttpRouter(EdgeServer.this));
                     }
                 });
-        ChannelFuture bound = b.bind(config.host(), config.port()).awaitUninterruptibly();
+        ChannelFuture bound = b.bind(config.host(), port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            stopLoops(0);
             Throwable cause = bound.cause();
-            throw new IllegalStateException("Cannot listen on " + config.host() + ":" + config.port() + ": "
+            throw new IllegalStateException("Cannot listen on " + config.host() + ":" + port + ": "
                     + (cause == null ? "unknown error" : cause.getMessage()), cause);
         }
-        serverChannel = bound.channel();
-        boss.next().scheduleAtFixedRate(limits::sweep, 1, 1, TimeUnit.SECONDS);
+        return bound.channel();
     }
+
+    /** The name of the TLS handler in a secure socket's pipeline. */
+    static final String TLS_HANDLER = "tls";
 
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The port that speaks TLS: the main port, the second one, or -1 without TLS. */
+    public int tlsPort() {
+        if (tls == null) {
+            return -1;
+        }
+        return tlsServerChannel == null ? port() : ((InetSocketAddress) tlsServerChannel.localAddress()).getPort();
+    }
+
+    /** Null without TLS. */
+    public TlsContexts tls() {
+        return tls;
     }
 
     public String transport() {
@@ -159,9 +200,7 @@ public final class EdgeServer {
     /** Step one of shutdown: health answers 503, no new connections, idle HTTP connections close. */
     public void beginDrain() {
         draining = true;
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
-        }
+        closeListeners();
         for (Channel ch : channels) {
             HttpInFlight.drain(ch);
         }
@@ -176,11 +215,21 @@ public final class EdgeServer {
     /** Last step: closes what is left and stops the event loops. */
     public void stop() {
         draining = true;
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
+        closeListeners();
+        if (tls != null) {
+            tls.stop();
         }
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         stopLoops(2);
+    }
+
+    private void closeListeners() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (tlsServerChannel != null) {
+            tlsServerChannel.close().syncUninterruptibly();
+        }
     }
 
     private void stopLoops(int timeoutSeconds) {

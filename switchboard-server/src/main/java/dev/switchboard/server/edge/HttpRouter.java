@@ -195,6 +195,9 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         WebSocketTarget target = WebSocketTarget.parse(req.uri());
+        // Checked by the sessions once the app is known (it may still have to be read from the apps database),
+        // before the engine hears of the socket: a refused origin touches no app state.
+        target = target.withOrigin(req.headers().get(HttpHeaderNames.ORIGIN));
         var p = ctx.pipeline();
         p.remove(HttpInFlight.class);
         // Liveness is the event loop's sweep, and the frame aggregator is added on the first fragment: an idle
@@ -214,8 +217,9 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("I/O error on {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (cause instanceof IOException || TlsContexts.isPeerTlsFailure(cause)) {
+            // A reset, or a client that does not speak TLS on a TLS port: the client's problem, not a warning.
+            log.debug("I/O or TLS error on {}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             edge.counters().handlerErrors.increment();
             log.warn("HTTP error on {}; closing", ctx.channel().remoteAddress(), cause);

@@ -49,6 +49,8 @@ final class NettyPeer implements Peer {
 
     private final Channel channel;
     private final EdgeCounters counters;
+    /** A TLS socket: frames must go through the TLS handler at the head, so they start at the tail instead. */
+    private final boolean tls;
     /** Set once, by compare-and-set through {@link #CLOSING} (a field, not an AtomicBoolean: 16 bytes a socket). */
     private volatile boolean closing;
     /** Told of a slow-consumer close; null before the session opens. */
@@ -57,6 +59,7 @@ final class NettyPeer implements Peer {
     NettyPeer(Channel channel, EdgeCounters counters) {
         this.channel = channel;
         this.counters = counters;
+        this.tls = channel.pipeline().get(EdgeServer.TLS_HANDLER) != null;
     }
 
     @Override
@@ -84,7 +87,7 @@ final class NettyPeer implements Peer {
         }
         ByteBuf bytes = shared(frame).duplicate();
         ChannelHandlerContext first;
-        if (channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+        if (!tls && channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
             // Already a whole WebSocket frame: straight to the transport (the head of the pipeline), past the
             // handlers, none of which has anything to do with an outbound ready-made frame.
             first.write(bytes, channel.voidPromise());
@@ -101,7 +104,7 @@ final class NettyPeer implements Peer {
     @Override
     public void flush() {
         ChannelHandlerContext first;
-        if (channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+        if (!tls && channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
             // Nothing in the pipeline holds writes back, so the flush can start at its head as well.
             first.flush();
         } else {

@@ -9,8 +9,12 @@ import dev.switchboard.server.engine.Peer;
 @FunctionalInterface
 public interface Sessions {
 
-    /** Called on {@code peer.executor()}. Null after the engine closed the peer (unknown key, disabled, quota). */
-    Session open(String appKey, Peer peer);
+    /**
+     * Called on {@code peer.executor()}. {@code origin} is the upgrade's {@code Origin} header (null: none), to be
+     * checked against the app's allowed_origins once the app is known. Null after the peer was closed (unknown
+     * key, disabled, quota, origin not allowed).
+     */
+    Session open(String appKey, String origin, Peer peer);
 
     /** One socket's protocol state. Both methods run on the peer's executor. */
     interface Session {

@@ -3,6 +3,7 @@ package dev.switchboard.server.edge;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.engine.Frame;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +103,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
         holdsSlot = true;
         try {
-            session = edge.sessions().open(target.appKey(), peer);
+            session = edge.sessions().open(target.appKey(), target.origin(), peer);
         } catch (RuntimeException e) {
             edge.counters().handlerErrors.increment();
             log.error("Opening a session for {} failed", peer.remoteAddress(), e);
@@ -140,7 +142,14 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
         try {
             if (frame instanceof TextWebSocketFrame) {
-                onText(((TextWebSocketFrame) frame).text());
+                if (!ByteBufUtil.isText(frame.content(), StandardCharsets.UTF_8)) {
+                    // RFC 6455 §8.1: a text message that is not UTF-8 fails the connection with 1007; decoding it
+                    // with replacement characters would hand the engine text the client never sent.
+                    edge.counters().invalidUtf8Closed.increment();
+                    peer.closeWithStatus(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "Invalid UTF-8 in text frame");
+                } else {
+                    onText(((TextWebSocketFrame) frame).text());
+                }
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             } else if (frame instanceof CloseWebSocketFrame) {
@@ -275,9 +284,11 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
                 edge.counters().oversizeFramesClosed.increment();
             }
             peer.failWithStatus(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "Protocol error");
-        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
-            // A client that hangs up, even mid-way through a fragmented message, is not a fault of ours.
-            log.debug("I/O error on {}: {}", peer.remoteAddress(), cause.toString());
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException
+                || TlsContexts.isPeerTlsFailure(cause)) {
+            // A client that hangs up, even mid-way through a fragmented message, or whose TLS fails, is not a
+            // fault of ours.
+            log.debug("I/O or TLS error on {}: {}", peer.remoteAddress(), cause.toString());
             ctx.close();
         } else {
             edge.counters().handlerErrors.increment();

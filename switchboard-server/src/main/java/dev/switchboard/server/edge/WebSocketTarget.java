@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * @param protocol the protocol version (4..7); 0 when refused
  * @param refusal  null when acceptable
  * @param reason   human text for the refusal
+ * @param origin   the upgrade's {@code Origin} header; null when none
  */
-public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, String reason) {
+public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, String reason, String origin) {
 
     public static final int MIN_PROTOCOL = 4;
     public static final int MAX_PROTOCOL = 7;
@@ -66,15 +67,20 @@ public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, St
         if (version != null && !version.isEmpty() && !VERSION.matcher(version).matches()) {
             return refuse(CloseCode.INVALID_VERSION, CloseCode.INVALID_VERSION.text());
         }
-        return new WebSocketTarget(key, protocol, null, null);
+        return new WebSocketTarget(key, protocol, null, null, null);
     }
 
     public boolean refused() {
         return refusal != null;
     }
 
+    /** This target with the upgrade's Origin header, for the app's allowed_origins. */
+    WebSocketTarget withOrigin(String value) {
+        return new WebSocketTarget(appKey, protocol, refusal, reason, value);
+    }
+
     private static WebSocketTarget refuse(CloseCode code, String reason) {
-        return new WebSocketTarget(null, 0, code, reason);
+        return new WebSocketTarget(null, 0, code, reason, null);
     }
 
     private static String first(Map<String, List<String>> q, String name) {

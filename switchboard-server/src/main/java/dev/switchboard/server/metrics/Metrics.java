@@ -8,6 +8,7 @@ import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.ClusterNode;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.webhooks.AppWebhookStats;
 import dev.switchboard.server.webhooks.WebhookStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,12 +76,37 @@ public final class Metrics implements EngineListener {
     }
 
     /** The webhook dispatcher's counters (server-wide): sent, failed attempts, and every kind of drop. */
+    /**
+     * The webhook dispatcher's counters: server-wide (sent, failed attempts, every kind of drop), and per app
+     * with webhooks: batches sent, batches dropped, failed attempts by reason.
+     */
+    public void bind(WebhookStats stats, Collection<AppConfig> apps) {
+        bind(stats);
+        for (AppConfig app : apps) {
+            if (app.webhooks().isEmpty()) {
+                continue;
+            }
+            AppWebhookStats s = stats.app(app.id());
+            FunctionCounter.builder("switchboard_webhook_app_batches_sent", s, AppWebhookStats::batchesSent)
+                    .description("Webhook POSTs of the app answered 2xx").tag("app", app.id()).register(registry);
+            FunctionCounter.builder("switchboard_webhook_app_batches_dropped", s, AppWebhookStats::batchesDropped)
+                    .description("Webhook batches of the app given up (retry window over, queue full, shutdown)")
+                    .tag("app", app.id()).register(registry);
+            for (AppWebhookStats.Failure f : AppWebhookStats.Failure.values()) {
+                FunctionCounter.builder("switchboard_webhook_app_failed_attempts", s, x -> x.failedAttempts(f))
+                        .description("Webhook POSTs of the app that failed, by reason (each retried with back-off)")
+                        .tag("app", app.id()).tag("reason", f.label()).register(registry);
+            }
+        }
+    }
+
+    /** The webhook dispatcher's server-wide counters: sent, failed attempts, and every kind of drop. */
     public void bind(WebhookStats stats) {
         webhookCounter(stats, "switchboard_webhook_batches_sent", "Webhook POSTs answered 2xx", WebhookStats::batchesSent);
         webhookCounter(stats, "switchboard_webhook_events_sent", "Webhook events delivered", WebhookStats::eventsSent);
-        webhookCounter(stats, "switchboard_webhook_failed_attempts", "Webhook POSTs that failed (retried)",
+        webhookCounter(stats, "switchboard_webhook_failed_attempts", "Webhook POSTs that failed: any non-2xx, timeout or connection error (retried)",
                 WebhookStats::failedAttempts);
-        webhookCounter(stats, "switchboard_webhook_events_dropped", "Webhook events dropped (queue full, retries over, 4xx, shutdown, overload)",
+        webhookCounter(stats, "switchboard_webhook_events_dropped", "Webhook events dropped (queue full, retry window over, unusable URL, shutdown, overload)",
                 WebhookStats::eventsDropped);
         Gauge.builder("switchboard_webhook_queued_batches", stats, WebhookStats::queuedBatches)
                 .description("Webhook batches waiting to be sent").register(registry);

@@ -53,9 +53,21 @@ record WebhookSettings(int batchMillis, int batchMaxEvents, int leaveDelayMillis
                 RETRY_BASE_MILLIS, RETRY_MAX_MILLIS, MAX_IN_FLIGHT, CLOSE_GRACE_MILLIS, INBOX_LIMIT);
     }
 
-    /** The back-off before retry number {@code failures} (1 = after the first failure). */
-    long backoffMillis(int failures) {
+    /** The longest back-off before retry number {@code failures} (1 = after the first failure): doubling, capped. */
+    long backoffCeilingMillis(int failures) {
         int shift = Math.min(Math.max(failures - 1, 0), 30);
         return Math.min(retryMaxMillis, retryBaseMillis << shift);
+    }
+
+    /**
+     * The back-off before retry number {@code failures}, with jitter: between half the ceiling and the ceiling,
+     * {@code unit} (in [0, 1), random) choosing where. The jitter spreads the retries of many batches that
+     * failed together (a receiver that was down for everyone) so they do not all arrive together again; the
+     * floor of half keeps the back-off growing.
+     */
+    long backoffMillis(int failures, double unit) {
+        long ceiling = backoffCeilingMillis(failures);
+        long floor = ceiling / 2;
+        return floor + (long) (Math.min(Math.max(unit, 0), 1) * (ceiling - floor));
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.server.webhooks;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +21,12 @@ public final class WebhookStats {
     final AtomicLong leavesCancelled = new AtomicLong();
     final AtomicLong cacheMissesSuppressed = new AtomicLong();
     final AtomicLong queuedBatches = new AtomicLong();
+    private final Map<String, AppWebhookStats> apps = new ConcurrentHashMap<>();
+
+    /** The counters of one app (by id), made on first use. */
+    public AppWebhookStats app(String appId) {
+        return apps.computeIfAbsent(appId, id -> new AppWebhookStats());
+    }
 
     /** POSTs answered with a 2xx. */
     public long batchesSent() { return batchesSent.get(); }
@@ -26,7 +34,7 @@ public final class WebhookStats {
     /** Events in those POSTs. */
     public long eventsSent() { return eventsSent.get(); }
 
-    /** Attempts that failed with a 5xx, a timeout or a connection error (each retried while time remains). */
+    /** Attempts that failed: any non-2xx answer, a timeout or a connection error (each retried while time remains). */
     public long failedAttempts() { return failedAttempts.get(); }
 
     /** Batches dropped, oldest first, because a target's queue was full. */
@@ -35,7 +43,7 @@ public final class WebhookStats {
     /** Batches dropped because retries ran out of time. */
     public long droppedAfterRetries() { return droppedAfterRetries.get(); }
 
-    /** Batches refused with a 4xx (or another non-2xx, non-5xx status), never retried; or an unusable URL. */
+    /** Batches that could never be sent: an unusable URL or a request the HTTP client refuses to build. */
     public long droppedRejected() { return droppedRejected.get(); }
 
     /** Batches still undelivered when the server shut down. */

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +44,7 @@ final class WebhookTarget {
     private final Set<WebhookEventType> types;
     private final String channelPrefix;
     private final List<Map.Entry<String, String>> headers;
+    private final AppWebhookStats appStats;
 
     private List<Map<String, Object>> open = new ArrayList<>();
     private ScheduledFuture<?> flushTimer;
@@ -53,6 +55,7 @@ final class WebhookTarget {
     WebhookTarget(Delivery d, AppConfig app, WebhookConfig hook) {
         this.d = d;
         this.appKey = app.key();
+        this.appStats = d.stats.app(app.id());
         this.secret = app.secret();
         this.uri = parse(hook.url());
         this.label = "app " + app.id() + " -> " + redact(uri, hook.url());
@@ -146,21 +149,27 @@ final class WebhookTarget {
             d.stats.batchesSent.incrementAndGet();
             d.stats.eventsSent.addAndGet(b.events);
             d.stats.queuedBatches.decrementAndGet();
+            appStats.batchesSent.incrementAndGet();
             settle();
             return;
         }
-        if ((error == null && status < 500) || unwrap(error) instanceof IllegalArgumentException) {
+        if (error != null && unwrap(error) instanceof IllegalArgumentException) {
+            // The HTTP client refuses the request itself: no attempt will ever go out.
+            appStats.failed(AppWebhookStats.Failure.ERROR);
             done(b);
             finish(b, d.stats.droppedRejected);
-            d.log.warn("rejected:" + label, "Webhook to " + label + " refused with "
-                    + (error == null ? "HTTP " + status : describe(error)) + "; batch dropped, not retried");
+            d.log.warn("rejected:" + label, "Webhook to " + label + " cannot be sent (" + describe(error)
+                    + "); batch dropped");
             settle();
             return;
         }
+        // Pusher retries any answer but a 2xx: a 4xx is as often a receiver being deployed or misrouted for a
+        // moment as it is a final no, and the batch cannot be sent again later by anyone else.
         d.stats.failedAttempts.incrementAndGet();
+        appStats.failed(error == null ? AppWebhookStats.Failure.ofStatus(status) : failureOf(error));
         b.failures++;
         String reason = error == null ? "HTTP " + status : describe(error);
-        long delay = d.settings.backoffMillis(b.failures);
+        long delay = d.settings.backoffMillis(b.failures, ThreadLocalRandom.current().nextDouble());
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - b.firstAttemptNanos);
         if (d.closing) {
             done(b);
@@ -194,12 +203,14 @@ final class WebhookTarget {
 
     private void finish(WebhookBatch b, AtomicLong counter) {
         d.stats.queuedBatches.decrementAndGet();
+        appStats.batchesDropped.incrementAndGet();
         counter.incrementAndGet();
         d.stats.eventsDropped.addAndGet(b.events);
     }
 
     private void drop(int events, AtomicLong counter) {
         counter.incrementAndGet();
+        appStats.batchesDropped.incrementAndGet();
         d.stats.eventsDropped.addAndGet(events);
     }
 
@@ -224,6 +235,7 @@ final class WebhookTarget {
         ready.clear();
         if (active > 0) {
             d.stats.droppedOnClose.addAndGet(active);
+            appStats.batchesDropped.addAndGet(active);
             d.stats.queuedBatches.addAndGet(-active);
             d.stats.eventsDropped.addAndGet(activeEvents);
             active = 0;
@@ -237,6 +249,17 @@ final class WebhookTarget {
             t = t.getCause();
         }
         return t;
+    }
+
+    private static AppWebhookStats.Failure failureOf(Throwable error) {
+        Throwable t = unwrap(error);
+        if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+            return AppWebhookStats.Failure.TIMEOUT;
+        }
+        if (t instanceof java.io.IOException) {
+            return AppWebhookStats.Failure.CONNECTION;
+        }
+        return AppWebhookStats.Failure.ERROR;
     }
 
     private static String describe(Throwable error) {

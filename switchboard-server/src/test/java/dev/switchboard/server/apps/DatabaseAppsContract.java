@@ -149,6 +149,20 @@ abstract class DatabaseAppsContract {
         assertThat(log.awaitEvent("created").getData()).isEqualTo("{\"id\":7}");
     }
 
+    /** The first connection to a database app, not yet cached, is checked against its allowed_origins too. */
+    @Test
+    void aDatabaseAppsAllowedOriginsHoldFromItsFirstConnection() {
+        App app = newApp();
+        db.update(app.id(), "allowed_origins = '[\"https://app.example.com\"]'");
+
+        RawSocket foreign = RawSocket.openFrom(server.port(), app.key(), "https://evil.example.net");
+        perTest.add(foreign);
+        assertThat(foreign.awaitCloseCode()).isEqualTo(4009);
+        RawSocket listed = RawSocket.openFrom(server.port(), app.key(), "https://app.example.com");
+        perTest.add(listed);
+        assertThat(listed.awaitEvent("pusher:connection_established")).isNotNull();
+    }
+
     @Test
     void aDisabledAppRefusesNewConnectionsWith4003AndApiCallsWith403WhileOpenOnesStay() {
         App app = newApp();

@@ -47,6 +47,12 @@ final class RawWebSocket implements AutoCloseable {
 
     /** With a small receive buffer (bytes; 0 for the default), to make a client that reads slowly. */
     static RawWebSocket connect(int port, String pathAndQuery, int receiveBuffer) throws IOException {
+        return connect(port, pathAndQuery, receiveBuffer, "");
+    }
+
+    /** With extra request header lines, each ending in CRLF (an {@code Origin}, say). */
+    static RawWebSocket connect(int port, String pathAndQuery, int receiveBuffer, String extraHeaders)
+            throws IOException {
         Socket s = new Socket();
         if (receiveBuffer > 0) {
             s.setReceiveBufferSize(receiveBuffer);
@@ -59,7 +65,7 @@ final class RawWebSocket implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(nonce);
         String req = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
         ws.out.write(req.getBytes(StandardCharsets.US_ASCII));
         ws.out.flush();
         String head = ws.readHead();

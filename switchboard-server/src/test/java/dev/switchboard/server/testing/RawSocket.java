@@ -28,7 +28,19 @@ public final class RawSocket implements AutoCloseable {
     private final WebSocket socket;
 
     private RawSocket(URI uri) throws Exception {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        this(uri, HttpClient.newHttpClient());
+    }
+
+    private RawSocket(URI uri, HttpClient http) throws Exception {
+        this(uri, http, null);
+    }
+
+    private RawSocket(URI uri, HttpClient http, String origin) throws Exception {
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        this.socket = builder
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(uri, new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
@@ -69,6 +81,26 @@ public final class RawSocket implements AutoCloseable {
             return new RawSocket(URI.create("ws://127.0.0.1:" + port + pathAndQuery));
         } catch (Exception e) {
             throw new AssertionError("Could not open a WebSocket", e);
+        }
+    }
+
+    /** Opens {@code /app/<key>} as a browser page of {@code origin} would (an Origin header). */
+    public static RawSocket openFrom(int port, String appKey, String origin) {
+        try {
+            return new RawSocket(URI.create("ws://127.0.0.1:" + port + "/app/" + appKey + PUSHER_JS_QUERY),
+                    HttpClient.newHttpClient(), origin);
+        } catch (Exception e) {
+            throw new AssertionError("Could not open a WebSocket", e);
+        }
+    }
+
+    /** Opens {@code wss://127.0.0.1:<port>/app/<key>} trusting what {@code tls} trusts. */
+    public static RawSocket openTls(int port, String appKey, javax.net.ssl.SSLContext tls) {
+        try {
+            return new RawSocket(URI.create("wss://127.0.0.1:" + port + "/app/" + appKey + PUSHER_JS_QUERY),
+                    HttpClient.newBuilder().sslContext(tls).build());
+        } catch (Exception e) {
+            throw new AssertionError("Could not open a TLS WebSocket", e);
         }
     }
 

@@ -262,22 +262,59 @@ class WebhookDispatcherTest {
         assertThat(d.stats().eventsDropped()).isZero();
     }
 
+    /** As Pusher does: a 4xx is retried too, with growing, jittered back-off, until a 2xx. */
     @Test
-    void a4xxIsDroppedWithoutRetry() throws Exception {
-        Receiver r = receiver().answering(n -> n == 0 ? 403 : 200);
-        WebhookDispatcher d = dispatcher(k -> {});
+    void a4xxIsRetriedWithBackoffUntilItIsAccepted() throws Exception {
+        Receiver r = receiver().answering(n -> n < 3 ? (n == 1 ? 410 : 404) : 200);
+        WebhookDispatcher d = dispatcher(k -> {
+            k.retryBaseMillis = 100;
+            k.retryMaxMillis = 1_000;
+        });
         AppConfig app = app(hook(r.url()));
 
-        d.channelOccupied(app, "refused");
-        await().atMost(WAIT).until(() -> d.stats().droppedRejected() == 1);
-        d.channelOccupied(app, "marker");
+        d.channelOccupied(app, "refused-at-first");
 
         await().atMost(WAIT).until(() -> d.stats().batchesSent() == 1);
-        assertThat(r.eventTexts()).containsExactly(
-                json("{'name':'channel_occupied','channel':'refused'}"),
-                json("{'name':'channel_occupied','channel':'marker'}"));
-        assertThat(d.stats().failedAttempts()).isZero();
+        List<Receiver.Request> reqs = r.requests();
+        assertThat(reqs).hasSize(4);
+        for (Receiver.Request q : reqs) {
+            assertThat(q.bodyText()).isEqualTo(reqs.get(0).bodyText());
+        }
+        // Each wait is at least half its ceiling (100, 200, 400 ms): 50, 100, 200 ms. A scheduler never fires
+        // early, so these floors hold however slow the machine is.
+        long[] floors = {50, 100, 200};
+        for (int i = 0; i < 3; i++) {
+            long gapMillis = TimeUnit.NANOSECONDS.toMillis(reqs.get(i + 1).receivedNanos() - reqs.get(i).receivedNanos());
+            assertThat(gapMillis).as("wait before retry %d", i + 1).isGreaterThanOrEqualTo(floors[i]);
+        }
+        assertThat(d.stats().failedAttempts()).isEqualTo(3);
+        assertThat(d.stats().eventsDropped()).isZero();
+        AppWebhookStats perApp = d.stats().app(app.id());
+        assertThat(perApp.failedAttempts(AppWebhookStats.Failure.HTTP_4XX)).isEqualTo(3);
+        assertThat(perApp.failedAttempts(AppWebhookStats.Failure.HTTP_5XX)).isZero();
+        assertThat(perApp.batchesSent()).isEqualTo(1);
+        assertThat(perApp.batchesDropped()).isZero();
+    }
+
+    @Test
+    void a4xxForTheWholeRetryWindowDropsTheBatchAndCountsItForTheApp() throws Exception {
+        Receiver r = receiver().answering(n -> 400);
+        WebhookDispatcher d = dispatcher(k -> {
+            k.retrySeconds = 1;
+            k.retryBaseMillis = 100;
+            k.retryMaxMillis = 200;
+        });
+        AppConfig app = app(hook(r.url()));
+
+        d.channelOccupied(app, "never-accepted");
+
+        await().atMost(WAIT).until(() -> d.stats().droppedAfterRetries() == 1);
+        assertThat(r.requests().size()).isGreaterThan(2);
+        AppWebhookStats perApp = d.stats().app(app.id());
+        assertThat(perApp.batchesDropped()).isEqualTo(1);
+        assertThat(perApp.failedAttempts(AppWebhookStats.Failure.HTTP_4XX)).isEqualTo(r.requests().size());
         assertThat(d.stats().eventsDropped()).isEqualTo(1);
+        assertThat(d.stats().app("another-app").batchesDropped()).isZero();
     }
 
     @Test

@@ -41,9 +41,23 @@ class WebhookPayloadTest {
     @Test
     void backoffDoublesUpToTheCap() {
         WebhookSettings s = new WebhookSettings(250, 20, 3000, 4000, 1000, 300, 5000, 1000, 30_000, 4, 2000, 100_000);
-        assertThat(List.of(s.backoffMillis(1), s.backoffMillis(2), s.backoffMillis(3), s.backoffMillis(5),
-                s.backoffMillis(6), s.backoffMillis(100)))
+        assertThat(List.of(s.backoffCeilingMillis(1), s.backoffCeilingMillis(2), s.backoffCeilingMillis(3),
+                s.backoffCeilingMillis(5), s.backoffCeilingMillis(6), s.backoffCeilingMillis(100)))
                 .containsExactly(1000L, 2000L, 4000L, 16_000L, 30_000L, 30_000L);
+    }
+
+    @Test
+    void jitterKeepsTheBackoffBetweenHalfTheCeilingAndTheCeiling() {
+        WebhookSettings s = new WebhookSettings(250, 20, 3000, 4000, 1000, 300, 5000, 1000, 30_000, 4, 2000, 100_000);
+        assertThat(s.backoffMillis(1, 0.0)).isEqualTo(500L);
+        assertThat(s.backoffMillis(1, 0.5)).isEqualTo(750L);
+        assertThat(s.backoffMillis(1, 0.999_999)).isEqualTo(999L);
+        assertThat(s.backoffMillis(3, 0.0)).isEqualTo(2000L);
+        assertThat(s.backoffMillis(100, 0.25)).isEqualTo(18_750L);
+        // Growing even with the worst luck: the floor of one step is the ceiling of the step before.
+        for (int n = 1; n < 5; n++) {
+            assertThat(s.backoffMillis(n + 1, 0.0)).isGreaterThanOrEqualTo(s.backoffMillis(n, 0.999_999));
+        }
     }
 
     @Test
