@@ -148,6 +148,7 @@ final class NodeLeases {
      * later change of this node reaches Redis after the write-back.
      */
     private void writeBack() throws Exception {
+        link.loadScripts().get(timeoutMillis(), TimeUnit.MILLISECONDS);
         Set<String> oldChannels = get(link.call(c -> c.smembers(keys.nodeChannels(state.node))));
         Set<String> oldUsers = get(link.call(c -> c.smembers(keys.nodeUsers(state.node))));
         Set<String> oldApps = get(link.call(c -> c.smembers(keys.nodeApps(state.node))));

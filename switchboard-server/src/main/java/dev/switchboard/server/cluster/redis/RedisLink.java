@@ -239,6 +239,31 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
+    /** Told when Redis answered NOSCRIPT: its script cache was lost (a restart, a promoted replica). */
+    private volatile Runnable scriptsLost = () -> {};
+
+    void onScriptsLost(Runnable r) {
+        scriptsLost = r;
+    }
+
+    /**
+     * Loads every script (on every master of a Redis Cluster), so that EVALSHA finds them. Done before a node writes
+     * its share back: a script sent as EVALSHA that comes back NOSCRIPT is re-sent as EVAL after the reply, which
+     * lets a later command on the same connection overtake it, so the cache must be full before the traffic starts.
+     */
+    CompletableFuture<Void> loadScripts() {
+        Connected<String, String> c = strings;
+        if (c == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to redis"));
+        }
+        List<CompletableFuture<String>> loads = new ArrayList<>();
+        for (Script s : Script.values()) {
+            roundTrips.incrementAndGet();
+            loads.add(c.commands().scriptLoad(s.source).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
+    }
+
     /** Runs a script (by SHA, loading it once more when Redis lost its script cache). */
     CompletableFuture<Object> eval(Script script, String[] keys, String... args) {
         Connected<String, String> c = strings;
@@ -258,6 +283,8 @@ final class RedisLink implements AutoCloseable {
             }
             Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             if (e instanceof RedisNoScriptException) {
+                // Commands sent after this one may have run before it: have the node write its share back.
+                scriptsLost.run();
                 roundTrips.incrementAndGet();
                 return async.<Object>eval(script.source, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
             }

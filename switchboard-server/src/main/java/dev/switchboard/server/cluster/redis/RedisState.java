@@ -52,6 +52,7 @@ public final class RedisState implements SharedState {
         this.keys = link.keys;
         this.node = nodeId;
         this.leases = new NodeLeases(this);
+        link.onScriptsLost(leases::dirty);
     }
 
     @Override

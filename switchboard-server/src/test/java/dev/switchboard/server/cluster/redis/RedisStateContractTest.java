@@ -1,5 +1,6 @@
 package dev.switchboard.server.cluster.redis;
 
+import static dev.switchboard.server.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.cluster.SharedStateContract;
@@ -42,6 +43,22 @@ class RedisStateContractTest extends SharedStateContract {
     @AfterEach
     void stopNodes() {
         nodes.close();
+    }
+
+    @Test
+    void aLostScriptCacheIsRefilledBeforeItCanReorderCommands() {
+        redis.command("SCRIPT", "FLUSH");
+        // The first script after the flush comes back NOSCRIPT and is re-sent: the node then reloads every script
+        // and writes its share back at the next heartbeat.
+        await(a.join(APP, "private-x", null, null, 100));
+        String[] exists = new String[Script.values().length + 2];
+        exists[0] = "SCRIPT";
+        exists[1] = "EXISTS";
+        for (Script s : Script.values()) {
+            exists[s.ordinal() + 2] = s.sha;
+        }
+        eventually().until(() -> !redis.command(exists).contains(":0"));
+        assertThat(await(b.channel(APP, "private-x")).subscriptionCount()).isEqualTo(1);
     }
 
     @Test
