@@ -92,6 +92,18 @@ final class NodeLeases {
         }
     }
 
+    /**
+     * Best effort: on a Redis Cluster the load goes to every known master, and one that just failed is still known
+     * until the topology refresh; a script missing anyway is re-sent as EVAL and marks the share dirty.
+     */
+    private void loadScripts() {
+        try {
+            link.loadScripts().get(timeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.debug("Loading the scripts did not reach every Redis node: {}", e.toString());
+        }
+    }
+
     static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t instanceof io.lettuce.core.RedisCommandTimeoutException) {
@@ -148,7 +160,7 @@ final class NodeLeases {
      * later change of this node reaches Redis after the write-back.
      */
     private void writeBack() throws Exception {
-        link.loadScripts().get(timeoutMillis(), TimeUnit.MILLISECONDS);
+        loadScripts();
         Set<String> oldChannels = get(link.call(c -> c.smembers(keys.nodeChannels(state.node))));
         Set<String> oldUsers = get(link.call(c -> c.smembers(keys.nodeUsers(state.node))));
         Set<String> oldApps = get(link.call(c -> c.smembers(keys.nodeApps(state.node))));
