@@ -239,7 +239,8 @@ class RedisFailureTest {
         Awaitility.await().atMost(CLEANUP_BOUND).pollInterval(Duration.ofMillis(20)).until(() -> ta.count.get() == 3);
         assertThat(ta.calls).containsExactly("memberRemoved app-1 presence-x u2",
                 "subscriptionCount app-1 presence-x 0", "channelVacated app-1 presence-x");
-        assertThat(redis.command("ZCARD", "sbtest:{nodes}:cleanups")).isEqualTo(":0");
+        // The claim is dropped after the transitions are reported, so it may still be there a moment.
+        eventually().until(() -> redis.command("ZCARD", "sbtest:{nodes}:cleanups").equals(":0"));
     }
 
     @Test
