@@ -193,6 +193,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
                 ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
                 : status > 4999 ? new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR)
                 : new CloseWebSocketFrame(status, "");
+        if (peer != null) {
+            peer.releaseHeld(); // an event written before the client's close goes out before our answer
+        }
         ctx.writeAndFlush(reply).addListener(f -> ctx.close());
     }
 

@@ -1,0 +1,69 @@
+package dev.switchboard.server.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.protocol.WireCodec;
+import dev.switchboard.server.Switchboard;
+import dev.switchboard.server.config.ConfigLoader;
+import dev.switchboard.server.engine.AppEngine;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lone frame is written to the socket's file descriptor at the flush (NettyPeer): when the socket takes only part
+ * of it, the rest must follow through Netty, whole and before the next frame.
+ */
+class DirectWriteTest {
+
+    @Test
+    void aFrameTheSocketTakesOnlyPartOfArrivesWholeAndInOrder() throws Exception {
+        // High marks above the frame, so that what queues behind the partial write is not a slow consumer.
+        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0",
+                "--write-buffer-high-water-mark=33554432", "--write-buffer-low-water-mark=16777216"}, Map.of()));
+             RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7", 4096)) {
+            assertThat(client.read().text()).contains("pusher:connection_established");
+            client.sendText("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"big\"}}");
+            assertThat(client.readUntil(RawWebSocket.TEXT).text()).contains("subscription_succeeded");
+
+            AppEngine app = server.engine().appById("app-id");
+            // Far more than a loopback socket's send and receive buffers take at once while the client is not
+            // reading: the first write(2) is partial.
+            String first = "a".repeat(4 * 1024 * 1024);
+            String second = "b".repeat(1000);
+            app.trigger("big", "first", first, null);
+            app.trigger("big", "second", second, null);
+            app.trigger("big", "third", "3", null);
+
+            var one = WireCodec.parse(client.readUntil(RawWebSocket.TEXT).text());
+            assertThat(one.get("event").asText()).isEqualTo("first");
+            assertThat(one.get("data").asText()).isEqualTo(first);
+            var two = WireCodec.parse(client.readUntil(RawWebSocket.TEXT).text());
+            assertThat(two.get("event").asText()).isEqualTo("second");
+            assertThat(two.get("data").asText()).isEqualTo(second);
+            var three = WireCodec.parse(client.readUntil(RawWebSocket.TEXT).text());
+            assertThat(three.get("event").asText()).isEqualTo("third");
+        }
+    }
+
+    @Test
+    void manySmallFramesOneAtATimeAllArriveInOrder() throws Exception {
+        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0"},
+                Map.of()));
+             RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7")) {
+            assertThat(client.read().text()).contains("pusher:connection_established");
+            client.sendText("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"seq\"}}");
+            assertThat(client.readUntil(RawWebSocket.TEXT).text()).contains("subscription_succeeded");
+            AppEngine app = server.engine().appById("app-id");
+            for (int i = 0; i < 2000; i++) {
+                app.trigger("seq", "n", Integer.toString(i), null);
+                if (i % 7 == 0) {
+                    Thread.onSpinWait(); // mixes lone frames (direct) with bursts (through Netty)
+                }
+            }
+            for (int i = 0; i < 2000; i++) {
+                var m = WireCodec.parse(client.readUntil(RawWebSocket.TEXT).text());
+                assertThat(m.get("data").asText()).isEqualTo(Integer.toString(i));
+            }
+        }
+    }
+}
