@@ -27,6 +27,9 @@ final class ConfigValidator {
         if (c.tlsCert().isEmpty() != c.tlsKey().isEmpty()) {
             throw new ConfigException("tls_cert and tls_key go together: set both or neither");
         }
+        if (!Set.of("auto", "epoll", "io_uring", "nio").contains(c.transport())) {
+            throw new ConfigException("transport must be auto, epoll, io_uring or nio, got '" + c.transport() + "'");
+        }
         if (!Set.of("auto", "openssl", "jdk").contains(c.tlsProvider())) {
             throw new ConfigException("tls_provider must be auto, openssl or jdk, got '" + c.tlsProvider() + "'");
         }

@@ -37,6 +37,8 @@ public record ServerConfig(
         int shutdownGraceSeconds,
         /** Event-loop threads for sockets; 0 means one per core. */
         int workerThreads,
+        /** Socket transport: auto (epoll when it loads, else NIO), epoll, io_uring or nio. */
+        String transport,
         /** New WebSocket connections one client address may open per second (0: no limit); over it the upgrade gets 429. */
         int maxConnectionsPerIpPerSecond,
         /** Proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDR ranges). */
@@ -88,7 +90,7 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
-                600, 256 * 1024, 128 * 1024, 10, 0, 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
+                600, 256 * 1024, 128 * 1024, 10, 0, "auto", 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
                 "", false, 10, 4, 2000, 1000, true, "", 200, "",
                 "", "switchboard", 1000, 5000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));

@@ -49,7 +49,7 @@ public final class EdgeServer {
     private final EdgeCounters counters = new EdgeCounters();
     private final ConnectionLimits limits;
     private final WebSocketServerHandshakerFactory handshakers;
-    private final Transport transport = Transport.best();
+    private final Transport transport;
     private final ChannelGroup channels = new DefaultChannelGroup("switchboard-sockets", GlobalEventExecutor.INSTANCE);
 
     private EventLoopGroup boss;
@@ -78,6 +78,7 @@ public final class EdgeServer {
         this.api = api;
         this.metrics = metrics;
         this.limits = new ConnectionLimits(config, System::nanoTime);
+        this.transport = Transport.of(config.transport());
         this.appsDatabaseUp = appsDatabaseUp;
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxFrameBytes())

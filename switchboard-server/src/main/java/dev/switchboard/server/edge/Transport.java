@@ -8,21 +8,71 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.util.Locale;
 
 /**
- * Native epoll when the platform has it (Linux with the native library), NIO otherwise. The epoll classes are a
- * runtime-only dependency of the server module, so they are reached by name; a missing or unloadable native
- * library simply means NIO.
+ * The socket transport: native epoll, io_uring or the JDK's NIO. The native classes are runtime-only
+ * dependencies of the server module, so they are reached by name; a missing or unloadable native library means
+ * the transport is not available. {@code transport=auto} takes epoll when it loads, NIO otherwise: io_uring
+ * measured no better for our write pattern on the machines we have (BENCHMARKS.md, "Transport"), so it is there
+ * to be chosen, not the default.
  */
 enum Transport {
-    EPOLL, NIO;
+    EPOLL("io.netty.channel.epoll.", "Epoll", "EpollIoHandler", "EpollServerSocketChannel"),
+    IO_URING("io.netty.channel.uring.", "IoUring", "IoUringIoHandler", "IoUringServerSocketChannel"),
+    NIO(null, null, null, null);
 
-    private static final String EPOLL_PACKAGE = "io.netty.channel.epoll.";
+    private final String pkg;
+    private final String probe;
+    private final String handler;
+    private final String server;
 
+    Transport(String pkg, String probe, String handler, String server) {
+        this.pkg = pkg;
+        this.probe = probe;
+        this.handler = handler;
+        this.server = server;
+    }
+
+    /** What {@code transport=auto} picks here. */
     static Transport best() {
+        return EPOLL.available() ? EPOLL : NIO;
+    }
+
+    /**
+     * The transport a setting names: {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}. A named native
+     * transport that cannot load here is an {@link IllegalStateException} saying why, not a quiet fall-back.
+     */
+    static Transport of(String setting) {
+        String s = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+        Transport t = switch (s) {
+            case "auto" -> best();
+            case "epoll" -> EPOLL;
+            case "io_uring" -> IO_URING;
+            case "nio" -> NIO;
+            default -> throw new IllegalArgumentException(
+                    "transport must be auto, epoll, io_uring or nio, got '" + setting + "'");
+        };
+        if (!t.available()) {
+            throw new IllegalStateException("transport " + t.label() + " is not available here: " + t.why());
+        }
+        return t;
+    }
+
+    boolean available() {
+        if (pkg == null) {
+            return true;
+        }
         try {
-            Object available = Class.forName(EPOLL_PACKAGE + "Epoll").getMethod("isAvailable").invoke(null);
-            return Boolean.TRUE.equals(available) ? EPOLL : NIO;
+            return Boolean.TRUE.equals(Class.forName(pkg + probe).getMethod("isAvailable").invoke(null));
         } catch (ReflectiveOperationException | LinkageError e) {
-            return NIO;
+            return false;
+        }
+    }
+
+    private String why() {
+        try {
+            Object cause = Class.forName(pkg + probe).getMethod("unavailabilityCause").invoke(null);
+            return String.valueOf(cause);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "its classes cannot be loaded (" + e + ")";
         }
     }
 
@@ -31,25 +81,25 @@ enum Transport {
     }
 
     private IoHandlerFactory ioHandlerFactory() {
-        if (this == NIO) {
+        if (pkg == null) {
             return NioIoHandler.newFactory();
         }
         try {
-            return (IoHandlerFactory) Class.forName(EPOLL_PACKAGE + "EpollIoHandler").getMethod("newFactory").invoke(null);
+            return (IoHandlerFactory) Class.forName(pkg + handler).getMethod("newFactory").invoke(null);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("epoll reported available but cannot be loaded", e);
+            throw new IllegalStateException(label() + " reported available but cannot be loaded", e);
         }
     }
 
     @SuppressWarnings("unchecked")
     Class<? extends ServerChannel> serverChannel() {
-        if (this == NIO) {
+        if (pkg == null) {
             return NioServerSocketChannel.class;
         }
         try {
-            return (Class<? extends ServerChannel>) Class.forName(EPOLL_PACKAGE + "EpollServerSocketChannel");
+            return (Class<? extends ServerChannel>) Class.forName(pkg + server);
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("epoll reported available but cannot be loaded", e);
+            throw new IllegalStateException(label() + " reported available but cannot be loaded", e);
         }
     }
 

@@ -1,0 +1,51 @@
+package dev.switchboard.server.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.server.Switchboard;
+import dev.switchboard.server.config.ConfigLoader.ConfigException;
+import dev.switchboard.server.config.ConfigLoader;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Each transport the setting names carries the protocol end to end; one that cannot load here says so. */
+class TransportTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring", "nio"})
+    void everyAvailableTransportDeliversEventsAndPlainAndDirectWrites(String name) throws Exception {
+        Transport t = Transport.valueOf(name.toUpperCase());
+        if (!t.available()) {
+            // Not on this platform: asking for it must fail the start with the reason, not fall back quietly.
+            assertThatThrownBy(() -> Switchboard.start(ConfigLoader.load(
+                    new String[] {"--host=127.0.0.1", "--port=0", "--transport=" + name}, Map.of())))
+                    .hasMessageContaining("transport " + name + " is not available");
+            return;
+        }
+        try (Switchboard server = Switchboard.start(ConfigLoader.load(
+                new String[] {"--host=127.0.0.1", "--port=0", "--transport=" + name}, Map.of()));
+             RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7")) {
+            assertThat(server.transport()).isEqualTo(name);
+            assertThat(client.read().text()).contains("pusher:connection_established");
+            client.sendText("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"t\"}}");
+            assertThat(client.readUntil(RawWebSocket.TEXT).text()).contains("subscription_succeeded");
+            var app = server.engine().appById("app-id");
+            for (int i = 0; i < 200; i++) {
+                app.trigger("t", "n", Integer.toString(i), null);
+            }
+            for (int i = 0; i < 200; i++) {
+                assertThat(client.readUntil(RawWebSocket.TEXT).text()).contains("\"data\":\"" + i + "\"");
+            }
+        }
+    }
+
+    @Test
+    void autoIsEpollWhereItLoadsAndAnUnknownNameIsAConfigError() {
+        assertThat(Transport.of("auto")).isEqualTo(Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO);
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--transport=kqueue"}, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("transport must be");
+    }
+}
