@@ -54,6 +54,16 @@ import org.slf4j.LoggerFactory;
 final class RedisLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
 
+    static {
+        // Lettuce 7 moves its own connections to io_uring by itself once Netty's io_uring classes are on the class
+        // path (they are, for transport=io_uring), and then no connection to Redis succeeded here: every Redis test
+        // failed. Redis traffic is a few connections per node, so it stays on epoll/NIO unless the operator sets
+        // -Dio.lettuce.core.iouring=true.
+        if (System.getProperty("io.lettuce.core.iouring") == null) {
+            System.setProperty("io.lettuce.core.iouring", "false");
+        }
+    }
+
     final RedisSettings settings;
     final RedisKeys keys;
     final ScheduledExecutorService scheduler;
