@@ -4,6 +4,7 @@ import dev.switchboard.server.api.ApiRequest;
 import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.limits.TokenBucket;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -206,13 +208,24 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         p.replace(this, "ws", frames);
         ChannelHandlerContext wsCtx = p.context(frames);
         // The handshake swaps the HTTP codec for the WebSocket decoder and encoder and drops the aggregator.
-        handshaker.handshake(ctx.channel(), req).addListener(f -> {
-            if (f.isSuccess()) {
-                frames.upgraded(wsCtx);
-            } else {
-                wsCtx.close();
-            }
-        });
+        Channel ch = ctx.channel();
+        try {
+            handshaker.handshake(ch, req).addListener(f -> {
+                if (f.isSuccess()) {
+                    frames.upgraded(wsCtx);
+                } else {
+                    wsCtx.close();
+                }
+            });
+        } catch (WebSocketServerHandshakeException e) {
+            // Thrown before the HTTP codec is swapped (e.g. no Sec-WebSocket-Key): the client's fault, so a JSON 400
+            // and one debug line, not a stack trace an attacker can repeat a thousand times a second.
+            edge.counters().httpBadRequests.increment();
+            log.debug("Bad WebSocket handshake from {}: {}", ch.remoteAddress(), e.getMessage());
+            FullHttpResponse bad = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "Bad WebSocket handshake");
+            bad.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ch.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override

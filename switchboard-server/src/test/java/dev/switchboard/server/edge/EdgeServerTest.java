@@ -279,6 +279,28 @@ class EdgeServerTest {
     }
 
     @Test
+    void upgradeWithoutKeyIs400JsonAndLogsNoWarning() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        root.addAppender(appender);
+        try {
+            String upgrade = "GET /app/app-key?protocol=7 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            for (int i = 0; i < 50; i++) {
+                String response = raw(upgrade);
+                assertThat(response).startsWith("HTTP/1.1 400").contains("application/json")
+                        .contains("Bad WebSocket handshake");
+            }
+            assertThat(appender.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+                    || e.getThrowableProxy() != null);
+        } finally {
+            root.detachAppender(appender);
+        }
+    }
+
+    @Test
     void keepAliveServesSeveralRequestsOnOneConnection() throws Exception {
         String one = "GET /up HTTP/1.1\r\nHost: x\r\n\r\n";
         String response = raw(one + one + "GET /up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
