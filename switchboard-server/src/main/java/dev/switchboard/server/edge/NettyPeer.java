@@ -43,6 +43,11 @@ final class NettyPeer implements Peer {
 
     /** After our close frame, how long the client gets to answer with its own before we drop the TCP connection. */
     static final long CLOSE_TIMEOUT_MILLIS = 1000;
+    /**
+     * How long a closing socket's queued frames (at most the write-buffer high mark) get to reach a client that
+     * still reads before the TCP connection is dropped anyway (docs/limits.md, slow consumers).
+     */
+    static final long CLOSE_BACKLOG_MILLIS = 10_000;
     /** A close frame's reason must fit in 123 bytes (RFC 6455 §5.5). */
     private static final int MAX_REASON_BYTES = 123;
 
@@ -260,11 +265,16 @@ final class NettyPeer implements Peer {
         channel.writeAndFlush(new CloseWebSocketFrame(status, truncate(reason))).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
+                return;
             }
+            // The frame handler closes the TCP connection when the client answers with its close frame; this is
+            // the bound for a client that has our close frame and never answers. It starts once the frame is
+            // written, not when it is queued: behind a slow consumer's backlog the close frame may take longer
+            // than this to get out, and a timer started earlier would cut it off (the client then saw 1006).
+            channel.eventLoop().schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         });
-        // The frame handler closes the TCP connection when the client answers with its close frame; this is the
-        // bound for clients that never answer (or never read: slow consumers).
-        channel.eventLoop().schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        // A client that reads nothing at all never lets the close frame out: this bounds how long its backlog is kept.
+        channel.eventLoop().schedule(() -> channel.close(), CLOSE_BACKLOG_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     static ByteBuf shared(Frame frame) {

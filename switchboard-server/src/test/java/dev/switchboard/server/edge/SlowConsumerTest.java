@@ -58,4 +58,33 @@ class SlowConsumerTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> server.engine().connectionCount() == 0);
         }
     }
+
+    @Test
+    void aSlowClientThatPausesLongerThanTheCloseTimeoutStillGetsItsBacklogAnd4101() throws Exception {
+        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0",
+                "--write-buffer-high-water-mark=65536", "--write-buffer-low-water-mark=32768"}, Map.of()));
+             RawWebSocket slow = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7", 4096)) {
+            assertThat(slow.read().text()).contains("pusher:connection_established");
+            slow.sendText("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"firehose\"}}");
+            assertThat(slow.readUntil(RawWebSocket.TEXT).text()).contains("subscription_succeeded");
+            AppEngine app = server.engine().appById("app-id");
+            String data = "x".repeat(8 * 1024);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(() -> {
+                app.trigger("firehose", "tick", data, null);
+                return server.edgeCounters().slowConsumerClosed.sum() == 1;
+            });
+            // The scenario itself, not a wait for a condition: the client goes on not reading for longer than the
+            // close timeout, as a slow mobile client does, and only then drains its socket.
+            Thread.sleep(NettyPeer.CLOSE_TIMEOUT_MILLIS + 500L);
+            RawWebSocket.Frame f;
+            int closeCode = -1;
+            while ((f = slow.read()) != null) {
+                if (f.opcode() == RawWebSocket.CLOSE) {
+                    closeCode = f.closeCode();
+                    break;
+                }
+            }
+            assertThat(closeCode).as("the 4101 close frame reached the client").isEqualTo(4101);
+        }
+    }
 }
