@@ -249,32 +249,44 @@ final class NettyPeer implements Peer {
             return;
         }
         releaseHeld();
+        boolean backlog = hasBacklog(); // before our own pusher:error joins the queue
         String text = message == null || message.isEmpty() ? code.text() : message;
         // Protocol < 6 clients (the Java client declares 5) need the pusher:error before the close (§1.4).
         byte[] error = Frame.of(new ServerMessage.Error(code.code(), text)).bytes();
         channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(error)), channel.voidPromise());
         // 43xx codes would make pusher-js give up for good; they travel in the pusher:error only, and the
         // socket closes as a policy violation (1008: pusher-js reconnects after 1 s).
-        sendCloseFrame(code.canClose() ? code.code() : 1008, text);
+        sendCloseFrame(code.canClose() ? code.code() : 1008, text, backlog);
     }
 
     private void sendCloseFrame(int status, String reason) {
+        sendCloseFrame(status, reason, hasBacklog());
+    }
+
+    private boolean hasBacklog() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out != null && out.totalPendingWriteBytes() > 0;
+    }
+
+    private void sendCloseFrame(int status, String reason, boolean backlog) {
         if (!channel.isActive()) {
             return;
         }
+        // With frames still queued for this socket (a slow consumer's backlog), the close frame goes out only after
+        // them, which can take longer than the answer's timeout: then the timeout starts once the frame has left
+        // (a timer started at once cut such clients off before the 4101 reached them: they saw 1006), and a
+        // separate bound drops a client that reads nothing at all. With nothing queued, the timeout starts now.
         channel.writeAndFlush(new CloseWebSocketFrame(status, truncate(reason))).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
-                return;
+            } else if (backlog) {
+                channel.eventLoop().schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             }
-            // The frame handler closes the TCP connection when the client answers with its close frame; this is
-            // the bound for a client that has our close frame and never answers. It starts once the frame is
-            // written, not when it is queued: behind a slow consumer's backlog the close frame may take longer
-            // than this to get out, and a timer started earlier would cut it off (the client then saw 1006).
-            channel.eventLoop().schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         });
-        // A client that reads nothing at all never lets the close frame out: this bounds how long its backlog is kept.
-        channel.eventLoop().schedule(() -> channel.close(), CLOSE_BACKLOG_MILLIS, TimeUnit.MILLISECONDS);
+        // The frame handler closes the TCP connection when the client answers with its close frame; this is the
+        // bound for clients that never answer (or never read).
+        channel.eventLoop().schedule(() -> channel.close(), backlog ? CLOSE_BACKLOG_MILLIS : CLOSE_TIMEOUT_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     static ByteBuf shared(Frame frame) {
