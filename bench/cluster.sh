@@ -16,6 +16,8 @@
 #   MARKDOWN (BENCHMARKS.md). Needs redis-server and redis-cli.
 # No pinning: three nodes, Redis and the generator share whatever CPUs there are, as on a small host.
 set -euo pipefail
+# Several servers (and soketi, whose metrics port is 9601 too) run here: no metrics listener.
+export SWITCHBOARD_METRICS_PORT=${SWITCHBOARD_METRICS_PORT:--1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 SCENARIOS=${SCENARIOS:-fanout users}

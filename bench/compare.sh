@@ -16,6 +16,8 @@
 # switchboard-server/target/switchboard.jar, with SWITCHBOARD_PORT; extra JVM flags in SB_JAVA_OPTS. soketi: ../shared/peers/soketi/run.sh
 # (PEER_USER_AUTH=true for the users and signed-in idle runs: soketi ignores pusher:signin otherwise).
 set -euo pipefail
+# Several servers (and soketi, whose metrics port is 9601 too) run here: no metrics listener.
+export SWITCHBOARD_METRICS_PORT=${SWITCHBOARD_METRICS_PORT:--1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 SCENARIOS=${SCENARIOS:-fanout users idle http presence}

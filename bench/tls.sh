@@ -10,6 +10,8 @@
 # Netty clients, OpenSSL as well) do not check it: they measure the server. PIN=1 (default with 2+ CPUs): the
 # server on CPU 0, the generator on CPU 1, as compare.sh does.
 set -euo pipefail
+# Several servers (and soketi, whose metrics port is 9601 too) run here: no metrics listener.
+export SWITCHBOARD_METRICS_PORT=${SWITCHBOARD_METRICS_PORT:--1}
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}

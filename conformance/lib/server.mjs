@@ -22,6 +22,7 @@ import { until, withTimeout } from './wait.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '..', '..');
+export const METRICS_TOKEN = 'conformance-metrics-token-0123456789';
 export const JAR = process.env.SWITCHBOARD_JAR || path.join(REPO_ROOT, 'switchboard-server', 'target', 'switchboard.jar');
 
 export const DEFAULT_APP = Object.freeze({ id: 'app-id', key: 'app-key', secret: 'app-secret' });
@@ -91,7 +92,12 @@ export async function startServer({ apps, settings, args: extraArgs = [], startT
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   }
 
-  const env = { ...process.env, SWITCHBOARD_PORT: String(port), PEER_PORT: String(port) };
+  // No metrics listener (several servers run at once and 9601 is one port); /metrics is read on the client port
+  // with the token instead, which is the path of the two that needs a test from outside.
+  const env = {
+    SWITCHBOARD_METRICS_PORT: '-1', SWITCHBOARD_METRICS_TOKEN: METRICS_TOKEN,
+    ...process.env, SWITCHBOARD_PORT: String(port), PEER_PORT: String(port),
+  };
   let cmd;
   let args;
   if (process.env.CONFORMANCE_SERVER_CMD) {
@@ -142,6 +148,12 @@ export async function startServer({ apps, settings, args: extraArgs = [], startT
     logFile,
     configFile,
     httpUrl: (p = '/') => `http://127.0.0.1:${port}${p}`,
+    /** The Prometheus text, read on the client port with the metrics token. */
+    metrics: async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      if (res.status !== 200) throw new Error(`GET /metrics: ${res.status} ${await res.text()}`);
+      return res.text();
+    },
     wsUrl: (key = DEFAULT_APP.key, query = '?protocol=7&client=js&version=8.6.0&flash=false') =>
       `ws://127.0.0.1:${port}/app/${key}${query}`,
     log: tail,

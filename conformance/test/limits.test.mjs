@@ -51,7 +51,7 @@ describe('limits: HTTP API requests per app per second', () => {
     }
     assert.equal(listener.connection.state, 'connected');
 
-    const metrics = await (await fetch(h.server.httpUrl('/metrics'))).text();
+    const metrics = await h.server.metrics();
     assert.match(metrics, /switchboard_api_rate_limited_total\{app="app-limited"\} [1-9]/);
     assert.match(metrics, /switchboard_api_rate_limited_total\{app="app-id"\} 0\.0/);
   });
@@ -81,7 +81,7 @@ describe('limits: new connections per client address', () => {
     // Both connect at once; the address's allowance is one a second, so one of them is refused.
     const both = [await h.client(), await h.client()];
     await Promise.all(both.map((c) => connected(c, 25000)));
-    const metrics = await (await fetch(h.server.httpUrl('/metrics'))).text();
+    const metrics = await h.server.metrics();
     const refused = Number(/^switchboard_edge_connections_rate_limited_total (\S+)$/m.exec(metrics)[1]);
     assert.ok(refused >= 1, `refusals counted: ${refused}`);
   });

@@ -27,7 +27,7 @@ class BenchSmokeTest {
 
     @BeforeAll
     static void start() {
-        server = Switchboard.start(ServerConfig.defaults().withPort(0));
+        server = Switchboard.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0));
     }
 
     @AfterAll

@@ -73,6 +73,11 @@ public final class Switchboard implements AutoCloseable {
         return edge.port();
     }
 
+    /** The metrics listener's port, or -1 when there is none. */
+    public int metricsPort() {
+        return edge.metricsPort();
+    }
+
     /** The port that speaks TLS (the main one or tls_port), or -1 without TLS. */
     public int tlsPort() {
         return edge.tlsPort();
@@ -298,8 +303,8 @@ public final class Switchboard implements AutoCloseable {
             Switchboard node = new Switchboard(config, a, apps, engine, edge, webhooks, dashboard);
             String tls = edge.tls() == null ? "no TLS"
                     : "TLS " + edge.tls().providerLabel() + " on " + (edge.tlsPort() == node.port() ? "that port" : "port " + edge.tlsPort());
-            log.info("Switchboard node {} listening on {}:{} (transport {}, {}), apps: {}", a.node().nodeId(), config.host(),
-                    node.port(), edge.transport(), tls, describeApps(config));
+            log.info("Switchboard node {} listening on {}:{} (transport {}, {}, {}), apps: {}", a.node().nodeId(),
+                    config.host(), node.port(), edge.transport(), tls, describeMetrics(config, edge), describeApps(config));
             if (!config.redisUrl().isEmpty()) {
                 String degraded = a.node().degradedReason();
                 log.info("Node {} is a cluster member on Redis {} (prefix {}): {}", a.node().nodeId(),
@@ -371,6 +376,15 @@ public final class Switchboard implements AutoCloseable {
                         config.clusterHeartbeatMillis(), config.clusterNodeTimeoutMillis()));
             }
             return new LocalCluster(System::currentTimeMillis);
+        }
+
+        private static String describeMetrics(ServerConfig config, EdgeServer edge) {
+            if (!config.metricsEnabled()) {
+                return "no metrics";
+            }
+            String listener = edge.metricsPort() < 0 ? "no metrics listener"
+                    : "metrics on " + config.metricsBindHost() + ":" + edge.metricsPort();
+            return config.metricsToken().isEmpty() ? listener : listener + " and with metrics_token on this port";
         }
 
         /** Ids and keys only: secrets never reach a log. */

@@ -24,6 +24,14 @@ final class ConfigValidator {
         range("shutdown_grace_seconds", c.shutdownGraceSeconds(), 0, Integer.MAX_VALUE);
         range("worker_threads", c.workerThreads(), 0, 4096);
         range("tls_port", c.tlsPort(), -1, 65535);
+        range("metrics_port", c.metricsPort(), -1, 65535);
+        if (c.metricsPort() > 0 && (c.metricsPort() == c.port() || c.tls() && c.metricsPort() == c.tlsPort())) {
+            throw new ConfigException("metrics_port must differ from port and tls_port (-1: no metrics listener; "
+                    + "metrics_token serves /metrics on port)");
+        }
+        if (!c.metricsToken().isEmpty() && c.metricsToken().strip().length() < 16) {
+            throw new ConfigException("metrics_token must have at least 16 characters (or be empty: no /metrics on port)");
+        }
         if (c.tlsCert().isEmpty() != c.tlsKey().isEmpty()) {
             throw new ConfigException("tls_cert and tls_key go together: set both or neither");
         }
@@ -40,7 +48,7 @@ final class ConfigValidator {
             throw new ConfigException("tls_port must differ from port (or be -1 for TLS on port itself)");
         }
         for (ConfigSetting s : ConfigSetting.server()) {
-            if (s.isInt() && !s.key().equals("tls_port")) {
+            if (s.isInt() && !s.key().equals("tls_port") && !s.key().equals("metrics_port")) {
                 range(s.key(), (Integer) ConfigRecords.read(c, s.component()), 0, Integer.MAX_VALUE);
             }
         }

@@ -53,6 +53,12 @@ public record ServerConfig(
         int webhookQueueSize,
         int webhookRetrySeconds,
         boolean metricsEnabled,
+        /** Own listener for {@code GET /metrics}: 9601 by default, -1 none, 0 a free port. */
+        int metricsPort,
+        /** Where that listener binds; empty: {@code host}. */
+        String metricsHost,
+        /** Empty: no {@code /metrics} on {@code port}. Else that path serves it to {@code Bearer <token>} only. */
+        String metricsToken,
         /** Where more apps come from: a postgresql:// or mysql:// / mariadb:// URL; empty for none. */
         String appsFrom,
         /** Create the apps table (and on PostgreSQL its NOTIFY trigger) at start-up when missing. */
@@ -86,12 +92,17 @@ public record ServerConfig(
     public ServerConfig {
         apps = List.copyOf(apps);
         dashboardToken = dashboardToken == null ? "" : dashboardToken;
+        metricsHost = metricsHost == null ? "" : metricsHost;
+        metricsToken = metricsToken == null ? "" : metricsToken;
     }
+
+    /** soketi's and Sockudo's metrics port; when it is taken the node warns and serves no metrics listener. */
+    public static final int DEFAULT_METRICS_PORT = 9601;
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
                 600, 256 * 1024, 128 * 1024, 10, 0, "auto", 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
-                "", false, 10, 4, 2000, 1000, true, "", 200, "",
+                DEFAULT_METRICS_PORT, "", "", "", false, 10, 4, 2000, 1000, true, "", 200, "",
                 "", "switchboard", 1000, 5000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
@@ -122,6 +133,11 @@ public record ServerConfig(
 
     public ServerConfig withDashboard(boolean enabled, String token) {
         return with("dashboard_enabled", enabled).with("dashboard_token", token);
+    }
+
+    /** Where the metrics listener binds. */
+    public String metricsBindHost() {
+        return metricsHost.isEmpty() ? host : metricsHost;
     }
 
     /** Whether TLS is configured. */

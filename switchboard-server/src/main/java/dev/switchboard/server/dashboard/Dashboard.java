@@ -1,5 +1,6 @@
 package dev.switchboard.server.dashboard;
 
+import dev.switchboard.server.access.BearerToken;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
@@ -25,7 +26,7 @@ public final class Dashboard implements AutoCloseable {
     private static final String PREFIX = "/dashboard";
     private static final String API = "/dashboard/api/";
 
-    private final DashboardToken token;
+    private final BearerToken token;
     private final Throughput throughput;
     private final ConsoleFeed feed;
     private final StaticFiles files = new StaticFiles();
@@ -35,7 +36,7 @@ public final class Dashboard implements AutoCloseable {
     private ScheduledExecutorService thread;
 
     private Dashboard(ServerConfig config) {
-        this.token = DashboardToken.of(config.dashboardToken());
+        this.token = BearerToken.of(config.dashboardToken());
         this.throughput = new Throughput();
         this.feed = new ConsoleFeed(config.dashboardConsoleEventsPerSecond());
         this.listener = EngineListener.of(throughput, feed);

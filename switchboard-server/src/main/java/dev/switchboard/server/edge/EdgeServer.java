@@ -5,6 +5,7 @@ import dev.switchboard.server.engine.ClusterNode;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.api.ApiRequest;
 import dev.switchboard.server.api.ApiResponse;
+import dev.switchboard.server.access.BearerToken;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.dashboard.DashboardRequest;
 import dev.switchboard.server.dashboard.DashboardResponse;
@@ -21,6 +22,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -33,12 +35,17 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Netty server: one port for WebSocket and HTTP, one boss thread, {@code worker_threads} event loops
  * (0: one per core), pooled direct buffers, write-buffer water marks from the config, and graceful draining.
  */
 public final class EdgeServer {
+    private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+    /** A scrape request has no body; anything larger is not a scraper. */
+    private static final int METRICS_MAX_REQUEST_BYTES = 8 * 1024;
     private final ServerConfig config;
     private final Sessions sessions;
     private final Function<ApiRequest, CompletionStage<ApiResponse>> api;
@@ -51,12 +58,18 @@ public final class EdgeServer {
     private final WebSocketServerHandshakerFactory handshakers;
     private final Transport transport;
     private final ChannelGroup channels = new DefaultChannelGroup("switchboard-sockets", GlobalEventExecutor.INSTANCE);
+    /** Apart from {@link #channels}: a scraper's keep-alive connection must not hold up the drain. */
+    private final ChannelGroup metricsChannels = new DefaultChannelGroup("switchboard-metrics", GlobalEventExecutor.INSTANCE);
+    /** Null: {@code /metrics} on the client port is 404. */
+    private final BearerToken metricsToken;
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
     /** The second, TLS-only listener when tls_port is set; null otherwise. */
     private Channel tlsServerChannel;
+    /** The metrics listener; null when off, or when the default port was taken. */
+    private Channel metricsServerChannel;
     /** Null without TLS. */
     private final TlsContexts tls;
     /** One liveness sweep per worker event loop; filled in {@link #start}, read-only afterwards. */
@@ -89,6 +102,8 @@ public final class EdgeServer {
                 .build();
         this.handshakers = new WebSocketServerHandshakerFactory("ws://switchboard/", null, decoder);
         this.tls = config.tls() ? new TlsContexts(config, counters) : null;
+        this.metricsToken = metrics == null || config.metricsToken().isEmpty() ? null
+                : BearerToken.of(config.metricsToken());
     }
 
     /** Binds and returns once listening; an {@link IllegalStateException} saying why when it cannot. */
@@ -109,8 +124,15 @@ public final class EdgeServer {
             if (tls != null && !tlsOnMain) {
                 tlsServerChannel = bind(config.tlsPort(), true);
             }
+            if (metrics != null && config.metricsPort() >= 0) {
+                metricsServerChannel = bindMetrics(config.metricsPort(),
+                        config.metricsPort() == ServerConfig.DEFAULT_METRICS_PORT);
+            }
         } catch (IllegalStateException e) {
             closeListeners();
+            if (metricsServerChannel != null) {
+                metricsServerChannel.close().syncUninterruptibly();
+            }
             stopLoops(0);
             throw e;
         }
@@ -160,6 +182,41 @@ public final class EdgeServer {
         return bound.channel();
     }
 
+    /**
+     * The metrics listener on the worker loops (a scrape is rare and small). With {@code optional}, a port that is
+     * taken is a warning: the default port is shared by every node on a machine, and the second must still start.
+     */
+    private Channel bindMetrics(int port, boolean optional) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        metricsChannels.add(ch);
+                        ch.pipeline()
+                                .addLast("http-codec", new HttpServerCodec())
+                                .addLast("http-aggregator", new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES))
+                                .addLast("metrics", new MetricsHttp(metrics, counters));
+                    }
+                });
+        String host = config.metricsBindHost();
+        ChannelFuture bound = b.bind(host, port).awaitUninterruptibly();
+        if (bound.isSuccess()) {
+            return bound.channel();
+        }
+        Throwable cause = bound.cause();
+        String why = cause == null ? "unknown error" : cause.getMessage();
+        if (optional) {
+            log.warn("Cannot listen for metrics on {}:{} ({}); running without the metrics listener: set metrics_port "
+                    + "(0: a free port, -1: none)", host, port, why);
+            return null;
+        }
+        throw new IllegalStateException("Cannot listen for metrics on " + host + ":" + port + ": " + why, cause);
+    }
+
     /** The name of the TLS handler in a secure socket's pipeline. */
     static final String TLS_HANDLER = "tls";
 
@@ -173,6 +230,12 @@ public final class EdgeServer {
             return -1;
         }
         return tlsServerChannel == null ? port() : ((InetSocketAddress) tlsServerChannel.localAddress()).getPort();
+    }
+
+    /** The metrics listener's port, or -1 when there is none (off, or the default port was taken). */
+    public int metricsPort() {
+        Channel ch = metricsServerChannel;
+        return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
     }
 
     /** Null without TLS. */
@@ -220,6 +283,10 @@ public final class EdgeServer {
         if (tls != null) {
             tls.stop();
         }
+        if (metricsServerChannel != null) {
+            metricsServerChannel.close().syncUninterruptibly();
+        }
+        metricsChannels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         stopLoops(2);
     }
@@ -303,6 +370,11 @@ public final class EdgeServer {
 
     Supplier<String> metrics() {
         return metrics;
+    }
+
+    /** Null when {@code /metrics} on the client port is 404. */
+    BearerToken metricsToken() {
+        return metricsToken;
     }
 
     Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard() {

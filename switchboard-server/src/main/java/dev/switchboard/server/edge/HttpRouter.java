@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +85,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
                     : edge.draining() ? HttpResponses.json(503, HttpResponses.SHUTTING_DOWN)
                     : HttpResponses.json(200, edge.upBody());
         } else if (path.equals("/metrics")) {
-            response = !get ? methodNotAllowed() : metrics();
+            response = !get ? methodNotAllowed() : metrics(req);
         } else {
             response = HttpResponses.error(HttpResponseStatus.NOT_FOUND, "Not found");
         }
@@ -139,20 +138,23 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private FullHttpResponse metrics() {
+    /**
+     * The client port serves metrics only to the metrics token (they name every app id and its traffic); without a
+     * token configured the path does not exist here, as on soketi, and the metrics listener serves it.
+     */
+    private FullHttpResponse metrics(FullHttpRequest req) {
         var supplier = edge.metrics();
-        if (supplier == null) {
+        var token = edge.metricsToken();
+        if (supplier == null || token == null) {
             return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "Not found");
         }
-        try {
-            String text = supplier.get();
-            return HttpResponses.of(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                    text.getBytes(StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            edge.counters().handlerErrors.increment();
-            log.error("Metrics failed", e);
-            return HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
+        if (!token.accepts(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            FullHttpResponse r = HttpResponses.error(HttpResponseStatus.UNAUTHORIZED,
+                    "GET /metrics on this port needs Authorization: Bearer <metrics_token>");
+            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard-metrics\"");
+            return r;
         }
+        return MetricsHttp.scrape(supplier, edge.counters());
     }
 
     private static FullHttpResponse methodNotAllowed() {

@@ -123,10 +123,18 @@ abstract class DatabaseAppsContract {
         return p;
     }
 
+    static String getMetrics(ServerUnderTest node) {
+        return getFrom(node.metricsPort(), "/metrics");
+    }
+
     static String get(ServerUnderTest node, String path) {
+        return getFrom(node.port(), path);
+    }
+
+    private static String getFrom(int port, String path) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path)).build(),
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + " " + r.body();
         } catch (IOException | InterruptedException e) {
@@ -216,7 +224,7 @@ abstract class DatabaseAppsContract {
         relay.cut();
 
         eventually().until(() -> get(server, "/up").startsWith("200 {\"ok\":true,\"apps_db\":\"down\",\"node\":"));
-        assertThat(get(server, "/metrics")).contains("switchboard_apps_db_up 0.0");
+        assertThat(getMetrics(server)).contains("switchboard_apps_db_up 0.0");
         // Past the TTL the cached app still serves: its triggers are accepted and delivered.
         throughoutQuietPeriod().untilAsserted(() ->
                 assertThat(http(app, app.secret(), server).trigger("news", "flash", "{}").getHttpStatus()).isEqualTo(200));
@@ -238,7 +246,7 @@ abstract class DatabaseAppsContract {
 
     @Test
     void aDatabaseAppWithTheKeyOfAConfigAppStopsTheStartAndOneAddedLaterIsRefused() {
-        ServerConfig withDefaultApp = ServerConfig.defaults().withPort(0).withAppsFrom(db.url(relay.port()), false, 1);
+        ServerConfig withDefaultApp = ServerConfig.defaults().withPort(0).with("metrics_port", 0).withAppsFrom(db.url(relay.port()), false, 1);
         String id = "clash-" + SEQUENCE.incrementAndGet();
         db.insertApp(id, "app-key", "clash-secret");
         try {

@@ -59,7 +59,7 @@ class DashboardTest {
         });
         webhookReceiver.start();
         String hook = "http://127.0.0.1:" + webhookReceiver.getAddress().getPort() + "/hooks";
-        server = Switchboard.start(ServerConfig.defaults().withPort(0).withDashboard(true, TOKEN)
+        server = Switchboard.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0).withDashboard(true, TOKEN)
                 .withApps(List.of(AppConfig.defaults("dash-app", "dash-key", SECRET)
                                 .withWebhooks(List.of(new WebhookConfig(hook, List.of(), null, null))),
                         AppConfig.defaults("other-app", "other-key", OTHER_SECRET))));
@@ -210,7 +210,7 @@ class DashboardTest {
 
     @Test
     void turnedOffTheDashboardIsNotThere() throws Exception {
-        try (Switchboard off = Switchboard.start(ServerConfig.defaults().withPort(0).withDashboard(false, TOKEN))) {
+        try (Switchboard off = Switchboard.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0).withDashboard(false, TOKEN))) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + off.port() + "/dashboard/api/apps"))
                     .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package dev.switchboard.server.dashboard;
 
+import dev.switchboard.server.access.BearerToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.config.AppConfig;
@@ -15,7 +16,7 @@ class DashboardUnitsTest {
 
     @Test
     void theTokenIsAcceptedOnlyWholeAndAsABearerToken() {
-        DashboardToken t = DashboardToken.of("configured-token-0123456789");
+        BearerToken t = BearerToken.of("configured-token-0123456789");
         assertThat(t.generated()).isFalse();
         assertThat(t.accepts("Bearer configured-token-0123456789")).isTrue();
         assertThat(t.accepts("bearer configured-token-0123456789")).isTrue();
@@ -29,8 +30,8 @@ class DashboardUnitsTest {
 
     @Test
     void anEmptySettingMakesAFreshRandomTokenEachStart() {
-        DashboardToken a = DashboardToken.of("");
-        DashboardToken b = DashboardToken.of(null);
+        BearerToken a = BearerToken.of("");
+        BearerToken b = BearerToken.of(null);
         assertThat(a.generated()).isTrue();
         assertThat(a.value()).hasSizeGreaterThanOrEqualTo(40).isNotEqualTo(b.value());
         assertThat(a.accepts("Bearer " + a.value())).isTrue();

@@ -18,7 +18,7 @@ class AllowedOriginsEdgeTest {
 
     @BeforeAll
     static void start() {
-        server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--worker-threads=1"},
+        server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0", "--worker-threads=1"},
                 Map.of("SWITCHBOARD_APPS", "[{\"id\":\"guarded\",\"key\":\"guarded-key\",\"secret\":\"s1\","
                         + "\"allowed_origins\":[\"https://app.example.com\",\"https://*.example.org\"]},"
                         + "{\"id\":\"open\",\"key\":\"open-key\",\"secret\":\"s2\"}]")));

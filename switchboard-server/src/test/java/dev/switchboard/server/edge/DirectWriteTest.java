@@ -18,7 +18,7 @@ class DirectWriteTest {
     @Test
     void aFrameTheSocketTakesOnlyPartOfArrivesWholeAndInOrder() throws Exception {
         // High marks above the frame, so that what queues behind the partial write is not a slow consumer.
-        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0",
+        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--write-buffer-high-water-mark=33554432", "--write-buffer-low-water-mark=16777216"}, Map.of()));
              RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7", 4096)) {
             assertThat(client.read().text()).contains("pusher:connection_established");
@@ -50,7 +50,7 @@ class DirectWriteTest {
         // 2000 frames can queue on the loop before one flush when the machine is busy: Netty counts each queued
         // entry with ~96 bytes of overhead, which passes the default 256 KiB mark, and the client would be closed
         // as a slow consumer (4101: seen on a loaded CI run). This test is about order, so the mark is raised.
-        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0",
+        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--write-buffer-high-water-mark=33554432", "--write-buffer-low-water-mark=16777216"}, Map.of()));
              RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7")) {
             assertThat(client.read().text()).contains("pusher:connection_established");

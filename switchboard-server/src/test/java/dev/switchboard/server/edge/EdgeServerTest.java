@@ -37,7 +37,7 @@ class EdgeServerTest {
     @BeforeAll
     static void start() {
         server = Switchboard.start(ConfigLoader.load(new String[] {
-                "--host=127.0.0.1", "--port=0", "--activity-timeout-seconds=1", "--pong-timeout-seconds=1",
+                "--host=127.0.0.1", "--port=0", "--metrics-port=0", "--activity-timeout-seconds=1", "--pong-timeout-seconds=1",
                 "--max-frame-bytes=" + MAX_FRAME, "--max-http-body-bytes=" + MAX_BODY, "--worker-threads=2"},
                 Map.of()));
         port = server.port();
@@ -255,10 +255,15 @@ class EdgeServerTest {
     }
 
     @Test
-    void metricsAreServedWhenEnabled() throws Exception {
-        HttpResponse<String> r = get("/metrics");
+    void metricsAreServedOnTheirOwnPortAndNotOnTheClientPort() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("switchboard_edge_pings_sent");
+        HttpResponse<String> onClientPort = get("/metrics");
+        assertThat(onClientPort.statusCode()).isEqualTo(404);
+        assertThat(onClientPort.body()).doesNotContain("switchboard_");
     }
 
     @Test

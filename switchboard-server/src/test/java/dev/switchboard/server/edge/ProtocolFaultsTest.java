@@ -26,7 +26,7 @@ class ProtocolFaultsTest {
     @BeforeAll
     static void start() {
         server = Switchboard.start(ConfigLoader.load(new String[] {
-                "--host=127.0.0.1", "--port=0", "--max-http-body-bytes=" + MAX_BODY, "--worker-threads=1"},
+                "--host=127.0.0.1", "--port=0", "--metrics-port=0", "--max-http-body-bytes=" + MAX_BODY, "--worker-threads=1"},
                 Map.of()));
         port = server.port();
     }

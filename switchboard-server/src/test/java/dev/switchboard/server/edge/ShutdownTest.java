@@ -25,7 +25,7 @@ class ShutdownTest {
 
     @Test
     void closeSends4200ToEveryClientAndStopsListening() throws Exception {
-        Switchboard server = Switchboard.start(ServerConfig.defaults().withPort(0));
+        Switchboard server = Switchboard.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0));
         int port = server.port();
         List<RawSocket> clients = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -49,7 +49,7 @@ class ShutdownTest {
     /** A request whose body has not arrived when shutdown starts is answered in full, then its connection closes. */
     @Test
     void anInFlightHttpRequestFinishesDuringShutdown() throws Exception {
-        Switchboard server = Switchboard.start(ServerConfig.defaults().withPort(0));
+        Switchboard server = Switchboard.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0));
         int port = server.port();
         byte[] body = "{\"name\":\"e\",\"channel\":\"c\",\"data\":\"{}\"}".getBytes(StandardCharsets.UTF_8);
         String query = "auth_key=app-key&auth_timestamp=" + System.currentTimeMillis() / 1000
@@ -100,9 +100,9 @@ class ShutdownTest {
 
     @Test
     void portInUseIsAClearError() {
-        Switchboard first = Switchboard.start(ServerConfig.defaults().withPort(0));
+        Switchboard first = Switchboard.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0));
         try {
-            assertThatThrownBy(() -> Switchboard.start(ServerConfig.defaults().withPort(first.port())))
+            assertThatThrownBy(() -> Switchboard.start(ServerConfig.defaults().withPort(first.port()).with("metrics_port", 0)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Cannot listen on");
         } finally {

@@ -16,7 +16,7 @@ class SlowConsumerTest {
 
     @Test
     void clientThatDoesNotReadIsClosedWith4101() throws Exception {
-        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0",
+        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--write-buffer-high-water-mark=65536", "--write-buffer-low-water-mark=32768"}, Map.of()));
              RawWebSocket slow = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7", 4096)) {
             assertThat(slow.read().text()).contains("pusher:connection_established");
@@ -61,7 +61,7 @@ class SlowConsumerTest {
 
     @Test
     void aSlowClientThatPausesLongerThanTheCloseTimeoutStillGetsItsBacklogAnd4101() throws Exception {
-        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0",
+        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--write-buffer-high-water-mark=65536", "--write-buffer-low-water-mark=32768"}, Map.of()));
              RawWebSocket slow = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7", 4096)) {
             assertThat(slow.read().text()).contains("pusher:connection_established");

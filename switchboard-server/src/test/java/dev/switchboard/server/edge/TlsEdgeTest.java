@@ -57,7 +57,7 @@ class TlsEdgeTest {
     }
 
     private Switchboard start(Path cert, Path key, String... more) {
-        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--worker-threads=1",
+        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=0", "--worker-threads=1",
                 "--tls-cert=" + cert, "--tls-key=" + key));
         args.addAll(List.of(more));
         Switchboard s = Switchboard.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()));

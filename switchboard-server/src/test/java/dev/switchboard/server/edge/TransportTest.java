@@ -21,12 +21,12 @@ class TransportTest {
         if (!t.available()) {
             // Not on this platform: asking for it must fail the start with the reason, not fall back quietly.
             assertThatThrownBy(() -> Switchboard.start(ConfigLoader.load(
-                    new String[] {"--host=127.0.0.1", "--port=0", "--transport=" + name}, Map.of())))
+                    new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0", "--transport=" + name}, Map.of())))
                     .hasMessageContaining("transport " + name + " is not available");
             return;
         }
         try (Switchboard server = Switchboard.start(ConfigLoader.load(
-                new String[] {"--host=127.0.0.1", "--port=0", "--transport=" + name}, Map.of()));
+                new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0", "--transport=" + name}, Map.of()));
              RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7")) {
             assertThat(server.transport()).isEqualTo(name);
             assertThat(client.read().text()).contains("pusher:connection_established");

@@ -63,7 +63,7 @@ class WebSocketFuzzTest {
     @BeforeContainer
     static void start() throws IOException {
         leaks = LeakWatch.start();
-        server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0",
+        server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0",
                 "--worker-threads=2", "--set", "app.max_channels_per_connection=-1"}, Map.of()));
         sdk = SwitchboardClient.builder().appId("app-id").key("app-key").secret("app-secret")
                 .host("127.0.0.1").port(server.port()).build();

@@ -44,7 +44,7 @@ class JavaClientReconnectTest {
 
     @Test
     void gracefulShutdownMakesTheClientReconnectAndResubscribeToTheNextNode() throws Exception {
-        first = ServerUnderTest.start(ServerConfig.defaults().withPort(0));
+        first = ServerUnderTest.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0));
         int port = first.port();
         List<ConnectionState> states = new CopyOnWriteArrayList<>();
         client = new Pusher(SwitchboardExtension.APP_KEY, new PusherOptions()
@@ -70,7 +70,7 @@ class JavaClientReconnectTest {
         eventually().until(() -> states.contains(ConnectionState.RECONNECTING));
         assertThat(states).doesNotContain(ConnectionState.DISCONNECTED);
 
-        second = ServerUnderTest.start(ServerConfig.defaults().withPort(port));
+        second = ServerUnderTest.start(ServerConfig.defaults().withPort(port).with("metrics_port", 0));
         eventually().until(() -> client.getConnection().getState() == ConnectionState.CONNECTED);
         assertThat(client.getConnection().getSocketId()).isNotEqualTo(firstSocketId);
         try (com.pusher.rest.Pusher http = new com.pusher.rest.Pusher(SwitchboardExtension.APP_ID,

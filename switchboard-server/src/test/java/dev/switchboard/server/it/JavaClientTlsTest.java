@@ -47,7 +47,7 @@ class JavaClientTlsTest {
         System.setProperty("javax.net.ssl.trustStore", ca.trustStore().toString());
         System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-        server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--tls-port=0",
+        server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0", "--tls-port=0",
                 "--tls-cert=" + cert, "--tls-key=" + key, "--tls-watch-seconds=0"}, Map.of()));
     }
 

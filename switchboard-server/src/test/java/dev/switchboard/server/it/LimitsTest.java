@@ -44,7 +44,7 @@ class LimitsTest {
     final List<RawSocket> sockets = new ArrayList<>();
 
     void start(String appALimits, String... flags) {
-        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--worker-threads=2",
+        List<String> args = new ArrayList<>(List.of("--host=127.0.0.1", "--port=0", "--metrics-port=0", "--worker-threads=2",
                 "--apps=" + String.format(APPS, appALimits.isEmpty() ? "\"enabled\":true" : appALimits)));
         args.addAll(List.of(flags));
         server = Switchboard.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()));
@@ -229,7 +229,7 @@ class LimitsTest {
 
     String metrics() {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);

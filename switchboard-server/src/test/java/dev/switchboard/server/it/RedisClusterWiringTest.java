@@ -31,7 +31,7 @@ class RedisClusterWiringTest {
     @BeforeEach
     void start() {
         redis = RedisClusterServer.start();
-        ServerConfig config = ServerConfig.defaults().withPort(0).withRedisCluster(redis.urls());
+        ServerConfig config = ServerConfig.defaults().withPort(0).with("metrics_port", 0).withRedisCluster(redis.urls());
         one = ServerUnderTest.start(config);
         two = ServerUnderTest.start(config);
     }

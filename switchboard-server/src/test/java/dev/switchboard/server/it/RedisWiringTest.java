@@ -36,7 +36,7 @@ class RedisWiringTest {
     @BeforeEach
     void start() {
         redis = RedisServer.start();
-        ServerConfig config = ServerConfig.defaults().withPort(0).withRedis(redis.url());
+        ServerConfig config = ServerConfig.defaults().withPort(0).with("metrics_port", 0).withRedis(redis.url());
         one = ServerUnderTest.start(config);
         two = ServerUnderTest.start(config);
     }
@@ -46,6 +46,11 @@ class RedisWiringTest {
         two.close();
         one.close();
         redis.close();
+    }
+
+    private static String getMetrics(ServerUnderTest node) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String get(ServerUnderTest node, String path) throws Exception {
@@ -60,7 +65,7 @@ class RedisWiringTest {
         String idTwo = Json.parse(get(two, "/up")).get("node").textValue();
         assertThat(idOne).isNotEqualTo(idTwo);
         assertThat(Json.parse(get(two, "/up")).has("degraded")).isFalse();
-        assertThat(get(one, "/metrics")).contains("switchboard_cluster_node{node=\"" + idOne + "\"}",
+        assertThat(getMetrics(one)).contains("switchboard_cluster_node{node=\"" + idOne + "\"}",
                 "switchboard_cluster_live_nodes 2.0", "switchboard_redis_round_trips_total");
 
         List<String> received = new CopyOnWriteArrayList<>();

@@ -22,7 +22,7 @@ abstract class SdkServer {
 
     @BeforeEach
     void startServer() {
-        server = Switchboard.start(ServerConfig.defaults().withPort(0).withApps(List.of(app())));
+        server = Switchboard.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0).withApps(List.of(app())));
         client = clientWith(SECRET).build();
     }
 

@@ -157,6 +157,9 @@ public final class NodeProcess implements AutoCloseable {
         cmd.add("dev.switchboard.server.cli.Main");
         cmd.add("--port");
         cmd.add(String.valueOf(port));
+        // Several nodes run at once and the default metrics port is one fixed port.
+        cmd.add("--metrics-port");
+        cmd.add("0");
         cmd.addAll(args);
         try {
             Files.writeString(log, "=== " + name + ": " + String.join(" ", args) + "\n",

@@ -23,6 +23,11 @@ public final class ServerUnderTest implements AutoCloseable {
         return server.port();
     }
 
+    /** The metrics listener's port (-1: none); give the config {@code metrics_port} 0 for a free one. */
+    public int metricsPort() {
+        return server.metricsPort();
+    }
+
     @Override
     public void close() {
         server.close();

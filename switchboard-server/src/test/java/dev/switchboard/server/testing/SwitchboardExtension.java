@@ -58,7 +58,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, BeforeEach
 
     private synchronized void start() {
         if (server == null) {
-            server = ServerUnderTest.start(ServerConfig.defaults().withPort(0).withApps(List.of(app)));
+            server = ServerUnderTest.start(ServerConfig.defaults().withPort(0).with("metrics_port", 0).withApps(List.of(app)));
             auth = new AppAuth(app.id(), app.key(), app.secret(), ENCRYPTION_MASTER_KEY);
         }
     }

@@ -26,7 +26,7 @@ class WebhooksEndToEndTest {
     void aRawWebSocketSubscriptionProducesASignedChannelOccupied() throws Exception {
         try (Receiver receiver = new Receiver()) {
             AppConfig app = app(hook(receiver.url()));
-            ServerConfig config = ServerConfig.defaults().withPort(0).withApps(List.of(app));
+            ServerConfig config = ServerConfig.defaults().withPort(0).with("metrics_port", 0).withApps(List.of(app));
             try (Switchboard node = Switchboard.start(config)) {
                 RawSocket ws = RawSocket.connect(node.port(), "/app/" + app.key() + "?protocol=7&client=js&version=8.6.0");
                 await().atMost(Duration.ofSeconds(10)).until(() -> ws.first() != null);

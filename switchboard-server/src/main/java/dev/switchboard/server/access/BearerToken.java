@@ -1,15 +1,16 @@
-package dev.switchboard.server.dashboard;
+package dev.switchboard.server.access;
 
 import dev.switchboard.protocol.Signatures;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The bearer token that opens the dashboard: the configured one, or a random one made at start. Both sides
+ * A bearer token that opens an operator's endpoint (the dashboard, {@code /metrics} on the client port): the
+ * configured one, or a random one made at start. Both sides
  * of a comparison are first MACed with a per-process key, so that the constant-time compare also hides the
  * token's length.
  */
-final class DashboardToken {
+public final class BearerToken {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String BEARER = "Bearer ";
 
@@ -18,7 +19,7 @@ final class DashboardToken {
     private final String macKey;
     private final String expectedMac;
 
-    private DashboardToken(String value, boolean generated) {
+    private BearerToken(String value, boolean generated) {
         this.value = value;
         this.generated = generated;
         this.macKey = randomText(32);
@@ -26,21 +27,21 @@ final class DashboardToken {
     }
 
     /** The configured token, or a random one (32 bytes, URL-safe) when {@code configured} is empty. */
-    static DashboardToken of(String configured) {
+    public static BearerToken of(String configured) {
         String t = configured == null ? "" : configured.strip();
-        return t.isEmpty() ? new DashboardToken(randomText(32), true) : new DashboardToken(t, false);
+        return t.isEmpty() ? new BearerToken(randomText(32), true) : new BearerToken(t, false);
     }
 
-    String value() {
+    public String value() {
         return value;
     }
 
-    boolean generated() {
+    public boolean generated() {
         return generated;
     }
 
     /** True when the {@code Authorization} header is {@code Bearer <token>}. */
-    boolean accepts(String authorization) {
+    public boolean accepts(String authorization) {
         if (authorization == null || authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
