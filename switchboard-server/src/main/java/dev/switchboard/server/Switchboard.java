@@ -117,6 +117,11 @@ public final class Switchboard implements AutoCloseable {
         return edge.counters();
     }
 
+    /** Open client-port sockets, WebSocket and HTTP. */
+    public int openSockets() {
+        return edge.openChannels();
+    }
+
     /** Upgraded WebSockets the node holds, as {@code max_node_connections} counts them. */
     public int openWebSockets() {
         return edge.openWebSockets();

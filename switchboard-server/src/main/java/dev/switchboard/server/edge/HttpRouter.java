@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -34,6 +35,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final EdgeServer edge;
+    /** This connection's hang-up has been logged: a reset mid-body is reported twice by Netty. */
+    private boolean hangUpLogged;
 
     HttpRouter(EdgeServer edge) {
         this.edge = edge;
@@ -232,9 +235,14 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || TlsContexts.isPeerTlsFailure(cause)) {
-            // A reset, or a client that does not speak TLS on a TLS port: the client's problem, not a warning.
-            log.debug("I/O or TLS error on {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException
+                || TlsContexts.isPeerTlsFailure(cause)) {
+            // A reset, a client hanging up mid-body (the aggregator then reports the cut message as well), or a
+            // client that does not speak TLS on a TLS port: the client's problem, one debug line per connection.
+            if (!hangUpLogged) {
+                hangUpLogged = true;
+                log.debug("I/O or TLS error on {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            }
         } else {
             edge.counters().handlerErrors.increment();
             log.warn("HTTP error on {}; closing", ctx.channel().remoteAddress(), cause);

@@ -133,9 +133,11 @@ class EdgeServerTest {
 
     @Test
     void oversizeFrameIsClosedWith1009() throws Exception {
+        long counted = server.edgeCounters().oversizeFramesClosed.sum();
         RawSocket c = connected();
         c.socket().sendText("x".repeat(MAX_FRAME + 1), true);
         assertThat(c.awaitCloseCode(Duration.ofSeconds(10))).isEqualTo(1009);
+        assertThat(server.edgeCounters().oversizeFramesClosed.sum()).isGreaterThan(counted);
     }
 
     @Test
@@ -144,9 +146,11 @@ class EdgeServerTest {
             assertThat(ws.read().text()).contains("pusher:connection_established");
             byte[] half = "y".repeat(MAX_FRAME / 2 + 10).getBytes(StandardCharsets.UTF_8);
             ws.send(RawWebSocket.TEXT, half, false);
+            long counted = server.edgeCounters().oversizeFramesClosed.sum();
             ws.send(0x0, half, true); // continuation
             RawWebSocket.Frame close = ws.readUntil(RawWebSocket.CLOSE);
             assertThat(close.closeCode()).isEqualTo(1009);
+            assertThat(server.edgeCounters().oversizeFramesClosed.sum()).isGreaterThan(counted);
         }
     }
 

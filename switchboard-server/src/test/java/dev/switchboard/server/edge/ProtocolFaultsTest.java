@@ -10,8 +10,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+import static org.awaitility.Awaitility.await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,5 +124,43 @@ class ProtocolFaultsTest {
             s.getInputStream().transferTo(b);
             assertThat(b.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413");
         }
+    }
+
+    /**
+     * A client that sends half a body and hangs up (FIN or RST) is the client's business: at most one debug line
+     * each, no warning, no handler error, and the server goes on serving.
+     */
+    @Test
+    void clientHangingUpMidBodyIsADebugLineAtMost() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.openSockets() == 0);
+        Logger ours = (Logger) LoggerFactory.getLogger("dev.switchboard");
+        Level before = ours.getLevel();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ours.addAppender(appender);
+        ours.setLevel(Level.DEBUG);
+        long errorsBefore = server.edgeCounters().handlerErrors.sum();
+        int hangUps = 20;
+        try {
+            for (int i = 0; i < hangUps; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                OutputStream out = s.getOutputStream();
+                out.write(("POST /apps/app-id/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{\"name\":\"half").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                if (i % 2 == 0) {
+                    s.setSoLinger(true, 0); // RST
+                }
+                s.close();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.openSockets() == 0);
+        } finally {
+            ours.detachAppender(appender);
+            ours.setLevel(before);
+        }
+        assertThat(appender.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+        assertThat(appender.list).noneMatch(e -> e.getThrowableProxy() != null);
+        assertThat(appender.list.size()).as("log lines: %s", appender.list).isLessThanOrEqualTo(hangUps);
+        assertThat(server.edgeCounters().handlerErrors.sum()).isEqualTo(errorsBefore);
     }
 }
