@@ -28,8 +28,9 @@ public record ChannelName(String value, ChannelType type, boolean cache) {
     }
 
     /**
-     * Why {@code name} is not acceptable, or {@code null} when it is. {@code maxLength} applies to ordinary
-     * names; a server-to-user name needs a non-empty user id of allowed characters.
+     * Why {@code name} is not acceptable, or {@code null} when it is; the reason quotes only a prefix of a long
+     * name ({@link Names#quote}). {@code maxLength} applies to ordinary names; a server-to-user name needs a
+     * non-empty user id of allowed characters.
      */
     public static String problem(String name, int maxLength) {
         if (name == null || name.isEmpty()) {
@@ -37,13 +38,13 @@ public record ChannelName(String value, ChannelType type, boolean cache) {
         }
         if (name.startsWith(SERVER_TO_USER_PREFIX)) {
             String user = name.substring(SERVER_TO_USER_PREFIX.length());
-            return isValidUserId(user) ? null : "Invalid user id in channel name " + name;
+            return isValidUserId(user) ? null : "Invalid user id in channel name " + Names.quote(name);
         }
         if (name.length() > maxLength) {
-            return "Channel name too long (over " + maxLength + " characters): " + name;
+            return "Channel name too long (over " + maxLength + " characters): " + Names.quote(name);
         }
         if (!ALLOWED.matcher(name).matches()) {
-            return "Invalid channel name " + name;
+            return "Invalid channel name " + Names.quote(name);
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.server.api;
 
+import dev.switchboard.protocol.Names;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -40,7 +41,7 @@ enum InfoAttribute {
                 }
             }
             if (found == null) {
-                throw ApiProblem.badRequest("Unsupported info attribute: " + name);
+                throw ApiProblem.badRequest("Unsupported info attribute: " + Names.quote(name));
             }
             out.add(found);
         }

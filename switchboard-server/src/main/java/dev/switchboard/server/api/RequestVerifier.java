@@ -1,5 +1,6 @@
 package dev.switchboard.server.api;
 
+import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.Signatures;
 import dev.switchboard.server.config.AppConfig;
 import java.time.Clock;
@@ -9,11 +10,16 @@ import java.util.Map;
 /**
  * Authenticates an HTTP API request (PROTOCOL.md §6.2, auth_version 1.0): app, key, version, timestamp
  * window, body MD5 and the HMAC-SHA256 signature over {@code METHOD\nPATH\nsorted params}. Every comparison of
- * a secret-derived value is constant-time. Error texts follow Pusher's so SDK users recognise them, and never
- * contain the secret.
+ * a secret-derived value is constant-time. Error texts follow Pusher's so SDK users recognise them, never
+ * contain the secret, and quote what the caller sent only up to a limit ({@link Names#quote}).
  */
 final class RequestVerifier {
     static final String SUPPORTED_AUTH_VERSION = "1.0";
+    /**
+     * How much of the string to sign an invalid-signature answer quotes: all of any real request's (method, path,
+     * a handful of parameters), while a padded query cannot make the answer as long as the request line.
+     */
+    static final int SIGNED_STRING_QUOTE_LIMIT = 1024;
 
     private final int timestampSkewSeconds;
     private final Clock clock;
@@ -41,10 +47,10 @@ final class RequestVerifier {
                     "Missing authentication parameters: auth_key, auth_timestamp, auth_version and auth_signature are required");
         }
         if (!Signatures.matches(app.key(), key)) {
-            throw ApiProblem.unauthorized("Invalid auth_key: " + key);
+            throw ApiProblem.unauthorized("Invalid auth_key: " + Names.quote(key));
         }
         if (!SUPPORTED_AUTH_VERSION.equals(version)) {
-            throw ApiProblem.unauthorized("Unsupported auth_version: " + version + " (expected 1.0)");
+            throw ApiProblem.unauthorized("Unsupported auth_version: " + Names.quote(version) + " (expected 1.0)");
         }
         checkTimestamp(timestamp);
         if (body != null && body.length > 0) {
@@ -53,7 +59,8 @@ final class RequestVerifier {
                 throw ApiProblem.unauthorized("Missing body_md5 for a request with a body");
             }
             if (!Signatures.matches(Signatures.md5Hex(body), md5)) {
-                throw ApiProblem.unauthorized("Invalid body_md5: the MD5 of the body does not match " + md5);
+                throw ApiProblem.unauthorized("Invalid body_md5: the MD5 of the body does not match "
+                        + Names.quote(md5));
             }
         }
         String canonical = canonicalQuery(params);
@@ -67,7 +74,8 @@ final class RequestVerifier {
         }
         if (!ok) {
             throw ApiProblem.unauthorized("Invalid signature: you should have sent HmacSHA256Hex("
-                    + quoted(rawString) + ", your_secret_key), but you sent " + quoted(signature));
+                    + quoted(Names.quote(rawString, SIGNED_STRING_QUOTE_LIMIT)) + ", your_secret_key), but you sent "
+                    + quoted(Names.quote(signature)));
         }
         if (!app.enabled()) {
             throw new ApiProblem(403, "App is disabled");
@@ -80,7 +88,7 @@ final class RequestVerifier {
         try {
             given = Long.parseLong(timestamp);
         } catch (NumberFormatException e) {
-            throw ApiProblem.unauthorized("Invalid auth_timestamp: " + timestamp);
+            throw ApiProblem.unauthorized("Invalid auth_timestamp: " + Names.quote(timestamp));
         }
         if (Math.abs(now - given) > timestampSkewSeconds) {
             throw ApiProblem.unauthorized("Timestamp expired: Given timestamp (" + given + ") not within "

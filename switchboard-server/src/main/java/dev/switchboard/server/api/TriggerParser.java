@@ -3,6 +3,7 @@ package dev.switchboard.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.ChannelType;
+import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import java.util.EnumSet;
@@ -132,7 +133,7 @@ final class TriggerParser {
             return null;
         }
         if (!v.isTextual() || !SOCKET_ID.matcher(v.textValue()).matches()) {
-            throw ApiProblem.badRequest(where + "Invalid socket_id: " + v.asText());
+            throw ApiProblem.badRequest(where + "Invalid socket_id: " + Names.quote(v.asText()));
         }
         return v.textValue();
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.server.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.AppEngine;
@@ -123,7 +124,7 @@ final class DashboardApi {
 
     private CompletionStage<DashboardResponse> user(AppEngine app, String userId) {
         return AppQueries.user(app, userId).thenApply(u -> u == null
-                ? DashboardResponse.error(404, "The server holds nothing about user " + userId)
+                ? DashboardResponse.error(404, "The server holds nothing about user " + Names.quote(userId))
                 : ok(DashboardJson.user(u)));
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.server.engine;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.ChannelType;
 import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Signatures;
@@ -153,7 +154,7 @@ public final class Connection {
         } else if (message instanceof ClientMessage.ClientEvent e) {
             onClientEvent(e);
         } else if (message instanceof ClientMessage.Unknown u) {
-            error(null, "Unsupported event: " + u.event());
+            error(null, "Unsupported event: " + Names.quote(u.event()));
         } else if (message instanceof ClientMessage.Malformed m) {
             error(null, m.reason());
         }
@@ -201,7 +202,7 @@ public final class Connection {
             return null;
         }
         if (subscriptions.containsKey(channel)) {
-            error(null, "Existing subscription to channel " + channel);
+            error(null, "Existing subscription to channel " + Names.quote(channel));
             return null;
         }
         int maxChannels = config.maxChannelsPerConnection();
@@ -231,8 +232,8 @@ public final class Connection {
         String channel = name.value();
         return Async.then(peer.executor(), subscribe.join(this, name, member), joined -> {
             if (joined.full()) {
-                subscriptionError(channel, "Presence channel " + channel + " is full (" + config.maxPresenceMembers()
-                        + " members)");
+                subscriptionError(channel, "Presence channel " + Names.quote(channel) + " is full ("
+                        + config.maxPresenceMembers() + " members)");
                 return null;
             }
             // Recorded even when the socket closed meanwhile: the close, queued behind this, then leaves it.
@@ -323,13 +324,12 @@ public final class Connection {
         // The app's current key and secret, not this connection's copy: a rotated secret applies to sign-ins at once.
         AppConfig current = app.config();
         if (!Signatures.matches(current.key(), key)) {
-            error(null, "Invalid key in sign-in auth: " + key);
+            error(null, "Invalid key in sign-in auth: " + Names.quote(key));
             return null;
         }
         String toSign = Signatures.userString(socketId, s.userData());
         if (!Signatures.verifyAuth(s.auth(), current.key(), current.secret(), toSign)) {
-            error(null, "Invalid signature: Expected HMAC SHA256 hex digest of " + toSign + ", but got "
-                    + s.auth().substring(s.auth().indexOf(':') + 1));
+            error(null, Subscriptions.invalidSignature(toSign, s.auth()));
             return null;
         }
         Identity.Parsed<Identity.User> parsed = Identity.user(s.userData(), config);
@@ -372,12 +372,12 @@ public final class Connection {
         }
         ChannelName name = ChannelName.of(channel);
         if (!name.type().allowsClientEvents()) {
-            error(null, "Client events are only allowed on private and presence channels: " + channel);
+            error(null, "Client events are only allowed on private and presence channels: " + Names.quote(channel));
             return;
         }
         String member = subscriptions.get(channel);
         if (member == null) {
-            error(null, "Client event rejected: not subscribed to channel " + channel);
+            error(null, "Client event rejected: not subscribed to channel " + Names.quote(channel));
             return;
         }
         if (limiter == null) {

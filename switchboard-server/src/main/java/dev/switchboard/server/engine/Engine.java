@@ -1,6 +1,7 @@
 package dev.switchboard.server.engine;
 
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Names;
 import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
@@ -155,7 +156,7 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
     /** As {@link #connect(String, Peer)} with the app already resolved ({@link #resolveByKey}); null: unknown. */
     public Connection connect(AppEngine app, String appKey, Peer peer) {
         if (app == null) {
-            peer.close(CloseCode.APP_NOT_FOUND, CloseCode.APP_NOT_FOUND.text() + ": " + appKey);
+            peer.close(CloseCode.APP_NOT_FOUND, CloseCode.APP_NOT_FOUND.text() + ": " + Names.quote(appKey));
             return null;
         }
         if (!app.config().enabled()) {

@@ -3,6 +3,7 @@ package dev.switchboard.server.engine;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.ChannelType;
 import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Signatures;
 import dev.switchboard.protocol.WireCodec;
@@ -18,6 +19,10 @@ final class Subscriptions {
     private static final int COUNT_THROTTLE_THRESHOLD = 100;
     private static final long COUNT_THROTTLE_MILLIS = 30_000;
 
+    /** How much of a string to sign, and of a wrong signature, an invalid-signature error quotes. */
+    static final int SIGNED_STRING_QUOTE_LIMIT = 1024;
+    static final int SIGNATURE_QUOTE_LIMIT = 64;
+
     private final AppEngine app;
 
     Subscriptions(AppEngine app) {
@@ -32,6 +37,17 @@ final class Subscriptions {
         static Decision no(String problem) { return new Decision(null, null, problem, false); }
     }
 
+    /**
+     * pusher-js's and Pusher's wording, with the exact string to sign: what a developer needs to fix an auth
+     * endpoint. The channel in it has passed the length check; the channel_data and the signature the client sent
+     * have not, so the string is quoted up to {@link #SIGNED_STRING_QUOTE_LIMIT} (far beyond real channel_data) and
+     * the signature, a 64-digit hex digest when well-formed, up to the usual name limit.
+     */
+    static String invalidSignature(String toSign, String auth) {
+        return "Invalid signature: Expected HMAC SHA256 hex digest of " + Names.quote(toSign, SIGNED_STRING_QUOTE_LIMIT)
+                + ", but got " + Names.quote(auth.substring(auth.indexOf(':') + 1), SIGNATURE_QUOTE_LIMIT);
+    }
+
     Decision decide(Connection c, ClientMessage.Subscribe s) {
         String channel = s.channel();
         String problem = ChannelName.problem(channel, app.config().maxChannelNameLength());
@@ -42,8 +58,8 @@ final class Subscriptions {
         if (name.type() == ChannelType.SERVER_TO_USER) {
             String uid = c.userId();
             if (uid == null || !uid.equals(name.serverToUserId())) {
-                return Decision.no("Subscription to " + channel + " is only allowed for a connection signed in as "
-                        + name.serverToUserId());
+                return Decision.no("Subscription to " + Names.quote(channel)
+                        + " is only allowed for a connection signed in as " + Names.quote(name.serverToUserId()));
             }
             return new Decision(name, null, null, false);
         }
@@ -52,12 +68,12 @@ final class Subscriptions {
         }
         String auth = s.auth();
         if (!Signatures.isWellFormedAuth(auth)) {
-            return Decision.no("Auth value for subscription to " + channel
+            return Decision.no("Auth value for subscription to " + Names.quote(channel)
                     + " is invalid: should be of format 'key:signature'");
         }
         String key = auth.substring(0, auth.indexOf(':'));
         if (!Signatures.matches(app.config().key(), key)) {
-            return Decision.no("Invalid key in subscription auth to " + channel + ": " + key);
+            return Decision.no("Invalid key in subscription auth to " + Names.quote(channel) + ": " + Names.quote(key));
         }
         Identity.Member member = null;
         String toSign;
@@ -67,8 +83,7 @@ final class Subscriptions {
             toSign = Signatures.channelString(c.socketId(), channel);
         }
         if (!Signatures.verifyAuth(auth, app.config().key(), app.config().secret(), toSign)) {
-            return Decision.no("Invalid signature: Expected HMAC SHA256 hex digest of " + toSign + ", but got "
-                    + auth.substring(auth.indexOf(':') + 1));
+            return Decision.no(invalidSignature(toSign, auth));
         }
         if (name.isPresence()) {
             if (s.channelData() != null) {
@@ -82,7 +97,7 @@ final class Subscriptions {
                 // user_info the server holds for it (which a user-data PUT may have replaced): see join.
                 return new Decision(name, new Identity.Member(c.userId(), c.userInfoJson()), null, true);
             } else {
-                return Decision.no("Presence subscription to " + channel
+                return Decision.no("Presence subscription to " + Names.quote(channel)
                         + " needs channel_data or a signed-in connection");
             }
         }

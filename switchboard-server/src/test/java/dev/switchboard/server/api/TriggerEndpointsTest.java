@@ -56,6 +56,23 @@ class TriggerEndpointsTest {
     }
 
     @Test
+    void aHugeChannelNameOrSocketIdIs400WithOnlyItsPrefixQuoted() {
+        String huge = "c".repeat(60_000);
+        Reply name = f.post("/events", j("{'name':'e','channels':['" + huge + "'],'data':'x'}"));
+        assertThat(name.status()).isEqualTo(400);
+        assertThat(name.json().get("error").asText()).startsWith("Channel name too long")
+                .endsWith("c… (60000 characters)");
+        assertThat(name.text().length()).isLessThan(300);
+        Reply socket = f.post("/events", j("{'name':'e','channels':['room'],'data':'x','socket_id':'" + huge + "'}"));
+        assertThat(socket.status()).isEqualTo(400);
+        assertThat(socket.text().length()).isLessThan(300);
+        Reply info = f.get("/channels", Map.of("info", huge));
+        assertThat(info.status()).isEqualTo(400);
+        assertThat(info.json().get("error").asText()).startsWith("Unsupported info attribute");
+        assertThat(info.text().length()).isLessThan(300);
+    }
+
+    @Test
     void sendToUserReachesEverySignedInSocketOfTheUser() {
         Socket a = f.connect();
         Socket b = f.connect();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.server.testing.Apps;
 import dev.switchboard.server.testing.RecordingPeer;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +113,32 @@ class ChannelsTest {
             late.awaitFrame("\"price\"");
             assertThat(late.peer.received("cache_miss")).isFalse();
             assertThat(EngineFixture.now(f.appEngine().channelStats("cache-x")).cache().data()).isEqualTo("42");
+        }
+    }
+
+    @Test
+    void aHugeNameComesBackAsAShortPrefixInEveryError() {
+        String huge = "a".repeat(60_000);
+        try (EngineFixture f = new EngineFixture(Apps.with(Map.of("sendSubscriptionErrors", true)))) {
+            EngineFixture.Client c = f.connect();
+            c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + huge + "\"}}");
+            c.awaitFrame("Channel name too long");
+            c.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"#server-to-user-!" + huge + "\"}}");
+            c.awaitFrame("Invalid user id in channel name");
+            c.send("{\"event\":\"client-x\",\"channel\":\"private-" + huge + "\",\"data\":{}}");
+            c.awaitFrame("not subscribed to channel");
+            c.send("{\"event\":\"client-x\",\"channel\":\"" + huge + "\",\"data\":{}}");
+            c.awaitFrame("only allowed on private and presence channels");
+            c.send("{\"event\":\"pusher:" + huge + "\"}");
+            c.awaitFrame("Unsupported event");
+            List<String> errors = c.peer.frames.stream().filter(m -> m.contains("\"pusher:error\"")).toList();
+            assertThat(errors).hasSize(5).allSatisfy(m -> {
+                assertThat(m.length()).isLessThan(300);
+                assertThat(m).containsPattern("a… \\(600\\d\\d characters\\)");
+            });
+            // The subscription_error's message is quoted the same way (its channel field routes it client-side).
+            assertThat(c.peer.frames).filteredOn(m -> m.contains("pusher:subscription_error"))
+                    .hasSize(2).allSatisfy(m -> assertThat(m).contains("characters)"));
         }
     }
 
