@@ -3,6 +3,7 @@ package dev.switchboard.server.api;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /** Per request: a cluster outage or a bug hit by every request must not log once per request. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
     private static final byte[] NO_BODY = new byte[0];
 
     private final Engine engine;
@@ -88,10 +91,11 @@ public final class HttpApi {
             return problem.toResponse();
         }
         if (e instanceof StateUnavailableException) {
-            log.warn("HTTP API {} {}: {}", request.method(), pathOnly(request.uri()), e.getMessage());
+            limitedLog.warn("state-unavailable", "HTTP API {} {}: {}", request.method(), pathOnly(request.uri()),
+                    e.getMessage());
             return ApiResponse.error(503, "Cluster state unavailable: " + e.getMessage());
         }
-        log.warn("HTTP API {} {} failed", request == null ? null : request.method(),
+        limitedLog.warn("failed", "HTTP API {} {} failed", request == null ? null : request.method(),
                 request == null ? null : pathOnly(request.uri()), e);
         return ApiResponse.error(500, "Internal server error");
     }

@@ -3,6 +3,7 @@ package dev.switchboard.server.apps;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ConfigLoader.ConfigException;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AppRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppRegistry.class);
+    /** Look-ups run per connecting client and per API request with an uncached key or id. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
     /** While the database is down, how often it is tried again. */
     private static final long DOWN_PROBE_MILLIS = 1000;
     /** Tries of the first read at start-up (see {@link #readAtStart}). */
@@ -236,7 +239,7 @@ public final class AppRegistry implements AutoCloseable {
                 try {
                     mine.complete(load(name, isId));
                 } catch (Throwable t) {
-                    log.error("Apps look-up failed", t);
+                    limitedLog.error("lookup-failed", "Apps look-up failed", t);
                     Entry stale = (isId ? byId : byKey).get(name);
                     mine.complete(stale == null ? null : stale.app);
                 } finally {

@@ -1,5 +1,6 @@
 package dev.switchboard.server.apps;
 
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DatabaseHealth {
     private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
+    /** The check repeats while the database is down; one that keeps failing oddly must not fill the log. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
 
     private final AppSource source;
     private final Runnable onBackUp;
@@ -70,7 +73,7 @@ final class DatabaseHealth {
         } catch (AppSource.Unavailable e) {
             failed(e);
         } catch (RuntimeException e) {
-            log.warn("Apps database check failed", e);
+            limitedLog.warn("check-failed", "Apps database check failed", e);
         }
     }
 }

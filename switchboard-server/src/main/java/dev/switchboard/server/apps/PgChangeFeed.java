@@ -2,6 +2,7 @@ package dev.switchboard.server.apps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PgChangeFeed {
     private static final Logger log = LoggerFactory.getLogger(PgChangeFeed.class);
+    /** One line per notification would be one per app change. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How often the listening connection is checked even when nothing is notified. */
     private static final int CHECK_EVERY_POLLS = 10;
@@ -115,7 +118,8 @@ final class PgChangeFeed {
                 changed.accept(id == null ? null : id.asText(), key == null ? null : key.asText());
             }
         } catch (Exception e) {
-            log.warn("Apps database {}: unreadable notification; refreshing every app", url.redacted());
+            limitedLog.warn("unreadable-notification",
+                    "Apps database {}: unreadable notification; refreshing every app", url.redacted());
             changed.accept(null, null);
         }
     }

@@ -4,6 +4,7 @@ import dev.switchboard.server.access.BearerToken;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dashboard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
+    /** Per request, and per run of a task that runs every second. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
     /** How often the console's queued events are pushed: often enough to feel live, few writes per second. */
     private static final long FLUSH_MILLIS = 250;
     private static final String PREFIX = "/dashboard";
@@ -124,7 +127,7 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private static DashboardResponse failed(DashboardRequest request, Throwable e) {
-        log.error("Dashboard request {} {} failed", request.method(), request.path(), e);
+        limitedLog.error("request-failed", "Dashboard request {} {} failed", request.method(), request.path(), e);
         return DashboardResponse.error(500, "Internal server error");
     }
 
@@ -134,7 +137,7 @@ public final class Dashboard implements AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                log.error("Dashboard task failed", e);
+                limitedLog.error("task-failed", "Dashboard task failed", e);
             }
         };
     }

@@ -3,6 +3,7 @@ package dev.switchboard.server.dashboard;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveStreams {
     private static final Logger log = LoggerFactory.getLogger(LiveStreams.class);
+    /** Figures are computed every second and per stream opened: a failing one must not log each time. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
 
     private final Engine engine;
     private final Throughput throughput;
@@ -37,7 +40,7 @@ final class LiveStreams {
             if (err == null) {
                 sink.send(text);
             } else {
-                log.warn("Dashboard figures of app {} failed", app.config().id(), err);
+                limitedLog.warn("figures-failed", "Dashboard figures of app {} failed", app.config().id(), err);
             }
         });
     }
@@ -58,7 +61,7 @@ final class LiveStreams {
             if (app != null) {
                 figures(app).whenComplete((text, err) -> {
                     if (err != null) {
-                        log.warn("Dashboard figures of app {} failed", app.config().id(), err);
+                        limitedLog.warn("figures-failed", "Dashboard figures of app {} failed", app.config().id(), err);
                         return;
                     }
                     for (ConsoleFeed.Console c : e.getValue()) {

@@ -3,6 +3,7 @@ package dev.switchboard.server.edge;
 import dev.switchboard.server.dashboard.DashboardRequest;
 import dev.switchboard.server.dashboard.DashboardResponse;
 import dev.switchboard.server.dashboard.StreamSink;
+import dev.switchboard.server.logging.RateLimitedLog;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DashboardHttp {
     private static final Logger log = LoggerFactory.getLogger(DashboardHttp.class);
+    /** Per request: a bug every request hits must not log once per request. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
 
     private DashboardHttp() {}
 
@@ -53,7 +56,7 @@ final class DashboardHttp {
             answer = dashboard.apply(request);
         } catch (RuntimeException e) {
             edge.counters().handlerErrors.increment();
-            log.error("Dashboard failed on {} {}", request.method(), request.path(), e);
+            limitedLog.error("failed", "Dashboard failed on {} {}", request.method(), request.path(), e);
             write(ctx, HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error"),
                     keepAlive, http10);
             return;

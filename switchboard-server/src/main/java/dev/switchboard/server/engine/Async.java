@@ -1,5 +1,6 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Async {
     private static final Logger log = LoggerFactory.getLogger(Async.class);
+    /** Continuations run per subscribe and per sign-in: one bug must not log once per client. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
     static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private Async() {}
@@ -32,7 +35,7 @@ final class Async {
         }
         return f.handleAsync((value, failure) -> {
             if (failure != null) {
-                log.error("Shared state call failed", failure);
+                limitedLog.error("call-failed", "Shared state call failed", failure);
                 return DONE;
             }
             return run(then, value);
@@ -58,12 +61,12 @@ final class Async {
             CompletionStage<?> next = then.apply(value);
             return next == null ? DONE : next.handle((v, e) -> {
                 if (e != null) {
-                    log.error("Shared state continuation failed", e);
+                    limitedLog.error("continuation-failed", "Shared state continuation failed", e);
                 }
                 return null;
             });
         } catch (RuntimeException e) {
-            log.error("Shared state continuation failed", e);
+            limitedLog.error("continuation-failed", "Shared state continuation failed", e);
             return DONE;
         }
     }

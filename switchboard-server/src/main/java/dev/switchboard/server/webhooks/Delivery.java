@@ -1,5 +1,6 @@
 package dev.switchboard.server.webhooks;
 
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 

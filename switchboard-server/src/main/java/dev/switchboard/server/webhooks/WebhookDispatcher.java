@@ -6,6 +6,7 @@ import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.config.WebhookConfig;
 import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.switchboard.server.cluster.redis;
 import dev.switchboard.server.engine.Broker;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.Topic;
+import dev.switchboard.server.logging.RateLimitedLog;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    /** The PING repeats every heartbeat: a flaky network must not log on each one. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
 
     private final RedisLink link;
     private final RedisKeys keys;
@@ -218,7 +221,8 @@ public final class RedisBroker implements Broker {
                 resubscribe = true; // Lettuce is reconnecting; what it could not subscribe meanwhile is done after
                 return;
             }
-            log.warn("Redis pub/sub connection did not answer a PING within {} ms; opening a new one",
+            limitedLog.warn("ping-timeout",
+                    "Redis pub/sub connection did not answer a PING within {} ms; opening a new one",
                     link.settings.commandTimeout().toMillis());
             link.reconnects.incrementAndGet();
             connect();

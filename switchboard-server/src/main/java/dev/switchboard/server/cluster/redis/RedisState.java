@@ -13,6 +13,7 @@ import dev.switchboard.server.engine.StateUnavailableException;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
+import dev.switchboard.server.logging.RateLimitedLog;
 import io.lettuce.core.SetArgs;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +41,8 @@ import java.util.function.Function;
  */
 public final class RedisState implements SharedState {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisState.class);
+    /** Commands run per subscribe, sign-in and query: a refusal that repeats must not log once per command. */
+    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
     final RedisLink link;
     final RedisKeys keys;
     final String node;
@@ -659,7 +662,7 @@ public final class RedisState implements SharedState {
         leases.dirty();
         for (Throwable t = err; t != null; t = t.getCause()) {
             if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
-                log.error("Redis refused a command: {}", t.getMessage());
+                limitedLog.error("refused", "Redis refused a command: {}", t.getMessage());
                 return;
             }
         }
