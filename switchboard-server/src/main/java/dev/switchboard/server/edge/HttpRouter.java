@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.CompletionStage;
+import dev.switchboard.server.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpRouter extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    /** What a client can make happen again and again is logged at most once per 30 s per kind, with a count. */
+    private static final RateLimitedLog limited = new RateLimitedLog(log);
 
     private final EdgeServer edge;
     /** This connection's hang-up has been logged: a reset mid-body is reported twice by Netty. */
@@ -113,7 +116,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             // HttpApi never throws by contract; this is the boundary that keeps a bug from leaking a stack trace.
             edge.counters().handlerErrors.increment();
-            log.error("HTTP API failed on {} {}", req.method(), pathOf(req.uri()), e);
+            limited.error("api-threw", "HTTP API failed on {} {}", req.method(), pathOf(req.uri()), e);
             respond(ctx, keepAlive, version,
                     HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error"), false);
             return;
@@ -123,7 +126,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             FullHttpResponse response;
             if (failure != null || a == null) {
                 edge.counters().handlerErrors.increment();
-                log.error("HTTP API failed on {}", where, failure);
+                limited.error("api-failed", "HTTP API failed on {}", where, failure);
                 response = HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
             } else {
                 FullHttpResponse ok = HttpResponses.json(a.status(), a.body());
@@ -245,7 +248,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             }
         } else {
             edge.counters().handlerErrors.increment();
-            log.warn("HTTP error on {}; closing", ctx.channel().remoteAddress(), cause);
+            limited.warn("http-error", "HTTP error on {}; closing", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
     }

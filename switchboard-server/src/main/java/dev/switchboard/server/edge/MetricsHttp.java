@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
+import dev.switchboard.server.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MetricsHttp extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(MetricsHttp.class);
+    /** What a client can make happen again and again is logged at most once per 30 s per kind, with a count. */
+    private static final RateLimitedLog limited = new RateLimitedLog(log);
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<String> metrics;
@@ -64,7 +67,7 @@ final class MetricsHttp extends SimpleChannelInboundHandler<FullHttpRequest> {
             return HttpResponses.of(HttpResponseStatus.OK, CONTENT_TYPE, metrics.get().getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             counters.handlerErrors.increment();
-            log.error("Metrics failed", e);
+            limited.error("scrape-failed", "Metrics failed", e);
             return HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
         }
     }
@@ -75,7 +78,7 @@ final class MetricsHttp extends SimpleChannelInboundHandler<FullHttpRequest> {
             log.debug("I/O error on metrics connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             counters.handlerErrors.increment();
-            log.warn("Metrics connection error on {}; closing", ctx.channel().remoteAddress(), cause);
+            limited.warn("connection-error", "Metrics connection error on {}; closing", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
     }

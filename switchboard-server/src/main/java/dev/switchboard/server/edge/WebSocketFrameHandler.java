@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import dev.switchboard.server.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+    /** What a client can make happen again and again is logged at most once per 30 s per kind, with a count. */
+    private static final RateLimitedLog limited = new RateLimitedLog(log);
     private static final byte[] BINARY_REJECTED = Frame.of(
             ServerMessage.Error.plain("Binary frames are not supported")).bytes();
 
@@ -106,7 +109,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             session = edge.sessions().open(target.appKey(), target.origin(), peer);
         } catch (RuntimeException e) {
             edge.counters().handlerErrors.increment();
-            log.error("Opening a session for {} failed", peer.remoteAddress(), e);
+            limited.error("open-failed", "Opening a session for {} failed", peer.remoteAddress(), e);
             peer.closeWithStatus(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "Internal server error");
         }
         if (session != null) {
@@ -176,7 +179,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             // An engine bug must not take the socket (or the event loop) down; it is logged and counted.
             edge.counters().handlerErrors.increment();
-            log.error("Handling a frame from {} failed", peer.remoteAddress(), e);
+            limited.error("frame-failed", "Handling a frame from {} failed", peer.remoteAddress(), e);
         }
     }
 
@@ -263,7 +266,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
                 session.onClose();
             } catch (RuntimeException e) {
                 edge.counters().handlerErrors.increment();
-                log.error("Closing the session of {} failed", peer.remoteAddress(), e);
+                limited.error("close-failed", "Closing the session of {} failed", peer.remoteAddress(), e);
             }
         }
     }
@@ -295,7 +298,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         } else {
             edge.counters().handlerErrors.increment();
-            log.warn("Unexpected error on {}; closing", peer.remoteAddress(), cause);
+            limited.warn("unexpected", "Unexpected error on {}; closing", peer.remoteAddress(), cause);
             ctx.close();
         }
     }
