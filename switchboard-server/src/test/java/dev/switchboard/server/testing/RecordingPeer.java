@@ -52,8 +52,9 @@ public class RecordingPeer implements Peer {
     }
 
     @Override
-    public void write(Frame frame) {
+    public boolean write(Frame frame) {
         frames.add(new String(frame.bytes(), StandardCharsets.UTF_8));
+        return true;
     }
 
     @Override

@@ -143,7 +143,9 @@ class WebhooksWithEngineTest {
         }
 
         @Override
-        public void write(Frame frame) {}
+        public boolean write(Frame frame) {
+            return false;
+        }
 
         @Override
         public void flush() {}
