@@ -11,7 +11,8 @@
 #   100000; rate = target / subscribers), USER_RATES (200,500,1000,2000), USERS (5000), IDLE (10000),
 #   HTTP_C (16), PRESENCE_RATES (100,200,500,1000), DURATION (5 s per step), WARMUP (10 s: a fresh
 #   JVM needs that long before its hot paths are compiled; node gets the same),
-#   SB_PORT (6101), PEER_PORT (6102), OUT (bench/results/<timestamp>), MARKDOWN (BENCHMARKS.md).
+#   SB_PORT (6101), PEER_PORT (6102), OUT (bench/results/<timestamp>), MARKDOWN (BENCHMARKS.md),
+#   SERVER_CPU_QUOTA (unset: a whole core; 0.5: half a core for either server, for peak fan-out, see limit_cpu).
 # Switchboard: SB_CMD if set, else bin/switchboard when present, else java -jar
 # switchboard-server/target/switchboard.jar, with SWITCHBOARD_PORT; extra JVM flags in SB_JAVA_OPTS. soketi: ../shared/peers/soketi/run.sh
 # (PEER_USER_AUTH=true for the users and signed-in idle runs: soketi ignores pusher:signin otherwise).
@@ -79,7 +80,19 @@ start_server() { # label [user-auth]
   launcher=$!
   server_pid=$(wait_port "$port" 180) || { echo "$label did not start; see $OUT/$label.log" >&2; kill "$launcher" 2>/dev/null; exit 1; }
   if [ "$PIN" = 1 ]; then taskset -a -cp 0 "$server_pid" > /dev/null; fi
+  if [ -n "${SERVER_CPU_QUOTA:-}" ]; then limit_cpu "$server_pid"; fi
   sleep 1
+}
+
+# SERVER_CPU_QUOTA=0.5: the server gets at most that share of one core (CFS quota over a 10 ms period, so a
+# throttled server stalls at most a few ms), so that the server, not the one-core load generator, is what
+# saturates in a peak fan-out run. Needs the cgroup-v1 cpu controller (root).
+limit_cpu() { # pid
+  local cg=/sys/fs/cgroup/cpu/switchboard-bench
+  mkdir -p "$cg" || { echo "SERVER_CPU_QUOTA needs a writable $cg" >&2; exit 1; }
+  echo 10000 > "$cg/cpu.cfs_period_us"
+  python3 -c "print(int(float('$SERVER_CPU_QUOTA') * 10000))" > "$cg/cpu.cfs_quota_us"
+  echo "$1" > "$cg/cgroup.procs"
 }
 
 stop_server() {
