@@ -10,7 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.io.IOException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -30,11 +29,11 @@ import java.lang.invoke.VarHandle;
  * own indices, no copy) straight to the transport, past the WebSocket encoder: no per-socket frame object,
  * header buffer or payload copy. The buffer is never released by Netty and is freed by the GC with the frame.
  *
- * <p>A lone frame skips Netty's outbound buffer: when nothing is queued on the socket, the frame goes to the
- * socket's file descriptor, one write(2) with no outbound-buffer entry, promise or flush bookkeeping (the common
- * case at low rates to many sockets: 10k subscribers × 10 events/s, docs/performance.md). It is written at once
- * when the loop has no other task waiting, else held until the burst's flush. A second frame before the flush, a
- * partial write or a close sends everything through Netty again, in order, so bursts still go out as one writev.
+ * <p>A lone frame skips Netty's outbound buffer: when nothing is queued, the frame is held until the flush and
+ * written to the socket's file descriptor there, one write(2) with no outbound-buffer entry, promise or flush
+ * bookkeeping (the common case at low rates to many sockets: 10k subscribers × 10 events/s, 6–20 % less CPU per
+ * delivery, docs/performance.md). A second frame before the flush, a partial write or a close sends everything
+ * through Netty again, in order, so bursts still go out as one writev.
  *
  * <p>Backpressure: the channel's write-buffer water marks bound what a socket may have queued. A write to a
  * channel that is over its high mark drops the frame and closes the socket once with 4101 (slow consumer):
@@ -76,8 +75,6 @@ final class NettyPeer implements Peer {
      * Event-loop only.
      */
     private ByteBuf held;
-    /** -Dswitchboard.noEagerWrite=true: always hold a lone frame for the flush (to measure one against the other). */
-    private static final boolean EAGER = !Boolean.getBoolean("switchboard.noEagerWrite");
     /** Told of a slow-consumer close; null before the session opens. */
     private Sessions.Session session;
 
@@ -95,10 +92,10 @@ final class NettyPeer implements Peer {
     }
 
     @Override
-    public boolean write(Frame frame) {
+    public void write(Frame frame) {
         if (closing || !channel.isActive()) {
             counters.framesDroppedAfterClose.increment();
-            return false;
+            return;
         }
         if (!channel.isWritable()) {
             counters.framesDroppedAfterClose.increment();
@@ -110,22 +107,18 @@ final class NettyPeer implements Peer {
                 }
                 close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.text());
             }
-            return false;
+            return;
         }
-        ByteBuf shared = shared(frame);
+        ByteBuf bytes = shared(frame).duplicate();
         ChannelHandlerContext first;
         if (direct && channel.eventLoop().inEventLoop()) {
             ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-            if (held == null && out != null && out.totalPendingWriteBytes() == 0 && shared.hasMemoryAddress()) {
-                if (EAGER && !loopHasWork()) {
-                    return writeNow(shared);
-                }
-                held = shared.duplicate();
-                return true;
+            if (held == null && out != null && out.totalPendingWriteBytes() == 0 && bytes.hasMemoryAddress()) {
+                held = bytes;
+                return;
             }
             releaseHeld();
         }
-        ByteBuf bytes = shared.duplicate();
         if (!tls && channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
             // Already a whole WebSocket frame: straight to the transport (the head of the pipeline), past the
             // handlers, none of which has anything to do with an outbound ready-made frame.
@@ -133,36 +126,6 @@ final class NettyPeer implements Peer {
         } else {
             channel.write(bytes, channel.voidPromise());
         }
-        return true;
-    }
-
-    /**
-     * Nothing queued on this socket and no task waiting on its loop: no burst to gather into one writev, so the
-     * frame goes to the file descriptor now, without the hold, the duplicate view or a flush pass. Event loop
-     * only; false (no flush needed) whatever happens: a partial write queues the rest and flushes it.
-     */
-    private boolean writeNow(ByteBuf shared) {
-        int n = 0;
-        try {
-            n = ((UnixChannel) channel).fd().writeAddress(shared.memoryAddress(), shared.readerIndex(),
-                    shared.writerIndex());
-            if (n == shared.readableBytes()) {
-                return false;
-            }
-        } catch (IOException e) {
-            // Netty's own write below meets the same error and closes the channel its usual way.
-        }
-        ChannelHandlerContext head = channel.pipeline().firstContext();
-        if (head != null) {
-            head.write(shared.duplicate().skipBytes(n), channel.voidPromise());
-            head.flush();
-        }
-        return false;
-    }
-
-    /** Tasks queued on this socket's loop (more fan-out, a flush): then frames are held to go out together. */
-    private boolean loopHasWork() {
-        return !(channel.eventLoop() instanceof SingleThreadEventExecutor loop) || loop.pendingTasks() > 0;
     }
 
     /** Told once when this peer is closed as a slow consumer. Set on the event loop. */
@@ -227,14 +190,12 @@ final class NettyPeer implements Peer {
     @Override
     public void send(Frame frame) {
         if (channel.eventLoop().inEventLoop()) {
-            if (write(frame)) {
-                flush();
-            }
+            write(frame);
+            flush();
         } else {
             channel.eventLoop().execute(() -> {
-                if (write(frame)) {
-                    flush();
-                }
+                write(frame);
+                flush();
             });
         }
     }

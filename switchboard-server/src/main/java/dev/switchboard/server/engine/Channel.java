@@ -203,17 +203,14 @@ final class Channel {
 
         void write(Frame frame, Connection except, DeliveryCounter counter) {
             int n = 0;
-            boolean unflushed = false;
             for (Connection c : snapshot()) {
                 if (c != except) {
-                    unflushed |= c.peer().write(frame);
+                    c.peer().write(frame);
                     n++;
                 }
             }
             counter.delivered(n, frame.size());
-            // When every socket took its frame at once (an idle loop, see NettyPeer) there is no burst to flush:
-            // no second walk of the lane.
-            if (unflushed && !flushQueued) {
+            if (!flushQueued) {
                 flushQueued = true;
                 loop.execute(this);
             }

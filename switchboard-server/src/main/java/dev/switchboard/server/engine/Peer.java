@@ -12,11 +12,8 @@ public interface Peer {
     /** The single thread that owns this socket. Also used for the connection's timers. */
     ScheduledExecutorService executor();
 
-    /**
-     * Queues a frame without flushing. Only on {@link #executor()}; used by fan-out, which flushes once per batch.
-     * False when the frame needed no flush: the peer already handed it to the socket (nothing else was queued).
-     */
-    boolean write(Frame frame);
+    /** Queues a frame without flushing. Only on {@link #executor()}; used by fan-out, which flushes once per batch. */
+    void write(Frame frame);
 
     /** Flushes what {@link #write} queued. Only on {@link #executor()}. */
     void flush();

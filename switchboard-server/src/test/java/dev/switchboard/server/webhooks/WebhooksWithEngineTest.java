@@ -143,9 +143,7 @@ class WebhooksWithEngineTest {
         }
 
         @Override
-        public boolean write(Frame frame) {
-            return false;
-        }
+        public void write(Frame frame) {}
 
         @Override
         public void flush() {}
