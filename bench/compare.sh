@@ -90,8 +90,11 @@ start_server() { # label [user-auth]
 limit_cpu() { # pid
   local cg=/sys/fs/cgroup/cpu/switchboard-bench
   mkdir -p "$cg" || { echo "SERVER_CPU_QUOTA needs a writable $cg" >&2; exit 1; }
+  local quota; quota=$(python3 -c "print(int(float('$SERVER_CPU_QUOTA') * 10000))")
+  # Quota off first: the kernel refuses a period that would leave the current quota above the parent's.
+  echo -1 > "$cg/cpu.cfs_quota_us"
   echo 10000 > "$cg/cpu.cfs_period_us"
-  python3 -c "print(int(float('$SERVER_CPU_QUOTA') * 10000))" > "$cg/cpu.cfs_quota_us"
+  echo "$quota" > "$cg/cpu.cfs_quota_us"
   echo "$1" > "$cg/cgroup.procs"
 }
 
