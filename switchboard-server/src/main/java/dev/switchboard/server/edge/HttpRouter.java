@@ -72,9 +72,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
-        String uri = req.uri();
-        int q = uri.indexOf('?');
-        String path = q < 0 ? uri : uri.substring(0, q);
+        String path = pathOf(req.uri());
         boolean get = HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method());
 
         if (path.startsWith("/apps/")) {
@@ -253,7 +251,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private static String pathOf(String uri) {
+    /** The request target without its query: what the edge routes on, and all it logs (a query carries signatures). */
+    static String pathOf(String uri) {
         int q = uri.indexOf('?');
         return q < 0 ? uri : uri.substring(0, q);
     }

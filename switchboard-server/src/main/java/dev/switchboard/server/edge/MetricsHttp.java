@@ -41,7 +41,7 @@ final class MetricsHttp extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean get = HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method());
         if (!req.decoderResult().isSuccess()) {
             response = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "Bad request");
-        } else if (!pathOf(req.uri()).equals("/metrics")) {
+        } else if (!HttpRouter.pathOf(req.uri()).equals("/metrics")) {
             response = HttpResponses.error(HttpResponseStatus.NOT_FOUND, "Not found: this port serves GET /metrics");
         } else if (!get) {
             response = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed");
@@ -81,10 +81,5 @@ final class MetricsHttp extends SimpleChannelInboundHandler<FullHttpRequest> {
             limited.warn("connection-error", "Metrics connection error on {}; closing", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
-    }
-
-    private static String pathOf(String uri) {
-        int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
     }
 }
