@@ -3,10 +3,7 @@ package dev.switchboard.server.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.protocol.WireCodec;
-import dev.switchboard.server.Switchboard;
-import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.engine.AppEngine;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,18 +11,15 @@ import org.junit.jupiter.api.Test;
  * of it, the rest must follow through Netty, whole and before the next frame.
  */
 class DirectWriteTest {
+    private static final String[] RAISED_MARKS = {
+            "--write-buffer-high-water-mark=33554432", "--write-buffer-low-water-mark=16777216"};
 
     @Test
     void aFrameTheSocketTakesOnlyPartOfArrivesWholeAndInOrder() throws Exception {
         // High marks above the frame, so that what queues behind the partial write is not a slow consumer.
-        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0",
-                "--write-buffer-high-water-mark=33554432", "--write-buffer-low-water-mark=16777216"}, Map.of()));
-             RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7", 4096)) {
-            assertThat(client.read().text()).contains("pusher:connection_established");
-            client.sendText("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"big\"}}");
-            assertThat(client.readUntil(RawWebSocket.TEXT).text()).contains("subscription_succeeded");
-
-            AppEngine app = server.engine().appById("app-id");
+        try (EdgeFixture edge = EdgeFixture.start(RAISED_MARKS)) {
+            RawWebSocket client = edge.subscribe("big", 4096);
+            AppEngine app = edge.app();
             // Far more than a loopback socket's send and receive buffers take at once while the client is not
             // reading: the first write(2) is partial.
             String first = "a".repeat(4 * 1024 * 1024);
@@ -50,13 +44,9 @@ class DirectWriteTest {
         // 2000 frames can queue on the loop before one flush when the machine is busy: Netty counts each queued
         // entry with ~96 bytes of overhead, which passes the default 256 KiB mark, and the client would be closed
         // as a slow consumer (4101: seen on a loaded CI run). This test is about order, so the mark is raised.
-        try (Switchboard server = Switchboard.start(ConfigLoader.load(new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0",
-                "--write-buffer-high-water-mark=33554432", "--write-buffer-low-water-mark=16777216"}, Map.of()));
-             RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7")) {
-            assertThat(client.read().text()).contains("pusher:connection_established");
-            client.sendText("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"seq\"}}");
-            assertThat(client.readUntil(RawWebSocket.TEXT).text()).contains("subscription_succeeded");
-            AppEngine app = server.engine().appById("app-id");
+        try (EdgeFixture edge = EdgeFixture.start(RAISED_MARKS)) {
+            RawWebSocket client = edge.subscribe("seq");
+            AppEngine app = edge.app();
             for (int i = 0; i < 2000; i++) {
                 app.trigger("seq", "n", Integer.toString(i), null);
                 if (i % 7 == 0) {

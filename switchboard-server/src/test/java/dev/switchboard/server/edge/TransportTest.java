@@ -3,7 +3,6 @@ package dev.switchboard.server.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.config.ConfigLoader.ConfigException;
 import dev.switchboard.server.config.ConfigLoader;
 import java.util.Map;
@@ -20,19 +19,14 @@ class TransportTest {
         Transport t = Transport.valueOf(name.toUpperCase());
         if (!t.available()) {
             // Not on this platform: asking for it must fail the start with the reason, not fall back quietly.
-            assertThatThrownBy(() -> Switchboard.start(ConfigLoader.load(
-                    new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0", "--transport=" + name}, Map.of())))
+            assertThatThrownBy(() -> EdgeFixture.start("--transport=" + name))
                     .hasMessageContaining("transport " + name + " is not available");
             return;
         }
-        try (Switchboard server = Switchboard.start(ConfigLoader.load(
-                new String[] {"--host=127.0.0.1", "--port=0", "--metrics-port=0", "--transport=" + name}, Map.of()));
-             RawWebSocket client = RawWebSocket.connect(server.port(), "/app/app-key?protocol=7")) {
-            assertThat(server.transport()).isEqualTo(name);
-            assertThat(client.read().text()).contains("pusher:connection_established");
-            client.sendText("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"t\"}}");
-            assertThat(client.readUntil(RawWebSocket.TEXT).text()).contains("subscription_succeeded");
-            var app = server.engine().appById("app-id");
+        try (EdgeFixture edge = EdgeFixture.start("--transport=" + name)) {
+            RawWebSocket client = edge.subscribe("t");
+            assertThat(edge.server().transport()).isEqualTo(name);
+            var app = edge.app();
             for (int i = 0; i < 200; i++) {
                 app.trigger("t", "n", Integer.toString(i), null);
             }
