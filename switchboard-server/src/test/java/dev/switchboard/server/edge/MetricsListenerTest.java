@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.switchboard.server.Switchboard;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.config.ConfigLoader.ConfigException;
 import dev.switchboard.server.config.ServerConfig;
@@ -18,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +29,10 @@ class MetricsListenerTest {
     private static final String TOKEN = "metrics-token-0123456789";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static Switchboard start(String... more) {
-        String[] base = {"--host=127.0.0.1", "--port=0", "--worker-threads=1"};
-        String[] args = new String[base.length + more.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(more, 0, args, base.length, more.length);
-        return Switchboard.start(ConfigLoader.load(args, Map.of()));
+    /** Each test names the metrics port itself (or leaves the default): that port is what this class is about. */
+    private static EdgeFixture start(String... more) {
+        return EdgeFixture.startWithMetricsPortAsGiven(
+                Stream.concat(Stream.of("--worker-threads=1"), Stream.of(more)).toArray(String[]::new));
     }
 
     private static HttpResponse<String> send(int port, String method, String path, String authorization)
@@ -49,7 +47,7 @@ class MetricsListenerTest {
 
     @Test
     void theListenerServesOnlyGetMetrics() throws Exception {
-        try (Switchboard server = start("--metrics-port=0")) {
+        try (EdgeFixture server = start("--metrics-port=0")) {
             int m = server.metricsPort();
             assertThat(m).isPositive().isNotEqualTo(server.port());
             HttpResponse<String> ok = send(m, "GET", "/metrics", null);
@@ -73,7 +71,7 @@ class MetricsListenerTest {
 
     @Test
     void withATokenTheClientPortServesMetricsToItOnly() throws Exception {
-        try (Switchboard server = start("--metrics-port=-1", "--metrics-token=" + TOKEN)) {
+        try (EdgeFixture server = start("--metrics-port=-1", "--metrics-token=" + TOKEN)) {
             assertThat(server.metricsPort()).isEqualTo(-1);
             int p = server.port();
             for (String wrong : new String[] {null, "Bearer " + TOKEN + "x", "Basic " + TOKEN, TOKEN}) {
@@ -90,7 +88,7 @@ class MetricsListenerTest {
 
     @Test
     void metricsOffMeansNowhere() throws Exception {
-        try (Switchboard server = start("--metrics-enabled=false", "--metrics-port=0", "--metrics-token=" + TOKEN)) {
+        try (EdgeFixture server = start("--metrics-enabled=false", "--metrics-port=0", "--metrics-token=" + TOKEN)) {
             assertThat(server.metricsPort()).isEqualTo(-1);
             assertThat(send(server.port(), "GET", "/metrics", "Bearer " + TOKEN).statusCode()).isEqualTo(404);
         }
@@ -122,7 +120,7 @@ class MetricsListenerTest {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         edgeLog.addAppender(appender);
-        try (Switchboard server = start()) {
+        try (EdgeFixture server = start()) {
             assertThat(server.metricsPort()).isEqualTo(-1);
             assertThat(appender.list).filteredOn(e -> e.getLevel() == Level.WARN)
                     .singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
