@@ -9,15 +9,12 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.ChannelStats;
 import dev.switchboard.server.engine.SharedState;
-import dev.switchboard.server.engine.StateUnavailableException;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
-import dev.switchboard.server.logging.RateLimitedLog;
 import io.lettuce.core.SetArgs;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,25 +27,17 @@ import java.util.function.Function;
 
 /**
  * The shared state in Redis. Every transition is decided by one Lua script on the slot of the thing it is about
- * (channel, user, app), so each is decided once per cluster. Each node changes only its own share (a hash field
- * named after it), which makes a dead node's share removable whole ({@link NodeLeases}) and this node's share
- * re-writable from its {@link NodeMirror} after an outage.
- *
- * <p>Writes never fail: each is applied to the mirror first, which gives the decision a lone node would make; that
- * decision is used when Redis does not answer (or is known to be down), and the node writes its share back once
- * Redis answers again. Queries fail while Redis is down. The mirror's monitor is held while a command is handed to
- * Lettuce (which only queues it), so Redis applies this node's changes in the order the mirror made them.
+ * (channel, user, app), so each is decided once per cluster; how this node's writes reach Redis, and what it decides
+ * while Redis is away, is {@link NodeShare}'s.
  */
 public final class RedisState implements SharedState {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisState.class);
-    /** Commands run per subscribe, sign-in and query: a refusal that repeats must not log once per command. */
-    private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
     final RedisLink link;
     final RedisKeys keys;
     final String node;
     final NodeMirror mirror = new NodeMirror();
     final NodeLeases leases;
     volatile Transitions transitions;
+    private final NodeShare share;
 
     RedisState(RedisLink link, String nodeId) {
         this.link = link;
@@ -56,6 +45,7 @@ public final class RedisState implements SharedState {
         this.node = nodeId;
         this.leases = new NodeLeases(this);
         link.onScriptsLost(leases::dirty);
+        this.share = new NodeShare(link, nodeId, mirror, leases);
     }
 
     @Override
@@ -77,7 +67,7 @@ public final class RedisState implements SharedState {
             if (!mirror.reserve(appId, max)) {
                 return CompletableFuture.completedFuture(false);
             }
-            indexApp(appId);
+            share.indexApp(appId);
             if (!link.isUp()) {
                 leases.dirty();
                 return CompletableFuture.completedFuture(true);
@@ -86,7 +76,7 @@ public final class RedisState implements SharedState {
         }
         return sent.handle((r, err) -> {
             if (err != null) {
-                failed(err);
+                share.failed(err);
                 return true;
             }
             if (flag(list(r).get(0))) {
@@ -103,7 +93,7 @@ public final class RedisState implements SharedState {
     public void releaseConnection(String appId) {
         synchronized (mirror) {
             mirror.release(appId);
-            send(Script.RELEASE, new String[] {keys.appConns(appId)}, node);
+            share.send(Script.RELEASE, new String[] {keys.appConns(appId)}, node);
         }
     }
 
@@ -120,8 +110,8 @@ public final class RedisState implements SharedState {
                 return CompletableFuture.completedFuture(local); // the cluster holds at least this node's members
             }
             if (local.occupied()) {
-                indexApp(appId);
-                index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
+                share.indexApp(appId);
+                share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
             }
             if (!link.isUp()) {
                 leases.dirty();
@@ -135,7 +125,7 @@ public final class RedisState implements SharedState {
         }
         return sent.handle((r, err) -> {
             if (err != null) {
-                failed(err);
+                share.failed(err);
                 return local;
             }
             List<Object> reply = list(r);
@@ -143,7 +133,7 @@ public final class RedisState implements SharedState {
                 synchronized (mirror) {
                     Left undo = mirror.leave(appId, channel, member.userId(), signedInUserId);
                     if (undo.vacated()) {
-                        index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
+                        share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
                     }
                     userChannel(appId, signedInUserId, channel, -1);
                 }
@@ -167,7 +157,7 @@ public final class RedisState implements SharedState {
         synchronized (mirror) {
             local = mirror.leave(appId, channel, memberId, signedInUserId);
             if (local.vacated()) {
-                index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
+                share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
             }
             if (!link.isUp()) {
                 leases.dirty();
@@ -178,7 +168,7 @@ public final class RedisState implements SharedState {
         }
         return sent.handle((r, err) -> {
             if (err != null) {
-                failed(err);
+                share.failed(err);
                 return local;
             }
             List<Object> reply = list(r);
@@ -191,7 +181,7 @@ public final class RedisState implements SharedState {
         ChannelName name = ChannelName.of(channel);
         CompletableFuture<CachedEvent> cache = name.cache()
                 ? cacheGet(appId, channel).toCompletableFuture() : CompletableFuture.completedFuture(null);
-        return query(() -> stats(appId, channel).thenCombine(cache, (s, c) -> s.occupied()
+        return share.query(() -> stats(appId, channel).thenCombine(cache, (s, c) -> s.occupied()
                 ? new ChannelStats(true, s.subscriptionCount(), s.userCount(), c)
                 : new ChannelStats(false, 0, name.isPresence() ? 0 : -1, c)));
     }
@@ -208,7 +198,7 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<Map<String, ChannelStats>> channels(String appId, String prefix) {
-        return query(() -> indexed(keys::nodeChannels, appId).thenCompose(names -> {
+        return share.query(() -> share.indexed(keys::nodeChannels, appId).thenCompose(names -> {
             Map<String, CompletableFuture<ChannelStats>> all = new TreeMap<>();
             for (String name : names) {
                 if (!name.startsWith(ChannelName.SERVER_TO_USER_PREFIX)
@@ -231,7 +221,7 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<List<String>> members(String appId, String channel) {
-        return query(() -> link.call(c -> c.zrange(keys.channelKeys(appId, channel)[3], 0, -1)));
+        return share.query(() -> link.call(c -> c.zrange(keys.channelKeys(appId, channel)[3], 0, -1)));
     }
 
     @Override
@@ -251,7 +241,7 @@ public final class RedisState implements SharedState {
         SetArgs args = SetArgs.Builder.px(ttl);
         link.call(c -> c.set(keys.cache(appId, channel), value, onlyIfAbsent ? args.nx() : args))
                 .exceptionally(err -> {
-                    failed(err);
+                    share.failed(err);
                     return null;
                 });
     }
@@ -264,7 +254,7 @@ public final class RedisState implements SharedState {
         }
         return link.call(c -> c.get(keys.cache(appId, channel))).handle((v, err) -> {
             if (err != null) {
-                failed(err);
+                share.failed(err);
                 return local;
             }
             if (v == null) {
@@ -307,8 +297,8 @@ public final class RedisState implements SharedState {
             }
             localFirst = mirror.signIn(appId, userId, userInfoJson, watchlist, channels, repeat);
             if (localFirst) {
-                indexApp(appId);
-                index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), true);
+                share.indexApp(appId);
+                share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), true);
             }
             if (!link.isUp()) {
                 leases.dirty();
@@ -327,14 +317,14 @@ public final class RedisState implements SharedState {
         }
         return sent.handle((r, err) -> {
             if (err != null) {
-                failed(err);
+                share.failed(err);
                 return CompletableFuture.completedFuture(new SignedIn(localFirst));
             }
             List<Object> reply = list(r);
             if (num(reply.get(0)) < 0) {
                 synchronized (mirror) {
                     if (mirror.undoSignIn(appId, userId, channels, before)) {
-                        index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+                        share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
                     }
                 }
                 return CompletableFuture.completedFuture(SignedIn.refusal());
@@ -344,11 +334,11 @@ public final class RedisState implements SharedState {
             // written, so an erasure that follows (from any node) finds this user among the watchers.
             List<CompletableFuture<Long>> index = new ArrayList<>();
             for (String watched : watchlist) {
-                index.add(fire(c -> c.sadd(keys.watchers(appId, watched), userId)));
+                index.add(share.fire(c -> c.sadd(keys.watchers(appId, watched), userId)));
             }
             for (String watched : previous) {
                 if (!watchlist.contains(watched)) {
-                    index.add(fire(c -> c.srem(keys.watchers(appId, watched), userId)));
+                    index.add(share.fire(c -> c.srem(keys.watchers(appId, watched), userId)));
                 }
             }
             List<KeptEvent> missed = new ArrayList<>();
@@ -365,7 +355,7 @@ public final class RedisState implements SharedState {
         synchronized (mirror) {
             localLast = mirror.signOut(appId, userId, channels);
             if (localLast) {
-                index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+                share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
             }
             if (!link.isUp()) {
                 leases.dirty();
@@ -378,7 +368,7 @@ public final class RedisState implements SharedState {
         }
         return sent.handle((r, err) -> {
             if (err != null) {
-                failed(err);
+                share.failed(err);
                 return new SignedOut(localLast);
             }
             List<Object> reply = list(r);
@@ -393,13 +383,13 @@ public final class RedisState implements SharedState {
     /** The user went offline: it no longer watches anyone (the reverse index the erasure reads). */
     void unwatch(String appId, String userId, List<String> watchlist) {
         for (String watched : watchlist) {
-            fire(c -> c.srem(keys.watchers(appId, watched), userId));
+            share.fire(c -> c.srem(keys.watchers(appId, watched), userId));
         }
     }
 
     @Override
     public CompletionStage<Set<String>> online(String appId, Collection<String> userIds) {
-        return query(() -> {
+        return share.query(() -> {
             Map<String, CompletableFuture<Long>> each = new LinkedHashMap<>();
             for (String id : new TreeSet<>(userIds)) {
                 each.put(id, link.call(c -> c.hlen(keys.userConns(appId, id))));
@@ -418,7 +408,7 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<UserSnapshot> user(String appId, String userId) {
-        return query(() -> link.eval(Script.USER_SNAPSHOT, keys.userKeys(appId, userId)).thenApply(r -> {
+        return share.query(() -> link.eval(Script.USER_SNAPSHOT, keys.userKeys(appId, userId)).thenApply(r -> {
             List<Object> reply = list(r);
             long n = num(reply.get(0));
             if (n < 0) {
@@ -455,7 +445,7 @@ public final class RedisState implements SharedState {
                         InboxEntries.encode(event), Integer.toString(maxEvents), Long.toString(ttl))
                 .handle((r, err) -> {
                     if (err != null) {
-                        failed(err);
+                        share.failed(err);
                         return new Keep(false, 0);
                     }
                     List<Object> reply = list(r);
@@ -465,7 +455,7 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<Inbox> inbox(String appId, String userId, boolean withEvents) {
-        return query(() -> link.call(c -> c.lrange(keys.inbox(appId, userId), 0, -1)).thenApply(entries -> {
+        return share.query(() -> link.call(c -> c.lrange(keys.inbox(appId, userId), 0, -1)).thenApply(entries -> {
             List<KeptEvent> live = new ArrayList<>();
             InboxEntries.unexpired(entries, System.currentTimeMillis(), live);
             return Inbox.of(live, withEvents);
@@ -474,7 +464,7 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<Integer> clearInbox(String appId, String userId) {
-        return query(() -> link.eval(Script.TAKE_INBOX, new String[] {keys.inbox(appId, userId)}).thenApply(r -> {
+        return share.query(() -> link.eval(Script.TAKE_INBOX, new String[] {keys.inbox(appId, userId)}).thenApply(r -> {
             List<KeptEvent> live = new ArrayList<>();
             InboxEntries.unexpired(strings(r), System.currentTimeMillis(), live);
             return live.size();
@@ -483,7 +473,7 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<UserPage> users(String appId, String cursor, int limit) {
-        return query(() -> indexed(keys::nodeUsers, appId).thenApply(found -> {
+        return share.query(() -> share.indexed(keys::nodeUsers, appId).thenApply(found -> {
             List<String> ids = new ArrayList<>(found);
             int from = 0;
             if (cursor != null && !cursor.isEmpty()) {
@@ -500,7 +490,7 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<String> userInfo(String appId, String userId) {
-        return query(() -> link.call(c -> c.get(keys.userKeys(appId, userId)[1])));
+        return share.query(() -> link.call(c -> c.get(keys.userKeys(appId, userId)[1])));
     }
 
     @Override
@@ -509,7 +499,7 @@ public final class RedisState implements SharedState {
             mirror.updateUserInfo(appId, userId, userInfoJson);
         }
         String[] k = keys.userKeys(appId, userId);
-        return query(() -> link.eval(Script.UPDATE_USER_INFO, new String[] {k[0], k[1]}, userInfoJson)
+        return share.query(() -> link.eval(Script.UPDATE_USER_INFO, new String[] {k[0], k[1]}, userInfoJson)
                 .thenApply(r -> flag(list(r).get(0))));
     }
 
@@ -525,10 +515,10 @@ public final class RedisState implements SharedState {
     }
 
     private CompletionStage<UserErasure> eraseHeld(String appId, String userId) {
-        return query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenCompose(r -> {
+        return share.query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenCompose(r -> {
             synchronized (mirror) {
                 if (mirror.erase(appId, userId) != null) {
-                    index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+                    share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
                 }
             }
             List<Object> reply = list(r);
@@ -547,7 +537,7 @@ public final class RedisState implements SharedState {
             // Done once the user is out of every watcher's list (on their slots), so no later read finds it there.
             List<CompletableFuture<Long>> removed = new ArrayList<>();
             for (String watcher : watchers) {
-                removed.add(fire(c -> c.lrem(keys.watchlist(appId, watcher), 0, userId)));
+                removed.add(share.fire(c -> c.lrem(keys.watchlist(appId, watcher), 0, userId)));
             }
             unwatch(appId, userId, watchlist);
             UserErasure erased = new UserErasure(userId, (int) num(reply.get(0)), List.copyOf(presence),
@@ -569,103 +559,14 @@ public final class RedisState implements SharedState {
         leases.stop();
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    /** A query: fails at once while Redis is known to be down (the HTTP API answers 503). */
-    private <T> CompletionStage<T> query(java.util.function.Supplier<CompletableFuture<T>> q) {
-        if (!link.isUp()) {
-            return CompletableFuture.failedFuture(new StateUnavailableException(link.degradedReason()));
-        }
-        return q.get().whenComplete((v, err) -> {
-            if (err != null) {
-                failed(err);
-            }
-        });
-    }
-
-    /** The names of one app in the index sets of every node holding a lease (dead ones until cleaned). */
-    private CompletableFuture<Set<String>> indexed(Function<String, String> indexKey, String appId) {
-        return link.call(c -> c.zrange(keys.nodes(), 0, -1)).thenCompose(nodes -> {
-            List<CompletableFuture<Set<String>>> sets = new ArrayList<>();
-            Set<String> all = new HashSet<>(nodes);
-            all.add(node);
-            for (String n : all) {
-                sets.add(link.call(c -> c.smembers(indexKey.apply(n))));
-            }
-            return CompletableFuture.allOf(sets.toArray(CompletableFuture[]::new)).thenApply(v -> {
-                Set<String> out = new TreeSet<>();
-                for (CompletableFuture<Set<String>> s : sets) {
-                    for (String member : s.join()) {
-                        String[] pair = RedisKeys.unpair(member);
-                        if (pair[0].equals(appId)) {
-                            out.add(pair[1]);
-                        }
-                    }
-                }
-                return out;
-            });
-        });
-    }
-
-    private final Set<String> indexedApps = new HashSet<>();
-
-    /** Under the mirror's monitor. */
-    private void indexApp(String appId) {
-        if (indexedApps.add(appId)) {
-            index(keys.nodeApps(node), appId, true);
-        }
-    }
-
-    /** Forgets which apps were indexed (Redis lost them); under the mirror's monitor. */
+    /** Under the mirror's monitor (the write-back). */
     void reindexApps(Collection<String> apps) {
-        indexedApps.clear();
-        indexedApps.addAll(apps);
-    }
-
-    /** Under the mirror's monitor, so adds and removes of one member reach Redis in order. */
-    private void index(String key, String member, boolean add) {
-        if (link.isUp()) {
-            fire(c -> add ? c.sadd(key, member) : c.srem(key, member));
-        }
+        share.reindexApps(apps);
     }
 
     private void userChannel(String appId, String userId, String channel, int delta) {
         if (userId != null) {
-            send(Script.USER_CHANNEL, keys.userKeys(appId, userId), node, Integer.toString(delta), channel);
+            share.send(Script.USER_CHANNEL, keys.userKeys(appId, userId), node, Integer.toString(delta), channel);
         }
-    }
-
-    private void send(Script script, String[] k, String... args) {
-        if (!link.isUp()) {
-            leases.dirty();
-            return;
-        }
-        link.eval(script, k, args).exceptionally(err -> {
-            failed(err);
-            return null;
-        });
-    }
-
-    private CompletableFuture<Long> fire(Function<io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, String>,
-            io.lettuce.core.RedisFuture<Long>> command) {
-        return link.call(command).exceptionally(err -> {
-            failed(err);
-            return null;
-        });
-    }
-
-    /**
-     * A command failed: Redis is treated as down until the heartbeat succeeds, then this node writes back. An error
-     * Redis answered with is not an outage but a bug; it is logged, and the write-back repairs this node's share.
-     */
-    void failed(Throwable err) {
-        leases.dirty();
-        for (Throwable t = err; t != null; t = t.getCause()) {
-            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
-                limitedLog.error("refused", "Redis refused a command: {}", t.getMessage());
-                return;
-            }
-        }
-        link.down(err);
     }
 }
