@@ -12,14 +12,12 @@ import dev.switchboard.server.engine.SharedState;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
-import io.lettuce.core.SetArgs;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +36,7 @@ public final class RedisState implements SharedState {
     final NodeLeases leases;
     volatile Transitions transitions;
     private final NodeShare share;
+    private final RedisChannels channels;
 
     RedisState(RedisLink link, String nodeId) {
         this.link = link;
@@ -46,6 +45,7 @@ public final class RedisState implements SharedState {
         this.leases = new NodeLeases(this);
         link.onScriptsLost(leases::dirty);
         this.share = new NodeShare(link, nodeId, mirror, leases);
+        this.channels = new RedisChannels(share);
     }
 
     @Override
@@ -102,182 +102,42 @@ public final class RedisState implements SharedState {
     @Override
     public CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId,
                                         int maxMembers) {
-        Joined local;
-        CompletableFuture<Object> sent;
-        synchronized (mirror) {
-            local = mirror.join(appId, channel, member, signedInUserId, maxMembers);
-            if (local.full()) {
-                return CompletableFuture.completedFuture(local); // the cluster holds at least this node's members
-            }
-            if (local.occupied()) {
-                share.indexApp(appId);
-                share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
-            }
-            if (!link.isUp()) {
-                leases.dirty();
-                return CompletableFuture.completedFuture(local);
-            }
-            boolean info = member != null && member.userInfoJson() != null;
-            sent = link.eval(Script.JOIN, keys.channelKeys(appId, channel), node,
-                    member == null ? "" : member.userId(), info ? "1" : "0", info ? member.userInfoJson() : "",
-                    Integer.toString(maxMembers));
-            userChannel(appId, signedInUserId, channel, 1);
-        }
-        return sent.handle((r, err) -> {
-            if (err != null) {
-                share.failed(err);
-                return local;
-            }
-            List<Object> reply = list(r);
-            if (flag(reply.get(0))) {
-                synchronized (mirror) {
-                    Left undo = mirror.leave(appId, channel, member.userId(), signedInUserId);
-                    if (undo.vacated()) {
-                        share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
-                    }
-                    userChannel(appId, signedInUserId, channel, -1);
-                }
-                return Joined.refused();
-            }
-            Map<String, String> roster = null;
-            if (member != null) {
-                roster = new LinkedHashMap<>();
-                for (int i = 4; i + 1 < reply.size(); i += 2) {
-                    roster.put((String) reply.get(i), (String) reply.get(i + 1));
-                }
-            }
-            return new Joined(false, flag(reply.get(1)), flag(reply.get(2)), (int) num(reply.get(3)), roster);
-        });
+        return channels.join(appId, channel, member, signedInUserId, maxMembers);
     }
 
     @Override
     public CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId) {
-        Left local;
-        CompletableFuture<Object> sent;
-        synchronized (mirror) {
-            local = mirror.leave(appId, channel, memberId, signedInUserId);
-            if (local.vacated()) {
-                share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
-            }
-            if (!link.isUp()) {
-                leases.dirty();
-                return CompletableFuture.completedFuture(local);
-            }
-            sent = link.eval(Script.LEAVE, keys.channelKeys(appId, channel), node, memberId == null ? "" : memberId);
-            userChannel(appId, signedInUserId, channel, -1);
-        }
-        return sent.handle((r, err) -> {
-            if (err != null) {
-                share.failed(err);
-                return local;
-            }
-            List<Object> reply = list(r);
-            return new Left(flag(reply.get(0)), flag(reply.get(1)), (int) num(reply.get(2)));
-        });
+        return channels.leave(appId, channel, memberId, signedInUserId);
     }
 
     @Override
     public CompletionStage<ChannelStats> channel(String appId, String channel) {
-        ChannelName name = ChannelName.of(channel);
-        CompletableFuture<CachedEvent> cache = name.cache()
-                ? cacheGet(appId, channel).toCompletableFuture() : CompletableFuture.completedFuture(null);
-        return share.query(() -> stats(appId, channel).thenCombine(cache, (s, c) -> s.occupied()
-                ? new ChannelStats(true, s.subscriptionCount(), s.userCount(), c)
-                : new ChannelStats(false, 0, name.isPresence() ? 0 : -1, c)));
-    }
-
-    private CompletableFuture<ChannelStats> stats(String appId, String channel) {
-        String[] k = keys.channelKeys(appId, channel);
-        boolean presence = ChannelName.of(channel).isPresence();
-        return link.eval(Script.CHANNEL_STATS, new String[] {k[0], k[3]}).thenApply(r -> {
-            List<Object> reply = list(r);
-            int count = (int) num(reply.get(0));
-            return new ChannelStats(count > 0, count, presence ? (int) num(reply.get(1)) : -1, null);
-        });
+        return channels.channel(appId, channel);
     }
 
     @Override
     public CompletionStage<Map<String, ChannelStats>> channels(String appId, String prefix) {
-        return share.query(() -> share.indexed(keys::nodeChannels, appId).thenCompose(names -> {
-            Map<String, CompletableFuture<ChannelStats>> all = new TreeMap<>();
-            for (String name : names) {
-                if (!name.startsWith(ChannelName.SERVER_TO_USER_PREFIX)
-                        && (prefix == null || name.startsWith(prefix))) {
-                    all.put(name, stats(appId, name));
-                }
-            }
-            return CompletableFuture.allOf(all.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-                Map<String, ChannelStats> out = new TreeMap<>();
-                all.forEach((name, f) -> {
-                    ChannelStats s = f.join();
-                    if (s.occupied()) {
-                        out.put(name, s);
-                    }
-                });
-                return out;
-            });
-        }));
+        return channels.channels(appId, prefix);
     }
 
     @Override
     public CompletionStage<List<String>> members(String appId, String channel) {
-        return share.query(() -> link.call(c -> c.zrange(keys.channelKeys(appId, channel)[3], 0, -1)));
+        return channels.members(appId, channel);
     }
 
     @Override
     public void cachePut(String appId, String channel, CachedEvent event) {
-        synchronized (mirror) {
-            mirror.caches.put(new NodeMirror.Key(appId, channel), event);
-        }
-        putCache(appId, channel, event, false);
+        channels.cachePut(appId, channel, event);
     }
 
+    /** For the write-back ({@link NodeLeases}), which puts the mirror's cache events again where Redis lost them. */
     void putCache(String appId, String channel, CachedEvent event, boolean onlyIfAbsent) {
-        long ttl = event.expiresAtMillis() - System.currentTimeMillis();
-        if (ttl <= 0 || !link.isUp()) {
-            return;
-        }
-        String value = event.expiresAtMillis() + ":" + event.event().length() + ":" + event.event() + event.data();
-        SetArgs args = SetArgs.Builder.px(ttl);
-        link.call(c -> c.set(keys.cache(appId, channel), value, onlyIfAbsent ? args.nx() : args))
-                .exceptionally(err -> {
-                    share.failed(err);
-                    return null;
-                });
+        channels.putCache(appId, channel, event, onlyIfAbsent);
     }
 
     @Override
     public CompletionStage<CachedEvent> cacheGet(String appId, String channel) {
-        CachedEvent local = localCache(appId, channel);
-        if (!link.isUp()) {
-            return CompletableFuture.completedFuture(local);
-        }
-        return link.call(c -> c.get(keys.cache(appId, channel))).handle((v, err) -> {
-            if (err != null) {
-                share.failed(err);
-                return local;
-            }
-            if (v == null) {
-                return null;
-            }
-            int a = v.indexOf(':');
-            int b = v.indexOf(':', a + 1);
-            int len = Integer.parseInt(v.substring(a + 1, b));
-            CachedEvent e = new CachedEvent(v.substring(b + 1, b + 1 + len), v.substring(b + 1 + len),
-                    Long.parseLong(v.substring(0, a)));
-            return e.expiresAtMillis() > System.currentTimeMillis() ? e : null;
-        });
-    }
-
-    private CachedEvent localCache(String appId, String channel) {
-        synchronized (mirror) {
-            CachedEvent e = mirror.caches.get(new NodeMirror.Key(appId, channel));
-            if (e != null && e.expiresAtMillis() <= System.currentTimeMillis()) {
-                mirror.caches.remove(new NodeMirror.Key(appId, channel));
-                return null;
-            }
-            return e;
-        }
+        return channels.cacheGet(appId, channel);
     }
 
     // ------------------------------------------------------------------ users
@@ -562,11 +422,5 @@ public final class RedisState implements SharedState {
     /** Under the mirror's monitor (the write-back). */
     void reindexApps(Collection<String> apps) {
         share.reindexApps(apps);
-    }
-
-    private void userChannel(String appId, String userId, String channel, int delta) {
-        if (userId != null) {
-            share.send(Script.USER_CHANNEL, keys.userKeys(appId, userId), node, Integer.toString(delta), channel);
-        }
     }
 }
