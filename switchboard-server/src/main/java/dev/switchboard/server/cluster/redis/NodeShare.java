@@ -13,10 +13,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * How this node's share of the shared state reaches Redis, for {@link RedisState} and {@link RedisChannels}. Each
- * node changes only its own share (a hash field named after it, and its index sets of the channels, users and apps
- * it holds), which makes a dead node's share removable whole ({@link NodeLeases}) and this node's share re-writable
- * from its {@link NodeMirror} after an outage.
+ * How this node's share of the shared state reaches Redis, for {@link RedisState}, {@link RedisChannels} and
+ * {@link RedisUsers}. Each node changes only its own share (a hash field named after it, and its index sets of the
+ * channels, users and apps it holds), which makes a dead node's share removable whole ({@link NodeLeases}) and this
+ * node's share re-writable from its {@link NodeMirror} after an outage.
  *
  * <p>Writes never fail: each is applied to the mirror first, which gives the decision a lone node would make; that
  * decision is used when Redis does not answer (or is known to be down), and the node writes its share back once

@@ -39,7 +39,7 @@ final class RedisChannels {
     }
 
     CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId,
-                                        int maxMembers) {
+                                 int maxMembers) {
         Joined local;
         CompletableFuture<Object> sent;
         synchronized (mirror) {

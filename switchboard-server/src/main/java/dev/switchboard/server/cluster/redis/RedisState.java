@@ -2,31 +2,28 @@ package dev.switchboard.server.cluster.redis;
 
 import static dev.switchboard.server.cluster.redis.Replies.flag;
 import static dev.switchboard.server.cluster.redis.Replies.list;
-import static dev.switchboard.server.cluster.redis.Replies.num;
-import static dev.switchboard.server.cluster.redis.Replies.strings;
 
-import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.ChannelStats;
 import dev.switchboard.server.engine.SharedState;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /**
- * The shared state in Redis. Every transition is decided by one Lua script on the slot of the thing it is about
- * (channel, user, app), so each is decided once per cluster; how this node's writes reach Redis, and what it decides
- * while Redis is away, is {@link NodeShare}'s.
+ * The shared state in Redis, as the engine sees it. Every transition is decided by one Lua script on the slot of the
+ * thing it is about (channel, user, app), so each is decided once per cluster: channels in {@link RedisChannels},
+ * users in {@link RedisUsers}, an app's connection quota here (reserve.lua on the app's slot). How this node's
+ * writes reach Redis, and what it decides while Redis is away, is {@link NodeShare}'s.
+ *
+ * <p>This is where a node is wired: its mirror, its {@link NodeLeases} (heartbeat, cleanup of dead nodes, write-back)
+ * and the hook that marks the share for write-back when Redis lost the scripts, set before any command is sent.
  */
 public final class RedisState implements SharedState {
     final RedisLink link;
@@ -36,7 +33,8 @@ public final class RedisState implements SharedState {
     final NodeLeases leases;
     volatile Transitions transitions;
     private final NodeShare share;
-    private final RedisChannels channels;
+    private final RedisChannels redisChannels;
+    private final RedisUsers redisUsers;
 
     RedisState(RedisLink link, String nodeId) {
         this.link = link;
@@ -45,7 +43,8 @@ public final class RedisState implements SharedState {
         this.leases = new NodeLeases(this);
         link.onScriptsLost(leases::dirty);
         this.share = new NodeShare(link, nodeId, mirror, leases);
-        this.channels = new RedisChannels(share);
+        this.redisChannels = new RedisChannels(share);
+        this.redisUsers = new RedisUsers(share);
     }
 
     @Override
@@ -102,42 +101,37 @@ public final class RedisState implements SharedState {
     @Override
     public CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId,
                                         int maxMembers) {
-        return channels.join(appId, channel, member, signedInUserId, maxMembers);
+        return redisChannels.join(appId, channel, member, signedInUserId, maxMembers);
     }
 
     @Override
     public CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId) {
-        return channels.leave(appId, channel, memberId, signedInUserId);
+        return redisChannels.leave(appId, channel, memberId, signedInUserId);
     }
 
     @Override
     public CompletionStage<ChannelStats> channel(String appId, String channel) {
-        return channels.channel(appId, channel);
+        return redisChannels.channel(appId, channel);
     }
 
     @Override
     public CompletionStage<Map<String, ChannelStats>> channels(String appId, String prefix) {
-        return channels.channels(appId, prefix);
+        return redisChannels.channels(appId, prefix);
     }
 
     @Override
     public CompletionStage<List<String>> members(String appId, String channel) {
-        return channels.members(appId, channel);
+        return redisChannels.members(appId, channel);
     }
 
     @Override
     public void cachePut(String appId, String channel, CachedEvent event) {
-        channels.cachePut(appId, channel, event);
-    }
-
-    /** For the write-back ({@link NodeLeases}), which puts the mirror's cache events again where Redis lost them. */
-    void putCache(String appId, String channel, CachedEvent event, boolean onlyIfAbsent) {
-        channels.putCache(appId, channel, event, onlyIfAbsent);
+        redisChannels.cachePut(appId, channel, event);
     }
 
     @Override
     public CompletionStage<CachedEvent> cacheGet(String appId, String channel) {
-        return channels.cacheGet(appId, channel);
+        return redisChannels.cacheGet(appId, channel);
     }
 
     // ------------------------------------------------------------------ users
@@ -145,265 +139,57 @@ public final class RedisState implements SharedState {
     @Override
     public CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
                                             Collection<String> channels, boolean repeat, int maxConnections) {
-        boolean localFirst;
-        CompletableFuture<Object> sent;
-        NodeMirror.UserPart before;
-        synchronized (mirror) {
-            before = mirror.copyOfUser(appId, userId);
-            boolean counts = !repeat || before == null || before.conns == 0;
-            if (counts && maxConnections >= 0 && before != null && before.conns >= maxConnections) {
-                // Over the limit on this node alone: no need to ask the cluster.
-                return CompletableFuture.completedFuture(SignedIn.refusal());
-            }
-            localFirst = mirror.signIn(appId, userId, userInfoJson, watchlist, channels, repeat);
-            if (localFirst) {
-                share.indexApp(appId);
-                share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), true);
-            }
-            if (!link.isUp()) {
-                leases.dirty();
-                return CompletableFuture.completedFuture(new SignedIn(localFirst));
-            }
-            List<String> args = new ArrayList<>();
-            args.add(node);
-            args.add(repeat ? "1" : "0");
-            args.add(userInfoJson != null ? "1" : "0");
-            args.add(userInfoJson != null ? userInfoJson : "");
-            args.add(Integer.toString(watchlist.size()));
-            args.add(Integer.toString(maxConnections));
-            args.addAll(watchlist);
-            args.addAll(channels);
-            sent = link.eval(Script.SIGN_IN, keys.userKeysWithInbox(appId, userId), args.toArray(String[]::new));
-        }
-        return sent.handle((r, err) -> {
-            if (err != null) {
-                share.failed(err);
-                return CompletableFuture.completedFuture(new SignedIn(localFirst));
-            }
-            List<Object> reply = list(r);
-            if (num(reply.get(0)) < 0) {
-                synchronized (mirror) {
-                    if (mirror.undoSignIn(appId, userId, channels, before)) {
-                        share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
-                    }
-                }
-                return CompletableFuture.completedFuture(SignedIn.refusal());
-            }
-            List<String> previous = strings(reply.get(1));
-            // The reverse watchers index lives on the watched users' slots: the sign-in is done once it is
-            // written, so an erasure that follows (from any node) finds this user among the watchers.
-            List<CompletableFuture<Long>> index = new ArrayList<>();
-            for (String watched : watchlist) {
-                index.add(share.fire(c -> c.sadd(keys.watchers(appId, watched), userId)));
-            }
-            for (String watched : previous) {
-                if (!watchlist.contains(watched)) {
-                    index.add(share.fire(c -> c.srem(keys.watchers(appId, watched), userId)));
-                }
-            }
-            List<KeptEvent> missed = new ArrayList<>();
-            int expired = InboxEntries.unexpired(strings(reply.get(2)), System.currentTimeMillis(), missed);
-            SignedIn in = new SignedIn(flag(reply.get(0)), missed, expired);
-            return CompletableFuture.allOf(index.toArray(CompletableFuture[]::new)).<SignedIn>handle((v, e) -> in);
-        }).thenCompose(Function.identity());
+        return redisUsers.signIn(appId, userId, userInfoJson, watchlist, channels, repeat, maxConnections);
     }
 
     @Override
     public CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels) {
-        boolean localLast;
-        CompletableFuture<Object> sent;
-        synchronized (mirror) {
-            localLast = mirror.signOut(appId, userId, channels);
-            if (localLast) {
-                share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
-            }
-            if (!link.isUp()) {
-                leases.dirty();
-                return CompletableFuture.completedFuture(new SignedOut(localLast));
-            }
-            List<String> args = new ArrayList<>();
-            args.add(node);
-            args.addAll(channels);
-            sent = link.eval(Script.SIGN_OUT, keys.userKeys(appId, userId), args.toArray(String[]::new));
-        }
-        return sent.handle((r, err) -> {
-            if (err != null) {
-                share.failed(err);
-                return new SignedOut(localLast);
-            }
-            List<Object> reply = list(r);
-            if (!flag(reply.get(0))) {
-                return new SignedOut(false);
-            }
-            unwatch(appId, userId, strings(reply, 1));
-            return new SignedOut(true);
-        });
-    }
-
-    /** The user went offline: it no longer watches anyone (the reverse index the erasure reads). */
-    void unwatch(String appId, String userId, List<String> watchlist) {
-        for (String watched : watchlist) {
-            share.fire(c -> c.srem(keys.watchers(appId, watched), userId));
-        }
+        return redisUsers.signOut(appId, userId, channels);
     }
 
     @Override
     public CompletionStage<Set<String>> online(String appId, Collection<String> userIds) {
-        return share.query(() -> {
-            Map<String, CompletableFuture<Long>> each = new LinkedHashMap<>();
-            for (String id : new TreeSet<>(userIds)) {
-                each.put(id, link.call(c -> c.hlen(keys.userConns(appId, id))));
-            }
-            return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-                Set<String> out = new TreeSet<>();
-                each.forEach((id, f) -> {
-                    if (f.join() > 0) {
-                        out.add(id);
-                    }
-                });
-                return out;
-            });
-        });
+        return redisUsers.online(appId, userIds);
     }
 
     @Override
     public CompletionStage<UserSnapshot> user(String appId, String userId) {
-        return share.query(() -> link.eval(Script.USER_SNAPSHOT, keys.userKeys(appId, userId)).thenApply(r -> {
-            List<Object> reply = list(r);
-            long n = num(reply.get(0));
-            if (n < 0) {
-                return null;
-            }
-            List<String> channels = new ArrayList<>(strings(reply.get(4)));
-            channels.sort(null);
-            return new UserSnapshot(userId, n > 0, (int) n, flag(reply.get(1)) ? (String) reply.get(2) : null,
-                    strings(reply.get(3)), List.copyOf(channels));
-        }).thenCombine(inbox(appId, userId, false), (snap, inbox) -> {
-            if (snap == null) {
-                // An offline user is known only through what waits for it.
-                return inbox.count() == 0 ? null
-                        : new UserSnapshot(userId, false, 0, null, List.of(), List.of(), inbox.count());
-            }
-            return snap.withInboxCount(inbox.count());
-        }));
+        return redisUsers.user(appId, userId);
     }
 
-    // ------------------------------------------------------------------ inbox
-
-    /**
-     * Decided by keep_if_offline.lua on the user's slot, against the same connection count sign_in.lua changes. While
-     * Redis is unreachable nothing is kept: the event goes to whatever connections of the user this node has.
-     */
     @Override
     public CompletionStage<Keep> keepIfOffline(String appId, String userId, KeptEvent event, int maxEvents) {
-        if (!link.isUp()) {
-            return CompletableFuture.completedFuture(new Keep(false, 0));
-        }
-        long ttl = Math.max(1, event.expiresAtMillis() - event.sentAtMillis());
-        return link.eval(Script.KEEP_IF_OFFLINE,
-                        new String[] {keys.userConns(appId, userId), keys.inbox(appId, userId)},
-                        InboxEntries.encode(event), Integer.toString(maxEvents), Long.toString(ttl))
-                .handle((r, err) -> {
-                    if (err != null) {
-                        share.failed(err);
-                        return new Keep(false, 0);
-                    }
-                    List<Object> reply = list(r);
-                    return new Keep(flag(reply.get(0)), (int) num(reply.get(1)));
-                });
+        return redisUsers.keepIfOffline(appId, userId, event, maxEvents);
     }
 
     @Override
     public CompletionStage<Inbox> inbox(String appId, String userId, boolean withEvents) {
-        return share.query(() -> link.call(c -> c.lrange(keys.inbox(appId, userId), 0, -1)).thenApply(entries -> {
-            List<KeptEvent> live = new ArrayList<>();
-            InboxEntries.unexpired(entries, System.currentTimeMillis(), live);
-            return Inbox.of(live, withEvents);
-        }));
+        return redisUsers.inbox(appId, userId, withEvents);
     }
 
     @Override
     public CompletionStage<Integer> clearInbox(String appId, String userId) {
-        return share.query(() -> link.eval(Script.TAKE_INBOX, new String[] {keys.inbox(appId, userId)}).thenApply(r -> {
-            List<KeptEvent> live = new ArrayList<>();
-            InboxEntries.unexpired(strings(r), System.currentTimeMillis(), live);
-            return live.size();
-        }));
+        return redisUsers.clearInbox(appId, userId);
     }
 
     @Override
     public CompletionStage<UserPage> users(String appId, String cursor, int limit) {
-        return share.query(() -> share.indexed(keys::nodeUsers, appId).thenApply(found -> {
-            List<String> ids = new ArrayList<>(found);
-            int from = 0;
-            if (cursor != null && !cursor.isEmpty()) {
-                while (from < ids.size() && ids.get(from).compareTo(cursor) <= 0) {
-                    from++;
-                }
-            }
-            int to = Math.min(ids.size(), from + Math.max(1, limit));
-            List<String> page = List.copyOf(ids.subList(from, to));
-            String next = to < ids.size() && !page.isEmpty() ? page.get(page.size() - 1) : null;
-            return new UserPage(page, ids.size(), next);
-        }));
+        return redisUsers.users(appId, cursor, limit);
     }
 
     @Override
     public CompletionStage<String> userInfo(String appId, String userId) {
-        return share.query(() -> link.call(c -> c.get(keys.userKeys(appId, userId)[1])));
+        return redisUsers.userInfo(appId, userId);
     }
 
     @Override
     public CompletionStage<Boolean> updateUserInfo(String appId, String userId, String userInfoJson) {
-        synchronized (mirror) {
-            mirror.updateUserInfo(appId, userId, userInfoJson);
-        }
-        String[] k = keys.userKeys(appId, userId);
-        return share.query(() -> link.eval(Script.UPDATE_USER_INFO, new String[] {k[0], k[1]}, userInfoJson)
-                .thenApply(r -> flag(list(r).get(0))));
+        return redisUsers.updateUserInfo(appId, userId, userInfoJson);
     }
 
     @Override
     public CompletionStage<UserErasure> eraseUser(String appId, String userId) {
-        return clearInbox(appId, userId).thenCombine(eraseHeld(appId, userId), (inbox, erased) -> {
-            if (erased == null) {
-                return inbox == 0 ? null : new UserErasure(userId, 0, List.of(), false, 0, 0, inbox);
-            }
-            return new UserErasure(erased.id(), erased.connectionsClosed(), erased.presenceChannelsLeft(),
-                    erased.userInfoErased(), erased.watchlistEntriesErased(), erased.watcherEntriesErased(), inbox);
-        });
-    }
-
-    private CompletionStage<UserErasure> eraseHeld(String appId, String userId) {
-        return share.query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenCompose(r -> {
-            synchronized (mirror) {
-                if (mirror.erase(appId, userId) != null) {
-                    share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
-                }
-            }
-            List<Object> reply = list(r);
-            if (num(reply.get(0)) < 0) {
-                return CompletableFuture.<UserErasure>completedFuture(null);
-            }
-            List<String> watchlist = strings(reply.get(2));
-            List<String> presence = new ArrayList<>();
-            for (String ch : strings(reply.get(3))) {
-                if (ChannelName.of(ch).isPresence()) {
-                    presence.add(ch);
-                }
-            }
-            presence.sort(null);
-            List<String> watchers = strings(reply.get(4));
-            // Done once the user is out of every watcher's list (on their slots), so no later read finds it there.
-            List<CompletableFuture<Long>> removed = new ArrayList<>();
-            for (String watcher : watchers) {
-                removed.add(share.fire(c -> c.lrem(keys.watchlist(appId, watcher), 0, userId)));
-            }
-            unwatch(appId, userId, watchlist);
-            UserErasure erased = new UserErasure(userId, (int) num(reply.get(0)), List.copyOf(presence),
-                    flag(reply.get(1)), watchlist.size(), watchers.size());
-            return CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new)).handle((v, e) -> erased);
-        }));
+        return redisUsers.eraseUser(appId, userId);
     }
 
     // ------------------------------------------------------------------ close
@@ -419,7 +205,19 @@ public final class RedisState implements SharedState {
         leases.stop();
     }
 
-    /** Under the mirror's monitor (the write-back). */
+    // ------------------------------------------------------------------ for the leases
+
+    /** A dead node's user went offline ({@link NodeLeases}'s cleanup): it no longer watches anyone. */
+    void unwatch(String appId, String userId, List<String> watchlist) {
+        redisUsers.unwatch(appId, userId, watchlist);
+    }
+
+    /** The write-back puts the mirror's cache events again where Redis has none. */
+    void putCache(String appId, String channel, CachedEvent event, boolean onlyIfAbsent) {
+        redisChannels.putCache(appId, channel, event, onlyIfAbsent);
+    }
+
+    /** The write-back re-indexed exactly these apps; under the mirror's monitor. */
     void reindexApps(Collection<String> apps) {
         share.reindexApps(apps);
     }

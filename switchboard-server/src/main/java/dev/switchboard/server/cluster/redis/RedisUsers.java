@@ -1,0 +1,300 @@
+package dev.switchboard.server.cluster.redis;
+
+import static dev.switchboard.server.cluster.redis.Replies.flag;
+import static dev.switchboard.server.cluster.redis.Replies.list;
+import static dev.switchboard.server.cluster.redis.Replies.num;
+import static dev.switchboard.server.cluster.redis.Replies.strings;
+
+import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.server.engine.SharedState.Inbox;
+import dev.switchboard.server.engine.SharedState.Keep;
+import dev.switchboard.server.engine.SharedState.KeptEvent;
+import dev.switchboard.server.engine.SharedState.SignedIn;
+import dev.switchboard.server.engine.SharedState.SignedOut;
+import dev.switchboard.server.engine.UserErasure;
+import dev.switchboard.server.engine.UserPage;
+import dev.switchboard.server.engine.UserSnapshot;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * Users in Redis: sign-in and sign-out, each first sign-in and last sign-out decided by sign_in.lua and sign_out.lua
+ * on the user's slot; the inbox of events kept for an offline user; watchlists with their reverse index (the
+ * watchers of a user, on the watched user's slot); the user queries and the erasure of a user's data.
+ */
+final class RedisUsers {
+    private final NodeShare share;
+    private final RedisLink link;
+    private final RedisKeys keys;
+    private final String node;
+    private final NodeMirror mirror;
+
+    RedisUsers(NodeShare share) {
+        this.share = share;
+        this.link = share.link;
+        this.keys = share.keys;
+        this.node = share.node;
+        this.mirror = share.mirror;
+    }
+
+    CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
+                                     Collection<String> channels, boolean repeat, int maxConnections) {
+        boolean localFirst;
+        CompletableFuture<Object> sent;
+        NodeMirror.UserPart before;
+        synchronized (mirror) {
+            before = mirror.copyOfUser(appId, userId);
+            boolean counts = !repeat || before == null || before.conns == 0;
+            if (counts && maxConnections >= 0 && before != null && before.conns >= maxConnections) {
+                // Over the limit on this node alone: no need to ask the cluster.
+                return CompletableFuture.completedFuture(SignedIn.refusal());
+            }
+            localFirst = mirror.signIn(appId, userId, userInfoJson, watchlist, channels, repeat);
+            if (localFirst) {
+                share.indexApp(appId);
+                share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), true);
+            }
+            if (!link.isUp()) {
+                share.leases.dirty();
+                return CompletableFuture.completedFuture(new SignedIn(localFirst));
+            }
+            List<String> args = new ArrayList<>();
+            args.add(node);
+            args.add(repeat ? "1" : "0");
+            args.add(userInfoJson != null ? "1" : "0");
+            args.add(userInfoJson != null ? userInfoJson : "");
+            args.add(Integer.toString(watchlist.size()));
+            args.add(Integer.toString(maxConnections));
+            args.addAll(watchlist);
+            args.addAll(channels);
+            sent = link.eval(Script.SIGN_IN, keys.userKeysWithInbox(appId, userId), args.toArray(String[]::new));
+        }
+        return sent.handle((r, err) -> {
+            if (err != null) {
+                share.failed(err);
+                return CompletableFuture.completedFuture(new SignedIn(localFirst));
+            }
+            List<Object> reply = list(r);
+            if (num(reply.get(0)) < 0) {
+                synchronized (mirror) {
+                    if (mirror.undoSignIn(appId, userId, channels, before)) {
+                        share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+                    }
+                }
+                return CompletableFuture.completedFuture(SignedIn.refusal());
+            }
+            List<String> previous = strings(reply.get(1));
+            // The reverse watchers index lives on the watched users' slots: the sign-in is done once it is
+            // written, so an erasure that follows (from any node) finds this user among the watchers.
+            List<CompletableFuture<Long>> index = new ArrayList<>();
+            for (String watched : watchlist) {
+                index.add(share.fire(c -> c.sadd(keys.watchers(appId, watched), userId)));
+            }
+            for (String watched : previous) {
+                if (!watchlist.contains(watched)) {
+                    index.add(share.fire(c -> c.srem(keys.watchers(appId, watched), userId)));
+                }
+            }
+            List<KeptEvent> missed = new ArrayList<>();
+            int expired = InboxEntries.unexpired(strings(reply.get(2)), System.currentTimeMillis(), missed);
+            SignedIn in = new SignedIn(flag(reply.get(0)), missed, expired);
+            return CompletableFuture.allOf(index.toArray(CompletableFuture[]::new)).<SignedIn>handle((v, e) -> in);
+        }).thenCompose(Function.identity());
+    }
+
+    CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels) {
+        boolean localLast;
+        CompletableFuture<Object> sent;
+        synchronized (mirror) {
+            localLast = mirror.signOut(appId, userId, channels);
+            if (localLast) {
+                share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+            }
+            if (!link.isUp()) {
+                share.leases.dirty();
+                return CompletableFuture.completedFuture(new SignedOut(localLast));
+            }
+            List<String> args = new ArrayList<>();
+            args.add(node);
+            args.addAll(channels);
+            sent = link.eval(Script.SIGN_OUT, keys.userKeys(appId, userId), args.toArray(String[]::new));
+        }
+        return sent.handle((r, err) -> {
+            if (err != null) {
+                share.failed(err);
+                return new SignedOut(localLast);
+            }
+            List<Object> reply = list(r);
+            if (!flag(reply.get(0))) {
+                return new SignedOut(false);
+            }
+            unwatch(appId, userId, strings(reply, 1));
+            return new SignedOut(true);
+        });
+    }
+
+    /** The user went offline: it no longer watches anyone (the reverse index the erasure reads). */
+    void unwatch(String appId, String userId, List<String> watchlist) {
+        for (String watched : watchlist) {
+            share.fire(c -> c.srem(keys.watchers(appId, watched), userId));
+        }
+    }
+
+    CompletionStage<Set<String>> online(String appId, Collection<String> userIds) {
+        return share.query(() -> {
+            Map<String, CompletableFuture<Long>> each = new LinkedHashMap<>();
+            for (String id : new TreeSet<>(userIds)) {
+                each.put(id, link.call(c -> c.hlen(keys.userConns(appId, id))));
+            }
+            return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+                Set<String> out = new TreeSet<>();
+                each.forEach((id, f) -> {
+                    if (f.join() > 0) {
+                        out.add(id);
+                    }
+                });
+                return out;
+            });
+        });
+    }
+
+    CompletionStage<UserSnapshot> user(String appId, String userId) {
+        return share.query(() -> link.eval(Script.USER_SNAPSHOT, keys.userKeys(appId, userId)).thenApply(r -> {
+            List<Object> reply = list(r);
+            long n = num(reply.get(0));
+            if (n < 0) {
+                return null;
+            }
+            List<String> channels = new ArrayList<>(strings(reply.get(4)));
+            channels.sort(null);
+            return new UserSnapshot(userId, n > 0, (int) n, flag(reply.get(1)) ? (String) reply.get(2) : null,
+                    strings(reply.get(3)), List.copyOf(channels));
+        }).thenCombine(inbox(appId, userId, false), (snap, inbox) -> {
+            if (snap == null) {
+                // An offline user is known only through what waits for it.
+                return inbox.count() == 0 ? null
+                        : new UserSnapshot(userId, false, 0, null, List.of(), List.of(), inbox.count());
+            }
+            return snap.withInboxCount(inbox.count());
+        }));
+    }
+
+    // ------------------------------------------------------------------ inbox
+
+    /**
+     * Decided by keep_if_offline.lua on the user's slot, against the same connection count sign_in.lua changes. While
+     * Redis is unreachable nothing is kept: the event goes to whatever connections of the user this node has.
+     */
+    CompletionStage<Keep> keepIfOffline(String appId, String userId, KeptEvent event, int maxEvents) {
+        if (!link.isUp()) {
+            return CompletableFuture.completedFuture(new Keep(false, 0));
+        }
+        long ttl = Math.max(1, event.expiresAtMillis() - event.sentAtMillis());
+        return link.eval(Script.KEEP_IF_OFFLINE,
+                        new String[] {keys.userConns(appId, userId), keys.inbox(appId, userId)},
+                        InboxEntries.encode(event), Integer.toString(maxEvents), Long.toString(ttl))
+                .handle((r, err) -> {
+                    if (err != null) {
+                        share.failed(err);
+                        return new Keep(false, 0);
+                    }
+                    List<Object> reply = list(r);
+                    return new Keep(flag(reply.get(0)), (int) num(reply.get(1)));
+                });
+    }
+
+    CompletionStage<Inbox> inbox(String appId, String userId, boolean withEvents) {
+        return share.query(() -> link.call(c -> c.lrange(keys.inbox(appId, userId), 0, -1)).thenApply(entries -> {
+            List<KeptEvent> live = new ArrayList<>();
+            InboxEntries.unexpired(entries, System.currentTimeMillis(), live);
+            return Inbox.of(live, withEvents);
+        }));
+    }
+
+    CompletionStage<Integer> clearInbox(String appId, String userId) {
+        return share.query(() -> link.eval(Script.TAKE_INBOX, new String[] {keys.inbox(appId, userId)}).thenApply(r -> {
+            List<KeptEvent> live = new ArrayList<>();
+            InboxEntries.unexpired(strings(r), System.currentTimeMillis(), live);
+            return live.size();
+        }));
+    }
+
+    CompletionStage<UserPage> users(String appId, String cursor, int limit) {
+        return share.query(() -> share.indexed(keys::nodeUsers, appId).thenApply(found -> {
+            List<String> ids = new ArrayList<>(found);
+            int from = 0;
+            if (cursor != null && !cursor.isEmpty()) {
+                while (from < ids.size() && ids.get(from).compareTo(cursor) <= 0) {
+                    from++;
+                }
+            }
+            int to = Math.min(ids.size(), from + Math.max(1, limit));
+            List<String> page = List.copyOf(ids.subList(from, to));
+            String next = to < ids.size() && !page.isEmpty() ? page.get(page.size() - 1) : null;
+            return new UserPage(page, ids.size(), next);
+        }));
+    }
+
+    CompletionStage<String> userInfo(String appId, String userId) {
+        return share.query(() -> link.call(c -> c.get(keys.userKeys(appId, userId)[1])));
+    }
+
+    CompletionStage<Boolean> updateUserInfo(String appId, String userId, String userInfoJson) {
+        synchronized (mirror) {
+            mirror.updateUserInfo(appId, userId, userInfoJson);
+        }
+        String[] k = keys.userKeys(appId, userId);
+        return share.query(() -> link.eval(Script.UPDATE_USER_INFO, new String[] {k[0], k[1]}, userInfoJson)
+                .thenApply(r -> flag(list(r).get(0))));
+    }
+
+    CompletionStage<UserErasure> eraseUser(String appId, String userId) {
+        return clearInbox(appId, userId).thenCombine(eraseHeld(appId, userId), (inbox, erased) -> {
+            if (erased == null) {
+                return inbox == 0 ? null : new UserErasure(userId, 0, List.of(), false, 0, 0, inbox);
+            }
+            return new UserErasure(erased.id(), erased.connectionsClosed(), erased.presenceChannelsLeft(),
+                    erased.userInfoErased(), erased.watchlistEntriesErased(), erased.watcherEntriesErased(), inbox);
+        });
+    }
+
+    private CompletionStage<UserErasure> eraseHeld(String appId, String userId) {
+        return share.query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenCompose(r -> {
+            synchronized (mirror) {
+                if (mirror.erase(appId, userId) != null) {
+                    share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
+                }
+            }
+            List<Object> reply = list(r);
+            if (num(reply.get(0)) < 0) {
+                return CompletableFuture.<UserErasure>completedFuture(null);
+            }
+            List<String> watchlist = strings(reply.get(2));
+            List<String> presence = new ArrayList<>();
+            for (String ch : strings(reply.get(3))) {
+                if (ChannelName.of(ch).isPresence()) {
+                    presence.add(ch);
+                }
+            }
+            presence.sort(null);
+            List<String> watchers = strings(reply.get(4));
+            // Done once the user is out of every watcher's list (on their slots), so no later read finds it there.
+            List<CompletableFuture<Long>> removed = new ArrayList<>();
+            for (String watcher : watchers) {
+                removed.add(share.fire(c -> c.lrem(keys.watchlist(appId, watcher), 0, userId)));
+            }
+            unwatch(appId, userId, watchlist);
+            UserErasure erased = new UserErasure(userId, (int) num(reply.get(0)), List.copyOf(presence),
+                    flag(reply.get(1)), watchlist.size(), watchers.size());
+            return CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new)).handle((v, e) -> erased);
+        }));
+    }
+}
