@@ -9,6 +9,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -72,60 +74,97 @@ final class NettyPeer implements Peer {
     /**
      * The one frame written since the last flush while Netty's outbound buffer was empty: the flush hands it to the
      * socket itself (one write(2), no outbound-buffer entry). A second frame first sends this one through Netty.
+     * The shared frame itself, not a per-socket view: a view is made only when the frame goes through Netty.
      * Event-loop only.
      */
-    private ByteBuf held;
+    private WireFrame held;
     /** Told of a slow-consumer close; null before the session opens. */
     private Sessions.Session session;
+    // The channel's loop, outbound buffer and file descriptor, kept here so that a fan-out's two passes over
+    // 10k sockets touch this object and the buffer (write) or the descriptor (flush), not the channel and its
+    // unsafe as well: each object a pass touches is a cache miss per socket (docs/performance.md).
+    private final EventLoop loop;
+    /** Netty's; it drops its own reference on close (never replaces it), so ours stays the one writes queue in. */
+    private final ChannelOutboundBuffer out;
+    /** The socket's descriptor for the direct write; null where {@link #direct} is false. */
+    private final FileDescriptor fd;
 
     NettyPeer(Channel channel, EdgeCounters counters) {
         this.channel = channel;
         this.counters = counters;
         this.tls = channel.pipeline().get(EdgeServer.TLS_HANDLER) != null;
+        this.loop = channel.eventLoop();
+        this.out = channel.unsafe().outboundBuffer();
         // -Dswitchboard.noDirectWrite=true turns it off, to measure it against Netty's path (docs/performance.md).
-        this.direct = !tls && channel instanceof UnixChannel && !Boolean.getBoolean("switchboard.noDirectWrite");
+        this.direct = !tls && out != null && channel instanceof UnixChannel
+                && !Boolean.getBoolean("switchboard.noDirectWrite");
+        this.fd = direct ? ((UnixChannel) channel).fd() : null;
     }
 
     @Override
     public ScheduledExecutorService executor() {
-        return channel.eventLoop();
+        return loop;
     }
 
     @Override
     public void write(Frame frame) {
-        if (closing || !channel.isActive()) {
+        if (closing) {
             counters.framesDroppedAfterClose.increment();
             return;
         }
-        if (!channel.isWritable()) {
-            counters.framesDroppedAfterClose.increment();
-            if (!closing) {
-                counters.slowConsumerClosed.increment();
-                Sessions.Session s = session;
-                if (s != null) {
-                    s.onSlowConsumer();
-                }
-                close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.text());
+        WireFrame wire = shared(frame);
+        if (direct && loop.inEventLoop()) {
+            // Nothing queued means under the high water mark; a closed socket is caught by the flush (open()).
+            if (held == null && out.totalPendingWriteBytes() == 0 && wire.address != 0) {
+                held = wire;
+                return;
             }
-            return;
-        }
-        ByteBuf bytes = shared(frame).duplicate();
-        ChannelHandlerContext first;
-        if (direct && channel.eventLoop().inEventLoop()) {
-            ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-            if (held == null && out != null && out.totalPendingWriteBytes() == 0 && bytes.hasMemoryAddress()) {
-                held = bytes;
+            if (!channel.isActive()) {
+                counters.framesDroppedAfterClose.increment();
+                return;
+            }
+            if (!writable()) {
                 return;
             }
             releaseHeld();
+            ChannelHandlerContext head = channel.pipeline().firstContext();
+            if (head != null) {
+                head.write(wire.view(), channel.voidPromise());
+                return;
+            }
         }
-        if (!tls && channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+        if (!channel.isActive()) {
+            counters.framesDroppedAfterClose.increment();
+            return;
+        }
+        if (!writable()) {
+            return;
+        }
+        ChannelHandlerContext first;
+        if (!tls && loop.inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
             // Already a whole WebSocket frame: straight to the transport (the head of the pipeline), past the
             // handlers, none of which has anything to do with an outbound ready-made frame.
-            first.write(bytes, channel.voidPromise());
+            first.write(wire.view(), channel.voidPromise());
         } else {
-            channel.write(bytes, channel.voidPromise());
+            channel.write(wire.view(), channel.voidPromise());
         }
+    }
+
+    /** False, after closing the socket as a slow consumer (once), when it is over its high water mark. */
+    private boolean writable() {
+        if (channel.isWritable()) {
+            return true;
+        }
+        counters.framesDroppedAfterClose.increment();
+        if (!closing) {
+            counters.slowConsumerClosed.increment();
+            Sessions.Session s = session;
+            if (s != null) {
+                s.onSlowConsumer();
+            }
+            close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.text());
+        }
+        return false;
     }
 
     /** Told once when this peer is closed as a slow consumer. Set on the event loop. */
@@ -138,30 +177,33 @@ final class NettyPeer implements Peer {
      * answer to the client's close) goes after it. Event loop only, like every use of {@link #held}.
      */
     void releaseHeld() {
-        ByteBuf h = held;
+        WireFrame h = held;
         if (h != null) {
             held = null;
             ChannelHandlerContext first = channel.pipeline().firstContext();
             if (first != null) {
-                first.write(h, channel.voidPromise());
+                first.write(h.view(), channel.voidPromise());
             }
         }
     }
 
     @Override
     public void flush() {
-        ByteBuf h = held;
+        WireFrame h = held;
         if (h != null) {
             held = null;
-            if (!channel.isActive()) {
+            // The descriptor's own state, not the channel's: Netty marks it closed before closing it, on this
+            // loop, so a number the kernel may already have given to a new socket is never written to.
+            if (!fd.isOpen()) {
+                counters.framesDroppedAfterClose.increment();
                 return;
             }
+            int n = 0;
             try {
-                int n = ((UnixChannel) channel).fd().writeAddress(h.memoryAddress(), h.readerIndex(), h.writerIndex());
-                if (n == h.readableBytes()) {
+                n = fd.writeAddress(h.address, 0, h.length);
+                if (n == h.length) {
                     return;
                 }
-                h.skipBytes(n);
             } catch (IOException e) {
                 // Netty's own write below meets the same error and closes the channel its usual way.
             }
@@ -171,15 +213,12 @@ final class NettyPeer implements Peer {
             if (head == null) {
                 return;
             }
-            head.write(h, channel.voidPromise());
-        } else if (direct && channel.eventLoop().inEventLoop()) {
-            ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-            if (out == null || out.totalPendingWriteBytes() == 0) {
-                return; // nothing queued: no flush to do
-            }
+            head.write(h.view().skipBytes(n), channel.voidPromise());
+        } else if (direct && loop.inEventLoop() && out.totalPendingWriteBytes() == 0) {
+            return; // nothing queued: no flush to do
         }
         ChannelHandlerContext first;
-        if (!tls && channel.eventLoop().inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+        if (!tls && loop.inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
             // Nothing in the pipeline holds writes back, so the flush can start at its head as well.
             first.flush();
         } else {
@@ -189,11 +228,11 @@ final class NettyPeer implements Peer {
 
     @Override
     public void send(Frame frame) {
-        if (channel.eventLoop().inEventLoop()) {
+        if (loop.inEventLoop()) {
             write(frame);
             flush();
         } else {
-            channel.eventLoop().execute(() -> {
+            loop.execute(() -> {
                 write(frame);
                 flush();
             });
@@ -205,10 +244,10 @@ final class NettyPeer implements Peer {
         if (!CLOSING.compareAndSet(this, false, true)) {
             return;
         }
-        if (channel.eventLoop().inEventLoop()) {
+        if (loop.inEventLoop()) {
             doClose(code, message);
         } else {
-            channel.eventLoop().execute(() -> doClose(code, message));
+            loop.execute(() -> doClose(code, message));
         }
     }
 
@@ -264,8 +303,8 @@ final class NettyPeer implements Peer {
     }
 
     private boolean hasBacklog() {
-        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        return out != null && out.totalPendingWriteBytes() > 0;
+        ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer(); // null once closed
+        return queued != null && queued.totalPendingWriteBytes() > 0;
     }
 
     private void sendCloseFrame(int status, String reason, boolean backlog) {
@@ -289,25 +328,47 @@ final class NettyPeer implements Peer {
                 TimeUnit.MILLISECONDS);
     }
 
-    static ByteBuf shared(Frame frame) {
-        return frame.transport(NettyPeer::toSharedBuffer);
+    static WireFrame shared(Frame frame) {
+        return frame.transport(WireFrame::of);
     }
 
-    /** A final, unmasked text frame (RFC 6455 §5.2) around the bytes, in a direct buffer. */
-    static ByteBuf toSharedBuffer(byte[] payload) {
-        int n = payload.length;
-        int header = n <= 125 ? 2 : n <= 0xFFFF ? 4 : 10;
-        ByteBuffer direct = ByteBuffer.allocateDirect(header + n);
-        direct.put((byte) 0x81); // FIN, opcode 1 (text)
-        if (n <= 125) {
-            direct.put((byte) n);
-        } else if (n <= 0xFFFF) {
-            direct.put((byte) 126).putShort((short) n);
-        } else {
-            direct.put((byte) 127).putLong(n);
+    /**
+     * A frame's bytes as every socket writes them: one unreleasable direct buffer with the whole WebSocket frame
+     * (a final, unmasked text frame, RFC 6455 §5.2), and its native address for the direct write. Never
+     * modified: Netty's path writes a {@link #view()} with its own indices.
+     */
+    static final class WireFrame {
+        final ByteBuf buffer;
+        /** Native address of the first byte, or 0 where the buffer has none. */
+        final long address;
+        final int length;
+
+        private WireFrame(ByteBuf buffer) {
+            this.buffer = buffer;
+            this.address = buffer.hasMemoryAddress() ? buffer.memoryAddress() + buffer.readerIndex() : 0;
+            this.length = buffer.readableBytes();
         }
-        direct.put(payload).flip();
-        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
+
+        static WireFrame of(byte[] payload) {
+            int n = payload.length;
+            int header = n <= 125 ? 2 : n <= 0xFFFF ? 4 : 10;
+            ByteBuffer direct = ByteBuffer.allocateDirect(header + n);
+            direct.put((byte) 0x81); // FIN, opcode 1 (text)
+            if (n <= 125) {
+                direct.put((byte) n);
+            } else if (n <= 0xFFFF) {
+                direct.put((byte) 126).putShort((short) n);
+            } else {
+                direct.put((byte) 127).putLong(n);
+            }
+            direct.put(payload).flip();
+            return new WireFrame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+        }
+
+        /** A view with its own indices, for Netty's outbound buffer (which moves them as the socket takes bytes). */
+        ByteBuf view() {
+            return buffer.duplicate();
+        }
     }
 
     static String truncate(String reason) {
