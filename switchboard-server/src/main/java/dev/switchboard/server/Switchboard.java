@@ -19,6 +19,7 @@ import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.webhooks.WebhookDispatcher;
 import dev.switchboard.server.webhooks.WebhookStats;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -120,6 +121,11 @@ public final class Switchboard implements AutoCloseable {
     /** Open client-port sockets, WebSocket and HTTP. */
     public int openSockets() {
         return edge.openChannels();
+    }
+
+    /** Each open socket's handler classes, by simple name (see {@link EdgeServer#socketHandlers()}). */
+    public List<List<String>> socketHandlers() {
+        return edge.socketHandlers();
     }
 
     /** Upgraded WebSockets the node holds, as {@code max_node_connections} counts them. */

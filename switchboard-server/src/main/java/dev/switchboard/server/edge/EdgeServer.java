@@ -29,7 +29,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -259,6 +261,20 @@ public final class EdgeServer {
     /** Open sockets, WebSocket and HTTP. */
     public int openChannels() {
         return channels.size();
+    }
+
+    /**
+     * The handler classes (simple names) in each open socket's pipeline: what every idle socket costs in
+     * handlers is a memory figure (docs/performance.md, "Idle memory"), and tests hold it.
+     */
+    public List<List<String>> socketHandlers() {
+        List<List<String>> all = new ArrayList<>();
+        for (Channel ch : channels) {
+            List<String> names = new ArrayList<>();
+            ch.pipeline().forEach(e -> names.add(e.getValue().getClass().getSimpleName()));
+            all.add(names);
+        }
+        return all;
     }
 
     /** Step one of shutdown: health answers 503, no new connections, idle HTTP connections close. */

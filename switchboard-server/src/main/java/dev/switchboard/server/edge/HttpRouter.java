@@ -208,8 +208,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         target = target.withOrigin(req.headers().get(HttpHeaderNames.ORIGIN));
         var p = ctx.pipeline();
         p.remove(HttpInFlight.class);
-        // Liveness is the event loop's sweep, and the frame aggregator is added on the first fragment: an idle
-        // socket keeps only the WebSocket decoder, encoder and this frame handler.
+        // Liveness is the event loop's sweep, the frame aggregator is added on the first fragment and the encoder
+        // is dropped after the 101: an idle socket keeps only the WebSocket decoder and this frame handler.
         WebSocketFrameHandler frames = new WebSocketFrameHandler(target, edge);
         p.replace(this, "ws", frames);
         ChannelHandlerContext wsCtx = p.context(frames);
@@ -218,6 +218,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         try {
             handshaker.handshake(ch, req).addListener(f -> {
                 if (f.isSuccess()) {
+                    ServerFrames.dropEncoder(ch.pipeline());
                     frames.upgraded(wsCtx);
                 } else {
                     wsCtx.close();

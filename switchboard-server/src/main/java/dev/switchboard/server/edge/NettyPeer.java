@@ -5,7 +5,6 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.Peer;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -13,9 +12,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -270,7 +266,8 @@ final class NettyPeer implements Peer {
             return;
         }
         releaseHeld();
-        channel.writeAndFlush(new CloseWebSocketFrame(status, truncate(reason))).addListener(f -> channel.close());
+        channel.writeAndFlush(ServerFrames.close(channel.alloc(), status, truncate(reason)))
+                .addListener(f -> channel.close());
     }
 
     /** Whether we have started closing (our close frame is out or about to be). */
@@ -292,7 +289,7 @@ final class NettyPeer implements Peer {
         String text = message == null || message.isEmpty() ? code.text() : message;
         // Protocol < 6 clients (the Java client declares 5) need the pusher:error before the close (§1.4).
         byte[] error = Frame.of(new ServerMessage.Error(code.code(), text)).bytes();
-        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(error)), channel.voidPromise());
+        channel.write(ServerFrames.text(channel.alloc(), error), channel.voidPromise());
         // 43xx codes would make pusher-js give up for good; they travel in the pusher:error only, and the
         // socket closes as a policy violation (1008: pusher-js reconnects after 1 s).
         sendCloseFrame(code.canClose() ? code.code() : 1008, text, backlog);
@@ -315,7 +312,7 @@ final class NettyPeer implements Peer {
         // them, which can take longer than the answer's timeout: then the timeout starts once the frame has left
         // (a timer started at once cut such clients off before the 4101 reached them: they saw 1006), and a
         // separate bound drops a client that reads nothing at all. With nothing queued, the timeout starts now.
-        channel.writeAndFlush(new CloseWebSocketFrame(status, truncate(reason))).addListener(f -> {
+        channel.writeAndFlush(ServerFrames.close(channel.alloc(), status, truncate(reason))).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
             } else if (backlog) {
@@ -334,7 +331,7 @@ final class NettyPeer implements Peer {
 
     /**
      * A frame's bytes as every socket writes them: one unreleasable direct buffer with the whole WebSocket frame
-     * (a final, unmasked text frame, RFC 6455 §5.2), and its native address for the direct write. Never
+     * ({@link ServerFrames#sharedText}), and its native address for the direct write. Never
      * modified: Netty's path writes a {@link #view()} with its own indices.
      */
     static final class WireFrame {
@@ -350,19 +347,7 @@ final class NettyPeer implements Peer {
         }
 
         static WireFrame of(byte[] payload) {
-            int n = payload.length;
-            int header = n <= 125 ? 2 : n <= 0xFFFF ? 4 : 10;
-            ByteBuffer direct = ByteBuffer.allocateDirect(header + n);
-            direct.put((byte) 0x81); // FIN, opcode 1 (text)
-            if (n <= 125) {
-                direct.put((byte) n);
-            } else if (n <= 0xFFFF) {
-                direct.put((byte) 126).putShort((short) n);
-            } else {
-                direct.put((byte) 127).putLong(n);
-            }
-            direct.put(payload).flip();
-            return new WireFrame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+            return new WireFrame(ServerFrames.sharedText(payload));
         }
 
         /** A view with its own indices, for Netty's outbound buffer (which moves them as the socket takes bytes). */

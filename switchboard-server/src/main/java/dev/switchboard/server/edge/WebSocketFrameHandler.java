@@ -3,8 +3,8 @@ package dev.switchboard.server.edge;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.engine.Frame;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -34,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * 4201 when nothing arrives within {@code pongTimeout}. Any received frame counts as activity. All of it on the
  * channel's event loop, so no field needs a lock.
  *
- * <p>Memory: this is one of only three handlers an idle socket keeps (decoder, encoder, this). Fragmented
+ * <p>Memory: this is one of only two handlers an idle socket keeps (Netty's decoder and this: what the server
+ * sends is encoded by {@link ServerFrames}). Fragmented
  * messages are rare, so the {@link WebSocketFrameAggregator} is put in front of this handler only when the first
  * fragment arrives, and stays for the rest of the socket's life. Per-server settings are read through the
  * {@link EdgeServer}, not copied into each socket.
@@ -154,13 +154,13 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
                     onText(((TextWebSocketFrame) frame).text());
                 }
             } else if (frame instanceof PingWebSocketFrame) {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+                ctx.writeAndFlush(ServerFrames.pong(ctx.alloc(), frame.content()));
             } else if (frame instanceof CloseWebSocketFrame) {
                 onCloseFrame(ctx, (CloseWebSocketFrame) frame);
             } else if (frame instanceof BinaryWebSocketFrame) {
                 edge.counters().binaryFramesRejected.increment();
                 if (!peer.closing()) {
-                    ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(BINARY_REJECTED)));
+                    ctx.writeAndFlush(ServerFrames.text(ctx.alloc(), BINARY_REJECTED));
                 }
             }
             // Pong frames: nothing beyond counting as activity. Continuation frames reach us only without a first
@@ -192,10 +192,10 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         int status = frame.statusCode();
         // Echo the client's status (RFC 6455 §5.5.1); Netty lets codes above 4999 through, which §7.4.2 leaves
         // undefined, so those are answered as a protocol error rather than sent back.
-        CloseWebSocketFrame reply = status < 0
-                ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
-                : status > 4999 ? new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR)
-                : new CloseWebSocketFrame(status, "");
+        ByteBuf reply = status < 0
+                ? ServerFrames.close(ctx.alloc(), WebSocketCloseStatus.NORMAL_CLOSURE)
+                : status > 4999 ? ServerFrames.close(ctx.alloc(), WebSocketCloseStatus.PROTOCOL_ERROR)
+                : ServerFrames.close(ctx.alloc(), status, "");
         if (peer != null) {
             peer.releaseHeld(); // an event written before the client's close goes out before our answer
         }
@@ -233,7 +233,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             lastReadNanos = now;
             if (!peer.closing()) {
                 edge.counters().pingsSent.increment();
-                ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+                ctx.writeAndFlush(ServerFrames.ping(ctx.alloc()));
                 awaitingPong = true;
                 pingSentNanos = now;
             }
