@@ -35,9 +35,13 @@ final class Compare {
                 }
                 break;
             case "idle":
-                sb.append(String.format(Locale.ROOT, "  RSS/connection %s (%.1f vs %.1f KiB), connections/s %s (%.0f vs %.0f)%n",
+                sb.append(String.format(Locale.ROOT, "  RSS/connection %s (%.1f vs %.1f KiB), after the hold %s (%.1f vs %.1f KiB),"
+                                + " connections/s %s (%.0f vs %.0f)%n",
                         ratio(a, b, "serverRssPerConnectionBytes"), a.path("serverRssPerConnectionBytes").asDouble() / 1024,
-                        b.path("serverRssPerConnectionBytes").asDouble() / 1024, ratio(a, b, "connectionsPerSecond"),
+                        b.path("serverRssPerConnectionBytes").asDouble() / 1024,
+                        ratio(a, b, "serverRssSteadyPerConnectionBytes"),
+                        a.path("serverRssSteadyPerConnectionBytes").asDouble() / 1024,
+                        b.path("serverRssSteadyPerConnectionBytes").asDouble() / 1024, ratio(a, b, "connectionsPerSecond"),
                         a.path("connectionsPerSecond").asDouble(), b.path("connectionsPerSecond").asDouble()));
                 break;
             case "http":

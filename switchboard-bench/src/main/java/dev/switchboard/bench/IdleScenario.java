@@ -54,6 +54,9 @@ final class IdleScenario {
             result.put("serverRssLoadedBytes", rss1);
             result.put("serverRssAfterHoldBytes", rss2);
             result.put("serverRssPerConnectionBytes", rss0 >= 0 ? (double) (rss1 - rss0) / c.ready : -1);
+            // The same at the end of the hold: by then the connect burst's one-off native memory (compiler arenas,
+            // malloc'd handshake buffers) has been given back, where the server does that (bin/switchboard's trim).
+            result.put("serverRssSteadyPerConnectionBytes", rss0 >= 0 && rss2 >= 0 ? (double) (rss2 - rss0) / c.ready : -1);
             result.put("serverHeapEmptyBytes", heap0);
             result.put("serverHeapLoadedBytes", heap1);
             result.put("serverHeapPerConnectionBytes", heap0 >= 0 && heap1 >= 0 ? (double) (heap1 - heap0) / c.ready : -1);
@@ -68,6 +71,7 @@ final class IdleScenario {
             r.put("connections/s", Report.fmt(c.perSecond()));
             r.put("server CPU µs/connect", Report.fmt(result.get("serverCpuMicrosPerConnect").asDouble()));
             r.put("**RSS KiB/connection**", "**" + Report.fmt(result.get("serverRssPerConnectionBytes").asDouble() / 1024) + "**");
+            r.put("RSS KiB/connection after the hold", Report.fmt(result.get("serverRssSteadyPerConnectionBytes").asDouble() / 1024));
             r.put("heap KiB/connection", Report.fmt(result.get("serverHeapPerConnectionBytes").asDouble() / 1024));
             r.put("RSS empty → loaded MiB", Report.fmt(rss0 / 1048576.0) + " → " + Report.fmt(rss1 / 1048576.0));
             r.put("idle server CPU %", Report.fmt(result.get("serverIdleCpuPercent").asDouble()));
@@ -78,7 +82,8 @@ final class IdleScenario {
                     result.get("serverHeapPerConnectionBytes").asDouble() / 1024, c.perSecond());
         }
         Report.write(o, result, "Idle: " + n + " connections", rows,
-                "per-connection figures are (loaded − empty server) / connections; heap only for a JVM server, after a full GC");
+                "per-connection figures are (loaded − empty server) / connections, loaded read 2 s after the last connection"
+                        + " and again at the end of the hold; heap only for a JVM server, after a full GC");
         return result;
     }
 }

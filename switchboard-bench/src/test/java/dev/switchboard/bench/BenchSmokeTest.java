@@ -88,5 +88,6 @@ class BenchSmokeTest {
         ObjectNode idle = Bench.run(args("idle", "--connections", "10", "--signin", "true"));
         assertThat(idle.path("connections").asLong()).isEqualTo(10);
         assertThat(idle.has("serverRssPerConnectionBytes")).isTrue();
+        assertThat(idle.has("serverRssSteadyPerConnectionBytes")).isTrue();
     }
 }
