@@ -24,15 +24,16 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Frames are shared: one {@link Frame} becomes one unreleasable direct buffer holding the whole WebSocket
  * frame (header and payload: server frames are unmasked, so the bytes are the same for every socket), made
- * once per frame, not per socket, and kept on the frame. Each socket writes a duplicate of it (a view with its
- * own indices, no copy) straight to the transport, past the WebSocket encoder: no per-socket frame object,
- * header buffer or payload copy. The buffer is never released by Netty and is freed by the GC with the frame.
+ * once per frame, not per socket, and kept on the frame ({@link WireFrame}). A socket that goes through Netty
+ * writes a duplicate of it (a view with its own indices, no copy) straight to the transport: no per-socket frame
+ * object, header buffer or payload copy. The buffer is never released by Netty and is freed by the GC with the
+ * frame.
  *
- * <p>A lone frame skips Netty's outbound buffer: when nothing is queued, the frame is held until the flush and
- * written to the socket's file descriptor there, one write(2) with no outbound-buffer entry, promise or flush
- * bookkeeping (the common case at low rates to many sockets: 10k subscribers × 10 events/s, 6–20 % less CPU per
- * delivery, docs/performance.md). A second frame before the flush, a partial write or a close sends everything
- * through Netty again, in order, so bursts still go out as one writev.
+ * <p>A lone frame skips Netty's outbound buffer: when nothing is queued, the shared frame itself is held until
+ * the flush and sent to the socket's descriptor there, one send(2) with no view, outbound-buffer entry, promise or
+ * flush bookkeeping (the common case at low rates to many sockets: 10k subscribers × 10 events/s,
+ * docs/performance.md sections 6 and 8). A second frame before the flush, a partial write or a close sends
+ * everything through Netty again, in order, so bursts still go out as one writev.
  *
  * <p>Backpressure: the channel's write-buffer water marks bound what a socket may have queued. A write to a
  * channel that is over its high mark drops the frame and closes the socket once with 4101 (slow consumer):
