@@ -354,17 +354,7 @@ public final class LocalState implements SharedState {
 
     @Override
     public CompletionStage<UserPage> users(String appId, String cursor, int limit) {
-        List<String> ids = new ArrayList<>(new TreeSet<>(app(appId).users.keySet()));
-        int from = 0;
-        if (cursor != null && !cursor.isEmpty()) {
-            while (from < ids.size() && ids.get(from).compareTo(cursor) <= 0) {
-                from++;
-            }
-        }
-        int to = Math.min(ids.size(), from + Math.max(1, limit));
-        List<String> page = List.copyOf(ids.subList(from, to));
-        String next = to < ids.size() && !page.isEmpty() ? page.get(page.size() - 1) : null;
-        return done(new UserPage(page, ids.size(), next));
+        return done(UserPage.of(new ArrayList<>(new TreeSet<>(app(appId).users.keySet())), cursor, limit));
     }
 
     @Override

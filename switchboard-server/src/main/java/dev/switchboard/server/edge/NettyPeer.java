@@ -119,25 +119,11 @@ final class NettyPeer implements Peer {
             return;
         }
         WireFrame wire = shared(frame);
-        if (direct && loop.inEventLoop()) {
-            // Nothing queued means under the high water mark; a closed socket is caught by the flush (open()).
-            if (held == null && out.totalPendingWriteBytes() == 0 && wire.address != 0) {
-                held = wire;
-                return;
-            }
-            if (!channel.isActive()) {
-                counters.framesDroppedAfterClose.increment();
-                return;
-            }
-            if (!writable()) {
-                return;
-            }
-            releaseHeld();
-            ChannelHandlerContext head = channel.pipeline().firstContext();
-            if (head != null) {
-                head.write(wire.view(), channel.voidPromise());
-                return;
-            }
+        boolean onLoop = loop.inEventLoop();
+        // Nothing queued means under the high water mark; a socket closed since is caught by the flush.
+        if (direct && onLoop && held == null && out.totalPendingWriteBytes() == 0 && wire.address != 0) {
+            held = wire;
+            return;
         }
         if (!channel.isActive()) {
             counters.framesDroppedAfterClose.increment();
@@ -147,7 +133,8 @@ final class NettyPeer implements Peer {
             return;
         }
         ChannelHandlerContext first;
-        if (!tls && loop.inEventLoop() && (first = channel.pipeline().firstContext()) != null) {
+        if (!tls && onLoop && (first = channel.pipeline().firstContext()) != null) {
+            releaseHeld(); // the held frame goes first
             // Already a whole WebSocket frame: straight to the transport (the head of the pipeline), past the
             // handlers, none of which has anything to do with an outbound ready-made frame.
             first.write(wire.view(), channel.voidPromise());

@@ -228,19 +228,8 @@ final class RedisUsers {
     }
 
     CompletionStage<UserPage> users(String appId, String cursor, int limit) {
-        return share.query(() -> share.indexed(keys::nodeUsers, appId).thenApply(found -> {
-            List<String> ids = new ArrayList<>(found);
-            int from = 0;
-            if (cursor != null && !cursor.isEmpty()) {
-                while (from < ids.size() && ids.get(from).compareTo(cursor) <= 0) {
-                    from++;
-                }
-            }
-            int to = Math.min(ids.size(), from + Math.max(1, limit));
-            List<String> page = List.copyOf(ids.subList(from, to));
-            String next = to < ids.size() && !page.isEmpty() ? page.get(page.size() - 1) : null;
-            return new UserPage(page, ids.size(), next);
-        }));
+        return share.query(() -> share.indexed(keys::nodeUsers, appId)
+                .thenApply(found -> UserPage.of(new ArrayList<>(found), cursor, limit))); // found: a sorted set
     }
 
     CompletionStage<String> userInfo(String appId, String userId) {
