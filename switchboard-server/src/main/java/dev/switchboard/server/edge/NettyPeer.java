@@ -71,7 +71,7 @@ final class NettyPeer implements Peer {
     private final boolean direct;
     /**
      * The one frame written since the last flush while Netty's outbound buffer was empty: the flush hands it to the
-     * socket itself (one write(2), no outbound-buffer entry). A second frame first sends this one through Netty.
+     * socket itself (one send(2), no outbound-buffer entry). A second frame first sends this one through Netty.
      * The shared frame itself, not a per-socket view: a view is made only when the frame goes through Netty.
      * Event-loop only.
      */
@@ -87,11 +87,10 @@ final class NettyPeer implements Peer {
     /** The socket's descriptor for the direct write; null where {@link #direct} is false. */
     private final FileDescriptor fd;
     /**
-     * The same descriptor as a socket, written with send(2): the kernel skips write(2)'s file layer (vfs_write,
-     * its checks and fsnotify), 4-14 % less CPU per delivery at 10k sockets (docs/performance.md, section 8).
-     * Null where the descriptor is not a socket, or with {@code -Dswitchboard.directSyscall=write} (to compare).
+     * A socket's descriptor is written with send(2): the kernel skips write(2)'s file layer (vfs_write, its checks
+     * and fsnotify), 4-14 % less CPU per delivery at 10k sockets (docs/performance.md, section 8).
+     * {@code -Dswitchboard.directSyscall=write} goes back to write(2), to compare.
      */
-    private final Socket socket;
     private static final boolean SEND = !"write".equals(System.getProperty("switchboard.directSyscall"));
 
     NettyPeer(Channel channel, EdgeCounters counters) {
@@ -104,7 +103,6 @@ final class NettyPeer implements Peer {
         this.direct = !tls && out != null && channel instanceof UnixChannel
                 && !Boolean.getBoolean("switchboard.noDirectWrite");
         this.fd = direct ? ((UnixChannel) channel).fd() : null;
-        this.socket = SEND && fd instanceof Socket s ? s : null;
     }
 
     @Override
@@ -193,7 +191,8 @@ final class NettyPeer implements Peer {
             }
             int n = 0;
             try {
-                n = socket != null ? socket.sendAddress(h.address, 0, h.length) : fd.writeAddress(h.address, 0, h.length);
+                n = SEND && fd instanceof Socket socket ? socket.sendAddress(h.address, 0, h.length)
+                        : fd.writeAddress(h.address, 0, h.length);
                 if (n == h.length) {
                     return;
                 }
