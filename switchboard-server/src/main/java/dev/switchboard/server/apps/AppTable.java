@@ -7,11 +7,14 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The apps table: one column per per-app setting ({@link ConfigSetting#app()}), named by the setting, with the
@@ -27,7 +30,10 @@ public final class AppTable {
 
     private AppTable() {}
 
-    /** The statements of the migration, in order; each safe to run again. */
+    /**
+     * The statements of the migration, in order; each safe to run again. A table that already exists is left
+     * as it is by these: {@link #addMissingColumns} completes it.
+     */
     public static List<String> migration(Dialect d) {
         List<String> out = new ArrayList<>();
         out.add(createTable(d));
@@ -66,6 +72,33 @@ public final class AppTable {
         b.append("  PRIMARY KEY (").append(d.quote("id")).append("),\n")
                 .append("  UNIQUE (").append(d.quote("key")).append(")\n)");
         return b.toString();
+    }
+
+    /**
+     * The {@code ALTER TABLE} giving a table made by an older version the columns of per-app settings added
+     * since, by column name; defined as {@link #createTable} defines them, so the table ends up as a fresh one
+     * would be (bar column order). Existing names are matched case-insensitively, as {@link #read} matches
+     * them, and only settings' columns are ever added: the operator's own columns stay untouched. Not
+     * {@code ADD COLUMN IF NOT EXISTS}: MySQL 8 lacks it, so the caller reads the columns first.
+     */
+    static Map<String, String> addMissingColumns(Dialect d, Collection<String> existing) {
+        Set<String> have = new HashSet<>();
+        for (String name : existing) {
+            have.add(name.toLowerCase(Locale.ROOT));
+        }
+        AppConfig defaults = AppConfig.defaults("", "", "");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ConfigSetting s : ConfigSetting.app()) {
+            if (!have.contains(s.key())) {
+                out.put(s.key(), "ALTER TABLE " + NAME + " ADD COLUMN " + d.quote(s.key()) + ' ' + column(d, s, defaults));
+            }
+        }
+        return out;
+    }
+
+    /** No row, only the result set's metadata: the columns of the very table the other queries read. */
+    static String selectNoRow() {
+        return "SELECT * FROM " + NAME + " WHERE 1 = 0";
     }
 
     private static String column(Dialect d, ConfigSetting s, AppConfig defaults) {

@@ -6,10 +6,12 @@ import dev.switchboard.server.config.AppConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcAppSource implements AppSource {
     private static final Logger log = LoggerFactory.getLogger(JdbcAppSource.class);
+    /** MySQL's and MariaDB's "Duplicate column name". */
+    private static final int ER_DUP_FIELDNAME = 1060;
     private final DatabaseUrl url;
     private final HikariDataSource pool;
     private final Properties driverProps;
@@ -85,23 +89,57 @@ public final class JdbcAppSource implements AppSource {
         return q;
     }
 
-    /** Creates the table (and on PostgreSQL the NOTIFY trigger) when missing; nodes may run it at once. */
+    /**
+     * Creates the table (and on PostgreSQL the NOTIFY trigger) when missing, and adds to an existing one the
+     * columns of per-app settings it lacks; nodes may run it at once.
+     */
     public void migrate() {
+        List<String> added;
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             if (url.dialect() == Dialect.POSTGRESQL) {
                 c.setAutoCommit(false);
-                // Two nodes replacing the trigger function at once would fail with "tuple concurrently updated".
+                // Two nodes replacing the trigger function at once would fail with "tuple concurrently updated";
+                // held to the commit, it also makes the second node read the columns the first one added.
                 st.execute("SELECT pg_advisory_xact_lock(hashtext('" + AppTable.NAME + "'))");
             }
             for (String sql : AppTable.migration(url.dialect())) {
                 st.execute(sql);
             }
+            added = addMissingColumns(st);
             if (url.dialect() == Dialect.POSTGRESQL) {
                 c.commit();
             }
         } catch (SQLException e) {
-            throw unavailable("creating the apps table", e);
+            throw unavailable("migrating the apps table", e);
         }
+        if (!added.isEmpty()) {
+            log.info("Apps database {}: added to table {} the columns {}", url.redacted(), AppTable.NAME, added);
+        }
+    }
+
+    /** The columns added: those another node added meanwhile (MySQL/MariaDB, see below) are not among them. */
+    private List<String> addMissingColumns(Statement st) throws SQLException {
+        List<String> existing = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(AppTable.selectNoRow())) {
+            ResultSetMetaData meta = rs.getMetaData();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                existing.add(meta.getColumnName(i));
+            }
+        }
+        List<String> added = new ArrayList<>();
+        for (Map.Entry<String, String> column : AppTable.addMissingColumns(url.dialect(), existing).entrySet()) {
+            try {
+                st.execute(column.getValue());
+                added.add(column.getKey());
+            } catch (SQLException e) {
+                // MySQL has no transactional DDL nor a lock held here, so a node migrating at the same time may
+                // add the column between our read and our ALTER: that column is then there, as wanted.
+                if (url.dialect() != Dialect.MARIADB || e.getErrorCode() != ER_DUP_FIELDNAME) {
+                    throw e;
+                }
+            }
+        }
+        return added;
     }
 
     @Override

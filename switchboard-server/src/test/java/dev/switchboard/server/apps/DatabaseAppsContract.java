@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.pusher.client.connection.ConnectionState;
 import com.pusher.rest.Pusher;
 import dev.switchboard.protocol.Signatures;
+import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.testing.EventLog;
@@ -23,8 +24,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -269,5 +278,79 @@ abstract class DatabaseAppsContract {
         } finally {
             db.execute("DELETE FROM " + AppTable.NAME + " WHERE id = '" + id + "'");
         }
+    }
+
+    /**
+     * A table made by an older version, with columns of the operator's own: the migration adds the columns
+     * of the settings added since, as a fresh table has them, and leaves the rest alone; run again, it is a no-op.
+     */
+    @Test
+    void theMigrationAddsToATableOfAnOlderVersionTheColumnsItLacksAndKeepsTheOperatorsOwn() {
+        try (TestDatabase old = TestDatabase.empty(db.dialect)) {
+            old.execute("CREATE TABLE " + AppTable.NAME + " (id VARCHAR(255) NOT NULL, " + old.key()
+                            + " VARCHAR(255) NOT NULL, secret VARCHAR(255) NOT NULL, enabled BOOLEAN NOT NULL DEFAULT TRUE,"
+                            + " PRIMARY KEY (id))",
+                    "ALTER TABLE " + AppTable.NAME + " ADD COLUMN tenant_note VARCHAR(64)");
+            old.execute("INSERT INTO " + AppTable.NAME + " (id, " + old.key() + ", secret, tenant_note)"
+                    + " VALUES ('old-id', 'old-key', 'old-secret', 'kept')");
+            List<String> fresh = db.columns();
+
+            try (JdbcAppSource source = new JdbcAppSource(DatabaseUrl.parse(old.url(old.port())), 2, 5000)) {
+                source.migrate();
+
+                assertThat(lowercase(old.columns())).containsExactlyInAnyOrderElementsOf(
+                        concat(lowercase(fresh), List.of("tenant_note")));
+                assertThat(source.byId("old-id")).isEqualTo(AppConfig.defaults("old-id", "old-key", "old-secret"));
+                old.update("old-id", "max_connections = 7, allowed_origins = '[\"https://a.example.com\"]'");
+                AppConfig updated = source.byKey("old-key");
+                assertThat(updated.maxConnections()).isEqualTo(7);
+                assertThat(updated.allowedOrigins()).containsExactly("https://a.example.com");
+                assertThat(old.queryOne("SELECT tenant_note FROM " + AppTable.NAME)).isEqualTo("kept");
+
+                source.migrate();
+
+                assertThat(lowercase(old.columns())).hasSize(fresh.size() + 1);
+                assertThat(source.byId("old-id").maxConnections()).isEqualTo(7);
+            }
+        }
+    }
+
+    /** Nodes started at once all migrate: none may fail on a column another one has just added. */
+    @Test
+    void twoNodesMigratingAnOldTableAtOnceBothSucceed() throws Exception {
+        try (TestDatabase old = TestDatabase.empty(db.dialect);
+             JdbcAppSource one = new JdbcAppSource(DatabaseUrl.parse(old.url(old.port())), 1, 5000);
+             JdbcAppSource two = new JdbcAppSource(DatabaseUrl.parse(old.url(old.port())), 1, 5000)) {
+            old.execute("CREATE TABLE " + AppTable.NAME + " (id VARCHAR(255) NOT NULL, " + old.key()
+                    + " VARCHAR(255) NOT NULL, secret VARCHAR(255) NOT NULL, PRIMARY KEY (id))");
+            CyclicBarrier start = new CyclicBarrier(2);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> runs = new ArrayList<>();
+                for (JdbcAppSource node : List.of(one, two)) {
+                    runs.add(threads.submit(() -> {
+                        start.await();
+                        node.migrate();
+                        return null;
+                    }));
+                }
+                for (Future<?> run : runs) {
+                    run.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            assertThat(lowercase(old.columns())).containsExactlyInAnyOrderElementsOf(lowercase(db.columns()));
+        }
+    }
+
+    private static List<String> lowercase(List<String> names) {
+        return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 }

@@ -2,8 +2,11 @@ package dev.switchboard.server.apps;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -25,13 +28,25 @@ final class TestDatabase implements AutoCloseable {
     }
 
     static TestDatabase postgres() {
-        return create(new TestDatabase(Dialect.POSTGRESQL, "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres"),
-                "PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth)");
+        return migrated(empty(Dialect.POSTGRESQL));
     }
 
     static TestDatabase mariadb() {
-        return create(new TestDatabase(Dialect.MARIADB, "jdbc:mariadb://127.0.0.1:3306/", "root"),
-                "MariaDB at 127.0.0.1:3306 (user root, empty password)");
+        return migrated(empty(Dialect.MARIADB));
+    }
+
+    /** A database without the apps table, for a test to make the table of an older version in. */
+    static TestDatabase empty(Dialect dialect) {
+        return dialect == Dialect.POSTGRESQL
+                ? create(new TestDatabase(Dialect.POSTGRESQL, "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres"),
+                        "PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth)")
+                : create(new TestDatabase(Dialect.MARIADB, "jdbc:mariadb://127.0.0.1:3306/", "root"),
+                        "MariaDB at 127.0.0.1:3306 (user root, empty password)");
+    }
+
+    private static TestDatabase migrated(TestDatabase db) {
+        db.execute(AppTable.migration(db.dialect).toArray(new String[0]));
+        return db;
     }
 
     private static TestDatabase create(TestDatabase db, String what) {
@@ -42,7 +57,6 @@ final class TestDatabase implements AutoCloseable {
             throw new IllegalStateException("These tests need " + what + ", which could not be reached: "
                     + e.getMessage(), e);
         }
-        db.execute(AppTable.migration(db.dialect).toArray(new String[0]));
         return db;
     }
 
@@ -78,6 +92,32 @@ final class TestDatabase implements AutoCloseable {
     void insertApp(String id, String key, String secret) {
         execute("INSERT INTO " + AppTable.NAME + " (id, " + key() + ", secret) VALUES ('" + id + "', '" + key
                 + "', '" + secret + "')");
+    }
+
+    /** The names of the apps table's columns, as the database reports them. */
+    List<String> columns() {
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(AppTable.selectNoRow())) {
+            List<String> out = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                out.add(rs.getMetaData().getColumnName(i));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(dialect + " database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The one value of a one-row, one-column query. */
+    String queryOne(String sql) {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no row: " + sql);
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(dialect + " database " + name + ": " + e.getMessage(), e);
+        }
     }
 
     void update(String id, String assignments) {
