@@ -158,7 +158,7 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("cluster_heartbeat_millis", "How often a cluster node renews its lease in Redis and checks the other nodes'; a Redis command taking two heartbeats (at least 1 s) counts as Redis unreachable."),
             Map.entry("cluster_node_timeout_millis", "A cluster node whose lease was not renewed for this long is dead: another node removes its connections, members and users, with the usual events; at least twice the heartbeat."),
             Map.entry("apps_from", "Also read apps from this database: postgresql://user:password@host:5432/db or mysql:// (mariadb://) user:password@host:3306/db; the table is described under Apps from a database. Empty: apps come from the config only. The password is never logged."),
-            Map.entry("apps_migrate", "At start-up, create the apps table (on PostgreSQL also its NOTIFY trigger) when missing."),
+            Map.entry("apps_migrate", "At start-up, create the apps table (on PostgreSQL also its NOTIFY trigger) when missing, and add to an existing one the columns of app settings it lacks."),
             Map.entry("apps_cache_ttl_seconds", "How long an app read from the database is used before it is read again: a disabled app or a rotated secret applies within this (PostgreSQL: at once, through NOTIFY)."),
             Map.entry("apps_db_pool_size", "Connections to the apps database, and threads that wait on it (the event loops never do)."),
             Map.entry("apps_db_queue_size", "Look-ups waiting for a database thread; beyond it a new connection for an app not cached is closed with 4100 (over capacity) and an API call answered 503."),
