@@ -6,7 +6,8 @@
 #   bench/floor-pairs.sh OUTDIR [rounds=4]
 #
 # Env: SB_JAR, BENCH_JAR, SCENARIO (default: 10k subscribers, 10 events/s, 10 s after a 10 s warm-up), as
-# bench/variants.sh. Prints one line per round: floor, fan-out µs/delivery and their ratio.
+# bench/variants.sh; FLAGS, JVM flags added to the server's (e.g. -Dswitchboard.flushBatch=1). Prints one line per
+# round: floor, fan-out µs/delivery and their ratio.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: bench/floor-pairs.sh OUTDIR [rounds]}; rounds=${2:-4}
@@ -16,7 +17,7 @@ export SCENARIO=${SCENARIO:-fanout --connections 10000 --processes 1 --rates 10 
 export BENCH_JAR
 for r in $(seq "$rounds"); do
   taskset -c 0,1 java -cp "$BENCH_JAR" dev.switchboard.bench.FloorProbe 100 9000 200000 3 > "$out/floor-$r.txt" 2>&1
-  ROUNDS=1 "$root/bench/variants.sh" "$out/round-$r" 'switchboard||' > "$out/fanout-$r.log" 2>&1
+  ROUNDS=1 "$root/bench/variants.sh" "$out/round-$r" "switchboard||${FLAGS:-}" > "$out/fanout-$r.log" 2>&1
   python3 - "$out" "$r" <<'PY'
 import json, re, sys
 out, r = sys.argv[1], sys.argv[2]

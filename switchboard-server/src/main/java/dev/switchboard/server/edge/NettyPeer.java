@@ -179,6 +179,11 @@ final class NettyPeer implements Peer {
     }
 
     @Override
+    public int touch() {
+        return held != null && fd.isOpen() ? 1 : 0;
+    }
+
+    @Override
     public void flush() {
         WireFrame h = held;
         if (h != null) {

@@ -1,10 +1,13 @@
 package dev.switchboard.server.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.server.testing.Apps;
 import dev.switchboard.server.testing.RecordingPeer;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,30 @@ class ChannelsTest {
             excluded.awaitFrame("\"second\"");
             assertThat(a.peer.received("{\"event\":\"first\",\"channel\":\"news\",\"data\":\"{\\\"n\\\":1}\"}")).isTrue();
             assertThat(excluded.peer.received("\"first\"")).isFalse();
+        }
+    }
+
+    @Test
+    void aBigLaneTouchesAndFlushesEverySubscriberOnceInBatches() {
+        // More subscribers per loop (150 on each of two) than one flush batch (128), and not a multiple of it.
+        try (EngineFixture f = new EngineFixture()) {
+            List<EngineFixture.Client> clients = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                EngineFixture.Client c = f.connect();
+                c.subscribe("big");
+                clients.add(c);
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> clients.stream().allMatch(c -> c.peer.received("subscription_succeeded")));
+            f.appEngine().trigger("big", "e", "{}", null);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> clients.stream().allMatch(c -> c.peer.received("\"event\":\"e\"")));
+            clients.get(0).drain(); // each loop ran its burst's flush after the fan-out task
+            clients.get(1).drain();
+            for (EngineFixture.Client c : clients) {
+                assertThat(c.peer.flushes.get()).as("flushes of %s", c.connection.socketId()).isEqualTo(1);
+                assertThat(c.peer.touches.get()).as("touches of %s", c.connection.socketId()).isEqualTo(1);
+            }
         }
     }
 

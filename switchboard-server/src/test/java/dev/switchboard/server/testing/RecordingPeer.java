@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 public class RecordingPeer implements Peer {
     public final ScheduledExecutorService executor;
     public final List<String> frames = new CopyOnWriteArrayList<>();
+    /** How often a lane touched and flushed this peer (fan-out's flush pass). */
+    public final java.util.concurrent.atomic.AtomicInteger touches = new java.util.concurrent.atomic.AtomicInteger();
+    public final java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
     public volatile CloseCode closedWith;
     public volatile Connection connection;
 
@@ -57,7 +60,14 @@ public class RecordingPeer implements Peer {
     }
 
     @Override
-    public void flush() {}
+    public void flush() {
+        flushes.incrementAndGet();
+    }
+
+    @Override
+    public int touch() {
+        return touches.incrementAndGet();
+    }
 
     @Override
     public void send(Frame frame) {
