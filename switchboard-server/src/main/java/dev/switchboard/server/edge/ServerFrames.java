@@ -16,10 +16,10 @@ import java.nio.ByteBuffer;
  * context (80 bytes of 2 KiB, docs/performance.md "Idle memory").
  */
 final class ServerFrames {
-    static final int TEXT = 0x1;
-    static final int CLOSE = 0x8;
-    static final int PING = 0x9;
-    static final int PONG = 0xA;
+    private static final int TEXT = 0x1;
+    private static final int CLOSE = 0x8;
+    private static final int PING = 0x9;
+    private static final int PONG = 0xA;
 
     private ServerFrames() {}
 
@@ -78,7 +78,7 @@ final class ServerFrames {
         }
     }
 
-    static int headerLength(int payloadLength) {
+    private static int headerLength(int payloadLength) {
         return payloadLength <= 125 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
     }
 

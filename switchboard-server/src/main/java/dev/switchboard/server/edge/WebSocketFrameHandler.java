@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * channel's event loop, so no field needs a lock.
  *
  * <p>Memory: this is one of only two handlers an idle socket keeps (Netty's decoder and this: what the server
- * sends is encoded by {@link ServerFrames}). Fragmented
- * messages are rare, so the {@link WebSocketFrameAggregator} is put in front of this handler only when the first
- * fragment arrives, and stays for the rest of the socket's life. Per-server settings are read through the
+ * sends is encoded by {@link ServerFrames}). Fragmented messages are rare, so the {@link WebSocketFrameAggregator}
+ * is put in front of this handler only when the first fragment arrives, and stays for the rest of the socket's
+ * life. Per-server settings are read through the
  * {@link EdgeServer}, not copied into each socket.
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {

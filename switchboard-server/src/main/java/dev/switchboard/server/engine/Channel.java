@@ -100,10 +100,11 @@ final class Channel {
      * the last fan-out ({@code version}, bumped inside the channel's compute after each change), never a hash
      * table. Up to {@link #SMALL} sockets the members are an array, immutable and replaced on each change (a
      * copy of at most eight references): a small lane costs one array and no set. Past {@code SMALL} they move
-     * to a concurrent set, so a join or leave stays O(1) however big the channel; a set that shrinks to {@code SMALL / 2} goes back to an array (the gap stops a
-     * lane hovering at the boundary from converting on every change). A socket that joins while a snapshot is
-     * being taken is picked up by the next one (the set's iteration is weakly consistent). Everything but
-     * {@code members} and {@code version} is only touched on the loop.
+     * to a concurrent set, so a join or leave stays O(1) however big the channel; a set that shrinks to
+     * {@code SMALL / 2} goes back to an array (the gap stops a lane hovering at the boundary from converting on
+     * every change). A socket that joins while a snapshot is being taken is picked up by the next one (the set's
+     * iteration is weakly consistent). Everything but {@code members} and {@code version} is only touched on the
+     * loop.
      */
     private static final class Lane implements Runnable {
         private static final Connection[] NONE = new Connection[0];
