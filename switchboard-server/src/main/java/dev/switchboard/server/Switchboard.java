@@ -15,6 +15,7 @@ import dev.switchboard.server.edge.EdgeCounters;
 import dev.switchboard.server.edge.EdgeMeters;
 import dev.switchboard.server.edge.EdgeServer;
 import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.engine.ShutdownDrain;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.webhooks.WebhookDispatcher;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running node: config → adapter → engine → HTTP API → edge. {@link #start} returns once the port is
- * listening; {@link #close} drains gracefully (health 503, no new sockets, every WebSocket closed with 4200 so
- * clients reconnect elsewhere at once, in-flight HTTP requests finish within {@code shutdown_grace_seconds})
+ * listening; {@link #close} drains gracefully (health 503 and new WebSockets refused until the end, every
+ * WebSocket closed with 4200 spread over {@code shutdown_drain_seconds} so that the other nodes take the
+ * reconnects as a ramp, then in-flight HTTP requests and closing sockets get {@code shutdown_grace_seconds})
  * and is idempotent.
  */
 public final class Switchboard implements AutoCloseable {
@@ -149,14 +151,24 @@ public final class Switchboard implements AutoCloseable {
             closing = true;
         }
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds());
-            log.info("Switchboard shutting down: closing {} sockets with {}", edge.openChannels(), CloseCode.RECONNECT.code());
+            log.info("Switchboard shutting down: closing {} sockets with {} over {} s", edge.openChannels(),
+                    CloseCode.RECONNECT.code(), config.shutdownDrainSeconds());
             edge.beginDrain();
             if (dashboard != null) {
                 // Open dashboard pages hold a never-ending response; end them so that draining does not wait.
                 dashboard.close();
             }
             try {
+                ShutdownDrain.closeSpread(engine.openPeers(), CloseCode.RECONNECT, "Server shutting down",
+                        TimeUnit.SECONDS.toMillis(config.shutdownDrainSeconds()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.error("Draining connections failed", e);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds());
+            try {
+                // Sockets whose handshake was under way when the drain took its list.
                 engine.closeAll(CloseCode.RECONNECT, "Server shutting down");
             } catch (RuntimeException e) {
                 log.error("Closing connections failed", e);

@@ -22,6 +22,7 @@ final class ConfigValidator {
         range("write_buffer_high_water_mark", c.writeBufferHighWaterMark(), 1, Integer.MAX_VALUE);
         range("write_buffer_low_water_mark", c.writeBufferLowWaterMark(), 0, c.writeBufferHighWaterMark());
         range("shutdown_grace_seconds", c.shutdownGraceSeconds(), 0, Integer.MAX_VALUE);
+        range("shutdown_drain_seconds", c.shutdownDrainSeconds(), 0, 3600);
         range("worker_threads", c.workerThreads(), 0, 4096);
         range("tls_port", c.tlsPort(), -1, 65535);
         range("metrics_port", c.metricsPort(), -1, 65535);

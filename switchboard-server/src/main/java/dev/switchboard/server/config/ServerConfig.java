@@ -33,8 +33,10 @@ public record ServerConfig(
         /** Outbound buffer per socket: over the high mark the client is closed as a slow consumer. */
         int writeBufferHighWaterMark,
         int writeBufferLowWaterMark,
-        /** On SIGTERM, how long in-flight HTTP requests get to finish. */
+        /** On SIGTERM, how long in-flight HTTP requests and closing sockets get after the drain. */
         int shutdownGraceSeconds,
+        /** On SIGTERM, the window over which the node's WebSockets are closed with 4200 (0: all at once). */
+        int shutdownDrainSeconds,
         /** Event-loop threads for sockets; 0 means one per core. */
         int workerThreads,
         /** Socket transport: auto (epoll when it loads, else NIO), epoll, io_uring or nio. */
@@ -101,7 +103,7 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
-                600, 256 * 1024, 128 * 1024, 10, 0, "auto", 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
+                600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
                 DEFAULT_METRICS_PORT, "", "", "", false, 10, 4, 2000, 1000, true, "", 200, "",
                 "", "switchboard", 1000, 5000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));

@@ -277,16 +277,22 @@ public final class EdgeServer {
         return all;
     }
 
-    /** Step one of shutdown: health answers 503, no new connections, idle HTTP connections close. */
+    /**
+     * Step one of shutdown: health answers 503 and new WebSocket upgrades get 503 (a load balancer takes the node
+     * out, clients retry elsewhere), idle HTTP connections close and busy ones after their answer. The listeners
+     * stay open until {@link #stop}, so that {@code /up} says so until the process exits instead of going silent.
+     */
     public void beginDrain() {
         draining = true;
-        closeListeners();
         for (Channel ch : channels) {
             HttpInFlight.drain(ch);
         }
     }
 
-    /** Waits until every socket has closed, at most until the deadline; true when all closed. */
+    /**
+     * Waits until every socket open now has closed, at most until the deadline; true when all closed. Sockets
+     * accepted later (a health check) are answered once and closed, and are not waited for.
+     */
     public boolean awaitDrained(long deadlineNanos) throws InterruptedException {
         long left = deadlineNanos - System.nanoTime();
         return channels.newCloseFuture().await(Math.max(0, left), TimeUnit.NANOSECONDS);

@@ -184,6 +184,15 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (edge.draining()) {
+            // The node is closing its sockets (shutdown_drain_seconds): a new one would be closed again within
+            // seconds. A refused upgrade makes pusher-js and the Java client retry after their back-off, by then
+            // through a load balancer that has seen /up answer 503.
+            FullHttpResponse refusal = HttpResponses.json(503, HttpResponses.SHUTTING_DOWN);
+            refusal.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+            respond(ctx, req, refusal, true);
+            return;
+        }
         ConnectionLimits limits = edge.limits();
         long wait = limits.admitNew(limits.clientAddress(ctx.channel(), req.headers()));
         if (wait > 0) {

@@ -268,4 +268,10 @@ public final class AppEngine {
             c.peer().close(code, message);
         }
     }
+
+    void addPeers(List<Peer> into) {
+        for (Connection c : connections.values()) {
+            into.add(c.peer());
+        }
+    }
 }

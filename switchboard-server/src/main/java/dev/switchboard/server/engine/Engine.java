@@ -179,6 +179,15 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
         }
     }
 
+    /** The sockets of every connection open now, for a drain that closes them a slice at a time. */
+    public List<Peer> openPeers() {
+        List<Peer> peers = new ArrayList<>();
+        for (AppEngine app : byId.values()) {
+            app.addPeers(peers);
+        }
+        return peers;
+    }
+
     public int connectionCount() {
         int n = 0;
         for (AppEngine app : byId.values()) {

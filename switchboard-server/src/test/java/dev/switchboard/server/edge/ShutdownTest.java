@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Graceful shutdown: every WebSocket is closed with 4200 (clients reconnect at once), then the port is gone. */
+/**
+ * Graceful shutdown: every WebSocket is closed with 4200 (clients reconnect at once), then the port is gone. The
+ * spreading of the closes over shutdown_drain_seconds on SIGTERM is {@link DrainTest}'s.
+ */
 class ShutdownTest {
 
     @Test
@@ -67,14 +70,8 @@ class ShutdownTest {
 
             Thread closer = new Thread(server::close, "test-shutdown");
             closer.start();
-            // Draining has begun once the listening socket is gone.
-            await().atMost(Duration.ofSeconds(5)).until(() -> {
-                try (Socket probe = new Socket("127.0.0.1", port)) {
-                    return false;
-                } catch (ConnectException e) {
-                    return true;
-                }
-            });
+            // Draining has begun once /up says 503 (the listener stays open until the end to say it).
+            await().atMost(Duration.ofSeconds(5)).until(() -> upStatus(port) == 503);
             out.write(body);
             out.flush();
 
@@ -82,6 +79,15 @@ class ShutdownTest {
             assertThat(response).startsWith("HTTP/1.1 200").endsWith("{}");
             closer.join(TimeUnit.SECONDS.toMillis(server.config().shutdownGraceSeconds() + 5));
             assertThat(closer.isAlive()).isFalse();
+        }
+    }
+
+    private static int upStatus(int port) throws IOException {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            probe.getOutputStream().write("GET /up HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String head = readHead(probe.getInputStream());
+            return head.length() < 12 ? -1 : Integer.parseInt(head.substring(9, 12));
         }
     }
 

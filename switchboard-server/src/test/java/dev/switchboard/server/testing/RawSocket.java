@@ -25,6 +25,8 @@ public final class RawSocket implements AutoCloseable {
     private final List<String> frames = new CopyOnWriteArrayList<>();
     /** The server's close code; -1 if the connection failed without one. */
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** {@link System#nanoTime} when the server's close frame arrived; 0 before. */
+    private volatile long closedAtNanos;
     private final WebSocket socket;
 
     private RawSocket(URI uri) throws Exception {
@@ -58,6 +60,7 @@ public final class RawSocket implements AutoCloseable {
 
                     @Override
                     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        closedAtNanos = System.nanoTime();
                         closeCode.complete(statusCode);
                         return null;
                     }
@@ -73,6 +76,18 @@ public final class RawSocket implements AutoCloseable {
     /** Opens {@code /app/<key>} with pusher-js's query string. */
     public static RawSocket open(int port, String appKey) {
         return connect(port, "/app/" + appKey + PUSHER_JS_QUERY);
+    }
+
+    /**
+     * Opens {@code /app/<key>} through a shared client: each {@link #open} has its own client and selector thread,
+     * too many for a test that holds hundreds of sockets.
+     */
+    public static RawSocket open(HttpClient http, int port, String appKey) {
+        try {
+            return new RawSocket(URI.create("ws://127.0.0.1:" + port + "/app/" + appKey + PUSHER_JS_QUERY), http);
+        } catch (Exception e) {
+            throw new AssertionError("Could not open a WebSocket", e);
+        }
     }
 
     /** Opens any path on the node, for tests of the URL rules themselves. */
@@ -142,6 +157,9 @@ public final class RawSocket implements AutoCloseable {
         JsonNode established = awaitEvent("pusher:connection_established");
         return Json.parse(established.get("data").textValue()).get("socket_id").textValue();
     }
+
+    /** {@link System#nanoTime} when the server's close frame arrived; 0 while open. */
+    public long closedAtNanos() { return closedAtNanos; }
 
     /** The close code the server sent; null while open. */
     public Integer closeCode() { return closeCode.getNow(null); }
