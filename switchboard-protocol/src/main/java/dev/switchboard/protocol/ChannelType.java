@@ -9,8 +9,11 @@ public enum ChannelType {
         return this == PRIVATE || this == PRIVATE_ENCRYPTED || this == PRESENCE;
     }
 
-    /** Client events are relayed on private and presence channels (and their cache and encrypted kinds). */
+    /**
+     * Client events are relayed on private and presence channels (and their cache kinds), not on encrypted ones: a
+     * client cannot encrypt for them (PROTOCOL.md §8), so whatever it sends there is junk to every member.
+     */
     public boolean allowsClientEvents() {
-        return this == PRIVATE || this == PRIVATE_ENCRYPTED || this == PRESENCE;
+        return this == PRIVATE || this == PRESENCE;
     }
 }

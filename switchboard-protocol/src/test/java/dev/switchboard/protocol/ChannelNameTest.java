@@ -71,6 +71,7 @@ class ChannelNameTest {
         assertThat(ChannelType.SERVER_TO_USER.allowsClientEvents()).isFalse();
         assertThat(ChannelType.PRIVATE.allowsClientEvents()).isTrue();
         assertThat(ChannelType.PRESENCE.allowsClientEvents()).isTrue();
+        assertThat(ChannelType.PRIVATE_ENCRYPTED.allowsClientEvents()).isFalse();
     }
 
     @ParameterizedTest

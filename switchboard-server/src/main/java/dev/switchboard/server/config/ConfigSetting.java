@@ -172,7 +172,7 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("key", "App key, used by clients (ws://host:port/app/{key}) and in auth_key."),
             Map.entry("secret", "App secret that signs API requests and channel auth. Never logged."),
             Map.entry("enabled", "A disabled app refuses connections with 4003 and API calls with 403."),
-            Map.entry("enable_client_messages", "Relay client-* events on private and presence channels."),
+            Map.entry("enable_client_messages", "Relay client-* events on private and presence channels (never on private-encrypted- ones: a client cannot encrypt for them, so they are refused with a pusher:error)."),
             Map.entry("max_connections", "Most simultaneous connections for the app (over it: close 4004); -1 for no limit."),
             Map.entry("require_authorized_connections", "Close with 4009 sockets that neither sign in nor subscribe to a private channel within user_authentication_timeout_seconds."),
             Map.entry("user_authentication_timeout_seconds", "Time a socket has to sign in when require_authorized_connections is on."),

@@ -371,6 +371,13 @@ public final class Connection {
             return;
         }
         ChannelName name = ChannelName.of(channel);
+        if (name.type() == ChannelType.PRIVATE_ENCRYPTED) {
+            // A client cannot encrypt for the channel (only the app server holds the master key), and every
+            // pusher-js member fetches the channel's key again for each event it cannot decrypt: relaying junk here
+            // turns one sender into an auth-endpoint load on every member. Pusher refuses them too.
+            error(null, "Client events are not allowed on encrypted channels: " + Names.quote(channel));
+            return;
+        }
         if (!name.type().allowsClientEvents()) {
             error(null, "Client events are only allowed on private and presence channels: " + Names.quote(channel));
             return;

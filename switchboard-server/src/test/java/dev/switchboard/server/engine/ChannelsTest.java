@@ -206,6 +206,29 @@ class ChannelsTest {
     }
 
     @Test
+    void clientEventsOnEncryptedChannelsAreRefusedAndNotRelayed() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client a = f.connect();
+            EngineFixture.Client b = f.connect();
+            a.subscribePrivate("private-encrypted-vault");
+            b.subscribePrivate("private-encrypted-vault");
+            a.awaitFrame("subscription_succeeded");
+            b.awaitFrame("subscription_succeeded");
+            a.send("{\"event\":\"client-junk\",\"channel\":\"private-encrypted-vault\",\"data\":{\"x\":1}}");
+            a.awaitFrame("{\"event\":\"pusher:error\",\"data\":{\"code\":null,\"message\":"
+                    + "\"Client events are not allowed on encrypted channels: ");
+            // The member is served throughout: a client event on a private channel still reaches it.
+            a.subscribePrivate("private-chat");
+            b.subscribePrivate("private-chat");
+            b.awaitFrame("\"channel\":\"private-chat\"");
+            a.send("{\"event\":\"client-typing\",\"channel\":\"private-chat\",\"data\":1}");
+            b.awaitFrame("client-typing");
+            assertThat(b.peer.received("client-junk")).isFalse();
+            assertThat(a.peer.closedWith).isNull();
+        }
+    }
+
+    @Test
     void subscriptionCountIsBroadcastWhenEnabled() {
         try (EngineFixture f = new EngineFixture(Apps.with(Map.of("enableSubscriptionCount", true)))) {
             EngineFixture.Client a = f.connect();
