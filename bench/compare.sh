@@ -12,7 +12,9 @@
 #   HTTP_C (16), PRESENCE_RATES (100,200,500,1000), DURATION (5 s per step), WARMUP (10 s: a fresh
 #   JVM needs that long before its hot paths are compiled; node gets the same),
 #   SB_PORT (6101), PEER_PORT (6102), OUT (bench/results/<timestamp>), MARKDOWN (BENCHMARKS.md),
-#   SERVER_CPU_QUOTA (unset: a whole core; 0.5: half a core for either server, for peak fan-out, see limit_cpu).
+#   SERVER_CPU_QUOTA (unset: a whole core; 0.5: half a core for either server, for peak fan-out, see limit_cpu),
+#   storm: STORM (10000 clients, a presence room each), STORM_SHARED (5000 clients) in STORM_ROOMS (100 shared
+#   rooms), STORM_WARMUP (1000: the cold figure on the fresh server, then the measured storm is warm).
 # Switchboard: SB_CMD if set, else bin/switchboard when present, else java -jar
 # switchboard-server/target/switchboard.jar, with SWITCHBOARD_PORT; extra JVM flags in SB_JAVA_OPTS. soketi: ../shared/peers/soketi/run.sh
 # (PEER_USER_AUTH=true for the users and signed-in idle runs: soketi ignores pusher:signin otherwise).
@@ -21,7 +23,7 @@ set -euo pipefail
 export SWITCHBOARD_METRICS_PORT=${SWITCHBOARD_METRICS_PORT:--1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-SCENARIOS=${SCENARIOS:-fanout users idle http presence}
+SCENARIOS=${SCENARIOS:-fanout users idle http presence storm}
 SUBS=${SUBS:-1000 10000}
 TARGETS=${TARGETS:-10000 25000 50000 100000}
 USER_RATES=${USER_RATES:-200,500,1000,2000}
@@ -29,6 +31,10 @@ USERS=${USERS:-5000}
 IDLE=${IDLE:-10000}
 HTTP_C=${HTTP_C:-16}
 PRESENCE_RATES=${PRESENCE_RATES:-100,200,500,1000}
+STORM=${STORM:-10000}
+STORM_SHARED=${STORM_SHARED:-5000}
+STORM_ROOMS=${STORM_ROOMS:-100}
+STORM_WARMUP=${STORM_WARMUP:-1000}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-10}
 SB_PORT=${SB_PORT:-6101}
@@ -115,7 +121,7 @@ bench() { # label out-json args...
   local cmd="bench/run.sh $* --port $p --label $label --out $json"
   [ "$PIN" = 1 ] && cmd="BENCH_CPUS=1 $cmd"
   bench/run.sh "$@" --port "$p" --server-pid "$server_pid" --label "$label" --threads "$THREADS" \
-    --out "$json" --markdown "$MARKDOWN" --command "$cmd" 2>&1 | tee -a "$OUT/bench.log" | grep -E '^(step|connecting|[0-9]+ ready|RSS|warning)' || true
+    --out "$json" --markdown "$MARKDOWN" --command "$cmd" 2>&1 | tee -a "$OUT/bench.log" | grep -E '^(step|connecting|storm|[0-9]+ ready|[0-9]+ joined|RSS|warning)' || true
 }
 
 pair() { # name user-auth args...
@@ -155,6 +161,10 @@ for s in $SCENARIOS; do
     presence)
       pair presence false presence --connections 50 --observers 10 --rates "$PRESENCE_RATES" \
         --duration-s "$DURATION" --warmup-s "$WARMUP" ;;
+    storm)
+      # soketi handles pusher:signin only with user authentication on (PEER_USER_AUTH).
+      pair storm-own true storm --connections "$STORM" --warmup-clients "$STORM_WARMUP"
+      pair storm-shared true storm --connections "$STORM_SHARED" --rooms "$STORM_ROOMS" --warmup-clients "$STORM_WARMUP" ;;
     *) echo "unknown scenario $s" >&2; exit 2 ;;
   esac
 done
@@ -166,7 +176,7 @@ cat "$summary"
   echo
   echo "### Ratios, Switchboard / soketi ($(date -u +%Y-%m-%dT%H:%M:%SZ), results in \`$OUT\`)"
   echo
-  echo "Command: \`SCENARIOS=\"$SCENARIOS\" SUBS=\"$SUBS\" TARGETS=\"$TARGETS\" USERS=$USERS USER_RATES=$USER_RATES IDLE=$IDLE HTTP_C=$HTTP_C PRESENCE_RATES=$PRESENCE_RATES DURATION=$DURATION WARMUP=$WARMUP PIN=$PIN bench/compare.sh\`"
+  echo "Command: \`SCENARIOS=\"$SCENARIOS\" SUBS=\"$SUBS\" TARGETS=\"$TARGETS\" USERS=$USERS USER_RATES=$USER_RATES IDLE=$IDLE HTTP_C=$HTTP_C PRESENCE_RATES=$PRESENCE_RATES STORM=$STORM STORM_SHARED=$STORM_SHARED STORM_ROOMS=$STORM_ROOMS STORM_WARMUP=$STORM_WARMUP DURATION=$DURATION WARMUP=$WARMUP PIN=$PIN bench/compare.sh\`"
   echo
   echo '```'
   cat "$summary"

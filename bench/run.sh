@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the load generator: bench/run.sh <fanout|users|idle|http|presence> [options]  (bench/run.sh --help)
+# Runs the load generator: bench/run.sh <fanout|users|idle|http|presence|storm> [options]  (bench/run.sh --help)
 # BENCH_CPUS=1 pins it with taskset (the server then belongs on the other core: see compare.sh).
 # BENCH_JAVA_OPTS overrides the JVM flags. Builds the jar on first use.
 set -euo pipefail

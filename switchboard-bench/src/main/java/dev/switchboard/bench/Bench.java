@@ -73,6 +73,8 @@ public final class Bench {
                 return IdleScenario.run(o);
             case "presence":
                 return PresenceScenario.run(o);
+            case "storm":
+                return StormScenario.run(o);
             default:
                 throw new IllegalArgumentException("unknown scenario " + o.scenario + "\n" + Options.HELP);
         }

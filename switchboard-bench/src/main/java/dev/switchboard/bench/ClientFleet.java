@@ -10,7 +10,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.concurrent.EventExecutor;
@@ -55,6 +57,8 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
     private final Semaphore inFlight;
     private final Semaphore finished = new Semaphore(0);
+    /** A permit per ready client whose socket ended; see {@link #closeAllAndAwait}. */
+    private final Semaphore ended = new Semaphore(0);
     private PusherClient.Listener extra;
     /** wss when set (--wss); plain ws otherwise. */
     private SslContext tls;
@@ -174,6 +178,32 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
     public void closed(PusherClient client) {
         closed.incrementAndGet();
         readyClients.remove(client);
+        ended.release();
+    }
+
+    /**
+     * Every ready client sends a close frame at once, as pusher-js's {@code disconnect()} does, and the server
+     * answers and ends the socket; returns how many sockets ended within {@code timeoutMillis}.
+     */
+    long closeAllAndAwait(long timeoutMillis) throws InterruptedException {
+        List<PusherClient> all = clients();
+        ended.drainPermits();
+        for (PusherClient c : all) {
+            Channel ch = c.channel();
+            if (ch != null) {
+                ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        int seen = 0;
+        while (seen < all.size()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !ended.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+            seen++;
+        }
+        return seen;
     }
 
     @Override

@@ -72,6 +72,25 @@ final class Compare {
                             sb2.path("serverCpuMicrosPerMemberEvent").asDouble()));
                 }
                 break;
+            case "storm":
+                for (String phase : new String[] {"cold", "storm"}) {
+                    JsonNode pa = a.path(phase);
+                    JsonNode pb = b.path(phase);
+                    if (pa.isMissingNode() || pb.isMissingNode()) {
+                        continue;
+                    }
+                    sb.append(String.format(Locale.ROOT,
+                            "  %-5s %5d clients: CPU µs/client join %s (%.0f vs %.0f), close %s (%.0f vs %.0f), wall to all joined %s (%.2f vs %.2f s), failed %d vs %d%n",
+                            phase.equals("cold") ? "cold" : "warm", pa.path("clients").asInt(),
+                            ratio(pa, pb, "serverCpuMicrosPerJoin"), pa.path("serverCpuMicrosPerJoin").asDouble(),
+                            pb.path("serverCpuMicrosPerJoin").asDouble(),
+                            ratio(pa, pb, "serverCpuMicrosPerClose"), pa.path("serverCpuMicrosPerClose").asDouble(),
+                            pb.path("serverCpuMicrosPerClose").asDouble(),
+                            ratio(pa, pb, "wallMicrosToAllJoined"), pa.path("wallMicrosToAllJoined").asDouble() / 1e6,
+                            pb.path("wallMicrosToAllJoined").asDouble() / 1e6,
+                            pa.path("failed").asLong(), pb.path("failed").asLong()));
+                }
+                break;
             default:
                 sb.append("  (no comparison for this scenario)\n");
         }

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class Options {
     static final String HELP = String.join("\n",
-            "usage: bench <fanout|users|idle|http|presence> [options]",
+            "usage: bench <fanout|users|idle|http|presence|storm> [options]",
             "  --host H              server host (127.0.0.1)",
             "  --port P              server port (6001)",
             "  --wss                 WebSocket clients use wss (TLS, OpenSSL) on their ports (--ws-ports or --port); the",
@@ -26,7 +26,7 @@ final class Options {
             "  --redis-pid P1,P2,..  fanout/users: the redis-server(s) of the cluster (every server of a Redis Cluster),\n"
             + "                        CPU read per step and summed",
             "  --label L             name of the server in the report (server)",
-            "  --connections N       WebSocket clients (fanout 1000, users 1000, idle 1000, presence 50)",
+            "  --connections N       WebSocket clients (fanout 1000, users 1000, idle 1000, presence 50, storm 1000)",
             "  --rates R1,R2,..      requested rates per step (publishes/s; presence: joins/s)",
             "  --duration-s S        seconds per rate step (10)",
             "  --warmup-s S          warm-up seconds, not reported (3)",
@@ -40,8 +40,10 @@ final class Options {
             "  --payload-bytes B     padding added to each event's data (0)",
             "  --ramp-inflight N     WebSocket handshakes in flight while connecting (200)",
             "  --subscribe true|false   idle: each connection subscribes to its own channel (true)",
-            "  --signin true|false      idle: each connection signs in (false)",
+            "  --signin true|false      idle: each connection signs in (false); storm: each client signs in before joining (true)",
             "  --observers N         presence: stationary members counting member events (10)",
+            "  --rooms R             storm: clients share R presence rooms (0: a room each) (0)",
+            "  --warmup-clients N    storm: clients of the warm-up storm before the measured one, the cold figure (1000)",
             "  --out FILE            JSON result (bench-<scenario>-<label>.json)",
             "  --markdown FILE|none  Markdown table appended here (BENCHMARKS.md)",
             "  --chart FILE|none     fanout: SVG chart written beside the JSON (<out>.svg)",
@@ -50,7 +52,7 @@ final class Options {
     private static final List<String> KNOWN = List.of("host", "port", "app-id", "key", "secret", "server-pid",
             "ws-ports", "node-pids", "redis-pid", "wss",
             "label", "connections", "rates", "duration-s", "warmup-s", "warmup-rate", "baseline-s", "drain-s", "processes", "threads",
-            "publishers", "concurrency", "payload-bytes", "ramp-inflight", "subscribe", "signin", "observers",
+            "publishers", "concurrency", "payload-bytes", "ramp-inflight", "subscribe", "signin", "observers", "rooms", "warmup-clients",
             "out", "markdown", "chart", "command",
             // internal: a child process of --processes
             "child-index", "child-offset");

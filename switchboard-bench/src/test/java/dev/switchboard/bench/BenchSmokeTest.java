@@ -90,4 +90,25 @@ class BenchSmokeTest {
         assertThat(idle.has("serverRssPerConnectionBytes")).isTrue();
         assertThat(idle.has("serverRssSteadyPerConnectionBytes")).isTrue();
     }
+
+    /** A storm of a few hundred: every client joined, none failed, every close answered; own rooms, then shared. */
+    @Test
+    void aReconnectStormJoinsAndClosesEveryClient() throws Exception {
+        ObjectNode own = Bench.run(args("storm", "--connections", "300", "--warmup-clients", "100"));
+        for (String phase : new String[] {"cold", "storm"}) {
+            JsonNode p = own.path(phase);
+            int clients = phase.equals("cold") ? 100 : 300;
+            assertThat(p.path("joined").asLong()).as(phase + " joined").isEqualTo(clients);
+            assertThat(p.path("failed").asLong()).as(phase + " failed").isZero();
+            assertThat(p.path("closesSeen").asLong()).as(phase + " closes").isEqualTo(clients);
+            assertThat(p.has("serverCpuMicrosPerJoin")).isTrue();
+        }
+
+        ObjectNode shared = Bench.run(args("storm", "--connections", "300", "--rooms", "6", "--warmup-clients", "0"));
+        assertThat(shared.has("cold")).isFalse();
+        assertThat(shared.path("storm").path("joined").asLong()).isEqualTo(300);
+        assertThat(shared.path("storm").path("failed").asLong()).isZero();
+        assertThat(shared.path("storm").path("closesSeen").asLong()).isEqualTo(300);
+        assertThat(Files.readString(dir.resolve("BENCHMARKS.md"))).contains("Reconnect storm: 300 clients");
+    }
 }
