@@ -80,9 +80,11 @@ export function freePort() {
  * `app()` too if the test needs it. `settings`: server-level snake_case settings (activity_timeout_seconds,
  * max_frame_bytes, ...). With neither, no config file is passed and the built-in default app is used.
  * `args`: more command-line flags for the server (e.g. `['--redis', url]`; not passed to CONFORMANCE_SERVER_CMD).
+ * `onlyEnv` with `port`: the server's whole environment is `onlyEnv` (plus PATH and HOME), none of the
+ * settings above, and it is expected to listen on `port` (a soketi env file says where: migration test).
  */
-export async function startServer({ apps, settings, args: extraArgs = [], startTimeoutMs = 60000 } = {}) {
-  const port = await freePort();
+export async function startServer({ apps, settings, args: extraArgs = [], startTimeoutMs = 60000, onlyEnv, port: givenPort } = {}) {
+  const port = givenPort ?? await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-conformance-'));
   const logFile = path.join(dir, 'server.log');
   let configFile = null;
@@ -94,7 +96,7 @@ export async function startServer({ apps, settings, args: extraArgs = [], startT
 
   // No metrics listener (several servers run at once and 9601 is one port); /metrics is read on the client port
   // with the token instead, which is the path of the two that needs a test from outside.
-  const env = {
+  const env = onlyEnv ? { PATH: process.env.PATH, HOME: process.env.HOME, ...onlyEnv } : {
     SWITCHBOARD_METRICS_PORT: '-1', SWITCHBOARD_METRICS_TOKEN: METRICS_TOKEN,
     ...process.env, SWITCHBOARD_PORT: String(port), PEER_PORT: String(port),
   };

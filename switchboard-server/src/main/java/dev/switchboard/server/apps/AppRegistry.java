@@ -115,7 +115,7 @@ public final class AppRegistry implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage());
         }
-        JdbcAppSource source = new JdbcAppSource(url, config.appsDbPoolSize(), config.appsDbTimeoutMillis());
+        JdbcAppSource source = new JdbcAppSource(url, config.appsTable(), config.appsDbPoolSize(), config.appsDbTimeoutMillis());
         try {
             return start(config, source, config.appsMigrate() ? source::migrate : () -> {});
         } catch (RuntimeException e) {

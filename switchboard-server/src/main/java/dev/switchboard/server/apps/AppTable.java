@@ -35,10 +35,19 @@ public final class AppTable {
      * as it is by these: {@link #addMissingColumns} completes it.
      */
     public static List<String> migration(Dialect d) {
+        return migration(d, NAME);
+    }
+
+    /** The migration of the table named {@code table} (the {@code apps_table} setting, a checked identifier). */
+    public static List<String> migration(Dialect d, String table) {
         List<String> out = new ArrayList<>();
-        out.add(createTable(d));
+        out.add(createTable(d, table));
         if (d == Dialect.POSTGRESQL) {
-            out.add("CREATE OR REPLACE FUNCTION " + NAME + "_notify() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            // Trigger names cannot carry a schema; the function's may, and then lives beside its table.
+            String fn = table + "_notify";
+            String trigger = table.replace('.', '_') + "_notify";
+            String truncate = table.replace('.', '_') + "_truncate";
+            out.add("CREATE OR REPLACE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $$\n"
                     + "BEGIN\n"
                     + "  IF TG_LEVEL = 'STATEMENT' THEN\n"
                     + "    PERFORM pg_notify('" + CHANNEL + "', '{}');\n"
@@ -52,19 +61,23 @@ public final class AppTable {
                     + "  END IF;\n"
                     + "  RETURN NULL;\n"
                     + "END $$");
-            out.add("DROP TRIGGER IF EXISTS " + NAME + "_notify ON " + NAME);
-            out.add("CREATE TRIGGER " + NAME + "_notify AFTER INSERT OR UPDATE OR DELETE ON " + NAME
-                    + " FOR EACH ROW EXECUTE FUNCTION " + NAME + "_notify()");
-            out.add("DROP TRIGGER IF EXISTS " + NAME + "_truncate ON " + NAME);
-            out.add("CREATE TRIGGER " + NAME + "_truncate AFTER TRUNCATE ON " + NAME
-                    + " FOR EACH STATEMENT EXECUTE FUNCTION " + NAME + "_notify()");
+            out.add("DROP TRIGGER IF EXISTS " + trigger + " ON " + table);
+            out.add("CREATE TRIGGER " + trigger + " AFTER INSERT OR UPDATE OR DELETE ON " + table
+                    + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
+            out.add("DROP TRIGGER IF EXISTS " + truncate + " ON " + table);
+            out.add("CREATE TRIGGER " + truncate + " AFTER TRUNCATE ON " + table
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION " + fn + "()");
         }
         return out;
     }
 
     static String createTable(Dialect d) {
+        return createTable(d, NAME);
+    }
+
+    static String createTable(Dialect d, String table) {
         AppConfig defaults = AppConfig.defaults("", "", "");
-        StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS " + NAME + " (\n");
+        StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " (\n");
         List<ConfigSetting> settings = ConfigSetting.app();
         for (ConfigSetting s : settings) {
             b.append("  ").append(d.quote(s.key())).append(' ').append(column(d, s, defaults)).append(",\n");
@@ -82,6 +95,10 @@ public final class AppTable {
      * {@code ADD COLUMN IF NOT EXISTS}: MySQL 8 lacks it, so the caller reads the columns first.
      */
     static Map<String, String> addMissingColumns(Dialect d, Collection<String> existing) {
+        return addMissingColumns(d, NAME, existing);
+    }
+
+    static Map<String, String> addMissingColumns(Dialect d, String table, Collection<String> existing) {
         Set<String> have = new HashSet<>();
         for (String name : existing) {
             have.add(name.toLowerCase(Locale.ROOT));
@@ -90,7 +107,7 @@ public final class AppTable {
         Map<String, String> out = new LinkedHashMap<>();
         for (ConfigSetting s : ConfigSetting.app()) {
             if (!have.contains(s.key())) {
-                out.put(s.key(), "ALTER TABLE " + NAME + " ADD COLUMN " + d.quote(s.key()) + ' ' + column(d, s, defaults));
+                out.put(s.key(), "ALTER TABLE " + table + " ADD COLUMN " + d.quote(s.key()) + ' ' + column(d, s, defaults));
             }
         }
         return out;
@@ -98,7 +115,11 @@ public final class AppTable {
 
     /** No row, only the result set's metadata: the columns of the very table the other queries read. */
     static String selectNoRow() {
-        return "SELECT * FROM " + NAME + " WHERE 1 = 0";
+        return selectNoRow(NAME);
+    }
+
+    static String selectNoRow(String table) {
+        return "SELECT * FROM " + table + " WHERE 1 = 0";
     }
 
     private static String column(Dialect d, ConfigSetting s, AppConfig defaults) {
@@ -121,17 +142,19 @@ public final class AppTable {
         return "VARCHAR(255) NOT NULL DEFAULT ''";
     }
 
-    static String selectBy(Dialect d, String column) {
-        return "SELECT * FROM " + NAME + " WHERE " + d.quote(column) + " = ?";
+    static String selectBy(Dialect d, String table, String column) {
+        return "SELECT * FROM " + table + " WHERE " + d.quote(column) + " = ?";
     }
 
-    static String selectAll() {
-        return "SELECT * FROM " + NAME;
+    static String selectAll(String table) {
+        return "SELECT * FROM " + table;
     }
 
     /**
      * The current row as an app. A row the config would refuse (an empty secret, bad webhooks JSON) is a
      * {@link dev.switchboard.server.config.ConfigLoader.ConfigException} naming the row's id, never its secret.
+     * soketi's columns are understood too ({@link SoketiColumns}), so its apps table serves as it is; a NULL
+     * takes the setting's default, as soketi's nullable limit columns mean.
      */
     static AppConfig read(ResultSet rs) throws SQLException {
         Map<String, ConfigSetting> byColumn = new HashMap<>();
@@ -140,9 +163,12 @@ public final class AppTable {
         }
         ResultSetMetaData meta = rs.getMetaData();
         Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Object> soketi = new LinkedHashMap<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
-            ConfigSetting s = byColumn.get(meta.getColumnLabel(i).toLowerCase(Locale.ROOT));
+            String label = meta.getColumnLabel(i).toLowerCase(Locale.ROOT);
+            ConfigSetting s = byColumn.get(label);
             if (s == null) {
+                SoketiColumns.read(label, rs, i, byColumn, soketi);
                 continue;
             }
             Object v;
@@ -154,9 +180,16 @@ public final class AppTable {
                 v = rs.wasNull() ? null : b;
             } else {
                 v = rs.getString(i);
+                if (v != null && s.key().equals("webhooks")) {
+                    v = SoketiColumns.webhooks((String) v, String.valueOf(values.get("id")));
+                }
             }
-            values.put(s.key(), v);
+            if (v != null) {
+                values.put(s.key(), v);
+            }
         }
+        // Our own columns win over soketi's for the same setting (a table with both, half migrated).
+        soketi.forEach(values::putIfAbsent);
         Object id = values.get("id");
         return ConfigLoader.appFrom(values, NAME + " row with id '" + id + "'");
     }

@@ -30,13 +30,20 @@ public final class JdbcAppSource implements AppSource {
     /** MySQL's and MariaDB's "Duplicate column name". */
     private static final int ER_DUP_FIELDNAME = 1060;
     private final DatabaseUrl url;
+    /** The {@code apps_table} setting: an identifier checked by the config, so safe to splice into SQL. */
+    private final String table;
     private final HikariDataSource pool;
     private final Properties driverProps;
     private final int timeoutSeconds;
     private PgChangeFeed feed;
 
     public JdbcAppSource(DatabaseUrl url, int poolSize, int timeoutMillis) {
+        this(url, AppTable.NAME, poolSize, timeoutMillis);
+    }
+
+    public JdbcAppSource(DatabaseUrl url, String table, int poolSize, int timeoutMillis) {
         this.url = url;
+        this.table = table;
         this.timeoutSeconds = Math.max(1, (timeoutMillis + 999) / 1000);
         this.driverProps = driverProperties(url, timeoutMillis, timeoutSeconds);
         HikariConfig hc = new HikariConfig();
@@ -100,9 +107,9 @@ public final class JdbcAppSource implements AppSource {
                 c.setAutoCommit(false);
                 // Two nodes replacing the trigger function at once would fail with "tuple concurrently updated";
                 // held to the commit, it also makes the second node read the columns the first one added.
-                st.execute("SELECT pg_advisory_xact_lock(hashtext('" + AppTable.NAME + "'))");
+                st.execute("SELECT pg_advisory_xact_lock(hashtext('" + table + "'))");
             }
-            for (String sql : AppTable.migration(url.dialect())) {
+            for (String sql : AppTable.migration(url.dialect(), table)) {
                 st.execute(sql);
             }
             added = addMissingColumns(st);
@@ -113,21 +120,21 @@ public final class JdbcAppSource implements AppSource {
             throw unavailable("migrating the apps table", e);
         }
         if (!added.isEmpty()) {
-            log.info("Apps database {}: added to table {} the columns {}", url.redacted(), AppTable.NAME, added);
+            log.info("Apps database {}: added to table {} the columns {}", url.redacted(), table, added);
         }
     }
 
     /** The columns added: those another node added meanwhile (MySQL/MariaDB, see below) are not among them. */
     private List<String> addMissingColumns(Statement st) throws SQLException {
         List<String> existing = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(AppTable.selectNoRow())) {
+        try (ResultSet rs = st.executeQuery(AppTable.selectNoRow(table))) {
             ResultSetMetaData meta = rs.getMetaData();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
                 existing.add(meta.getColumnName(i));
             }
         }
         List<String> added = new ArrayList<>();
-        for (Map.Entry<String, String> column : AppTable.addMissingColumns(url.dialect(), existing).entrySet()) {
+        for (Map.Entry<String, String> column : AppTable.addMissingColumns(url.dialect(), table, existing).entrySet()) {
             try {
                 st.execute(column.getValue());
                 added.add(column.getKey());
@@ -157,7 +164,7 @@ public final class JdbcAppSource implements AppSource {
 
     private AppConfig one(String column, String value) {
         try (Connection c = pool.getConnection();
-             PreparedStatement st = c.prepareStatement(AppTable.selectBy(url.dialect(), column))) {
+             PreparedStatement st = c.prepareStatement(AppTable.selectBy(url.dialect(), table, column))) {
             st.setQueryTimeout(timeoutSeconds);
             st.setString(1, value);
             try (ResultSet rs = st.executeQuery()) {
@@ -173,7 +180,7 @@ public final class JdbcAppSource implements AppSource {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             st.setQueryTimeout(timeoutSeconds);
             List<AppConfig> out = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery(AppTable.selectAll())) {
+            try (ResultSet rs = st.executeQuery(AppTable.selectAll(table))) {
                 while (rs.next()) {
                     try {
                         out.add(AppTable.read(rs));

@@ -81,6 +81,16 @@ public final class ConfigLoader {
 
     /** From flags already parsed against {@link #commandSpec()}. */
     public static ServerConfig load(ParseResult parsed, Map<String, String> env, Consumer<String> warnings) {
+        if (SoketiEnv.present(env)) {
+            // soketi's variables stand for ours, under any of ours set as well (SoketiEnv).
+            SoketiEnv.Translation soketi = SoketiEnv.translate(env);
+            Map<String, String> merged = new LinkedHashMap<>(soketi.env());
+            merged.putAll(env);
+            env = merged;
+            if (soketi.warning() != null) {
+                warnings.accept(soketi.warning());
+            }
+        }
         ConfigLoader loader = new ConfigLoader(warnings);
         String file = parsed.hasMatchedOption(OPT_CONFIG)
                 ? parsed.matchedOptionValue(OPT_CONFIG, (String) null)

@@ -89,6 +89,11 @@ final class ConfigValidator {
             // Never echo the value: it may hold a password.
             throw new ConfigException("apps_from must be a postgresql://, mysql:// or mariadb:// URL");
         }
+        // Spliced into SQL as it is (a table name cannot be a bind parameter), so only plain identifiers pass.
+        if (!c.appsTable().matches("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?")) {
+            throw new ConfigException("apps_table must be letters, digits and underscores (optionally schema.table), got '"
+                    + c.appsTable() + "'");
+        }
         if (c.appsMigrate() && !c.hasAppsDatabase()) {
             throw new ConfigException("apps_migrate needs apps_from (the database to create the apps table in)");
         }

@@ -63,6 +63,8 @@ public record ServerConfig(
         String metricsToken,
         /** Where more apps come from: a postgresql:// or mysql:// / mariadb:// URL; empty for none. */
         String appsFrom,
+        /** The apps table in that database: ours, or soketi's own (its columns are read as they are). */
+        String appsTable,
         /** Create the apps table (and on PostgreSQL its NOTIFY trigger) at start-up when missing. */
         boolean appsMigrate,
         /** How long a database app is trusted before it is read again. */
@@ -100,11 +102,13 @@ public record ServerConfig(
 
     /** soketi's and Sockudo's metrics port; when it is taken the node warns and serves no metrics listener. */
     public static final int DEFAULT_METRICS_PORT = 9601;
+    /** Switchboard's own apps table; also the PostgreSQL channel its trigger notifies. */
+    public static final String DEFAULT_APPS_TABLE = "switchboard_apps";
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
                 600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
-                DEFAULT_METRICS_PORT, "", "", "", false, 10, 4, 2000, 1000, true, "", 200, "",
+                DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, true, "", 200, "",
                 "", "switchboard", 1000, 5000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
