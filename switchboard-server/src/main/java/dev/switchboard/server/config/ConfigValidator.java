@@ -53,6 +53,8 @@ final class ConfigValidator {
                 range(s.key(), (Integer) ConfigRecords.read(c, s.component()), 0, Integer.MAX_VALUE);
             }
         }
+        range("pending_changes_high_water_mark", c.pendingChangesHighWaterMark(), 2, Integer.MAX_VALUE);
+        range("max_pending_changes", c.maxPendingChanges(), c.pendingChangesHighWaterMark(), Integer.MAX_VALUE);
         TrustedProxies.parse(c.trustedProxies());
         if (!c.redisUrl().isEmpty() && !c.redisUrl().startsWith("redis://") && !c.redisUrl().startsWith("rediss://")) {
             throw new ConfigException("redis_url must start with redis:// or rediss://");

@@ -47,6 +47,12 @@ public record ServerConfig(
         String trustedProxies,
         /** WebSocket connections this node holds at most, all apps together (0: no limit); over it: close 4100. */
         int maxNodeConnections,
+        /** Per WebSocket: state changes waiting for the shared state above which the socket is not read. */
+        int pendingChangesHighWaterMark,
+        /** Per WebSocket: state changes waiting beyond which a frame is refused with pusher:error 4301. */
+        int maxPendingChanges,
+        /** Per WebSocket: subscribe and unsubscribe frames per second (bursts: this plus max_channels_per_connection). */
+        int maxSubscriptionChangesPerSecond,
         /** Webhook batching window and the delay for channel_vacated / member_removed. */
         int webhookBatchMillis,
         int webhookBatchMaxEvents,
@@ -107,7 +113,8 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
-                600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 250, 20, 3000, 4000, 1000, 300, true,
+                600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 64, 2048, 100,
+                250, 20, 3000, 4000, 1000, 300, true,
                 DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, true, "", 200, "",
                 "", "switchboard", 1000, 5000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));

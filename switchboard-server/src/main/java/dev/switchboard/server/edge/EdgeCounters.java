@@ -24,4 +24,5 @@ public final class EdgeCounters {
     public final LongAdder tlsHandshakeFailures = new LongAdder();
     public final LongAdder tlsReloads = new LongAdder();
     public final LongAdder tlsReloadFailures = new LongAdder();
+    public final LongAdder readsPaused = new LongAdder();
 }

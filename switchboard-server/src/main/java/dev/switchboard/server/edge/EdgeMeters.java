@@ -25,6 +25,7 @@ public final class EdgeMeters {
         counter(registry, "switchboard_edge_tls_handshake_failures", "TLS handshakes that failed (not TLS, no common cipher, client refused our certificate)", c.tlsHandshakeFailures);
         counter(registry, "switchboard_edge_tls_reloads", "TLS certificates loaded again (SIGHUP or a changed file)", c.tlsReloads);
         counter(registry, "switchboard_edge_tls_reload_failures", "TLS certificate reloads that failed; the previous certificate stays in use", c.tlsReloadFailures);
+        counter(registry, "switchboard_edge_reads_paused", "Times a WebSocket stopped being read because it had pending_changes_high_water_mark state changes waiting (back-pressure)", c.readsPaused);
         counter(registry, "switchboard_edge_http_too_large", "HTTP requests answered 413 for a body over max_http_body_bytes", c.httpTooLarge);
     }
 

@@ -110,6 +110,18 @@ final class NettyPeer implements Peer {
         return loop;
     }
 
+    /**
+     * The engine's back-pressure: with auto-read off Netty stops reading after the receive buffer being handled,
+     * so the client's sends fill its own TCP buffers instead of our memory.
+     */
+    @Override
+    public void pauseReads(boolean paused) {
+        if (paused) {
+            counters.readsPaused.increment();
+        }
+        channel.config().setAutoRead(!paused);
+    }
+
     @Override
     public void write(Frame frame) {
         if (closing) {

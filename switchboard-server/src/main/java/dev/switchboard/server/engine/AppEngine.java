@@ -35,7 +35,12 @@ public final class AppEngine {
     final Subscriptions subscriptions;
     final SignIns signIns;
 
-    AppEngine(AppConfig config, Broker broker, SharedState state, EngineListener listener, LongSupplier clock) {
+    /** The node's bounds on a connection's waiting state changes and their rate (one for all apps). */
+    final ChangeGate.Budget changeBudget;
+
+    AppEngine(AppConfig config, Broker broker, SharedState state, EngineListener listener, LongSupplier clock,
+              ChangeGate.Budget changeBudget) {
+        this.changeBudget = changeBudget;
         this.config = config;
         this.broker = broker;
         this.state = state;

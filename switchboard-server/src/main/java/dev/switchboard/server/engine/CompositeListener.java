@@ -170,4 +170,11 @@ final class CompositeListener implements EngineListener {
             l.channelLimitReached(app);
         }
     }
+
+    @Override
+    public void subscriptionChangeRefused(AppConfig app) {
+        for (EngineListener l : listeners) {
+            l.subscriptionChangeRefused(app);
+        }
+    }
 }

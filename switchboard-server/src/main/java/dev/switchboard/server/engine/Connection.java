@@ -60,6 +60,8 @@ public final class Connection {
     private CompletionStage<Void> tail = Async.DONE;
     /** Whether this socket holds a slot of the app's connection quota (released once, on close). */
     private boolean reserved;
+    /** Bounds on waiting state changes and their rate; made at the first change (most sockets make few). */
+    private ChangeGate gate;
 
     Connection(String socketId, AppEngine app, Peer peer) {
         this.socketId = socketId;
@@ -95,13 +97,51 @@ public final class Connection {
     }
 
     /** Queues a state change behind the previous ones; runs it at once when none is pending. */
-    private void serially(Supplier<CompletionStage<?>> change) {
+    private CompletableFuture<Void> serially(Supplier<CompletionStage<?>> change) {
         // The new tail is in place before the change runs, so a change asked for from inside it (a close the
         // change itself caused) queues behind it rather than running first.
         CompletableFuture<Void> next = new CompletableFuture<>();
         CompletionStage<Void> previous = tail;
         tail = next;
         Async.then(peer.executor(), previous, x -> change.get()).whenComplete((v, e) -> next.complete(null));
+        return next;
+    }
+
+    /** A change the client asked for: counted by the gate while it waits (back-pressure), then queued. */
+    private void clientChange(Supplier<CompletionStage<?>> change) {
+        ChangeGate g = gate();
+        g.queued(peer);
+        CompletableFuture<Void> queued = serially(change);
+        if (queued.isDone()) {
+            g.done(peer); // one node: complete at once, never waits
+        } else {
+            queued.whenCompleteAsync((v, e) -> g.done(peer), peer.executor());
+        }
+    }
+
+    private ChangeGate gate() {
+        if (gate == null) {
+            ChangeGate.Budget b = app.changeBudget;
+            gate = new ChangeGate(b, ChangeGate.burst(b.changesPerSecond(), config.maxChannelsPerConnection()),
+                    app.clock.getAsLong());
+        }
+        return gate;
+    }
+
+    /** Subscribe and unsubscribe beyond max_subscription_changes_per_second: refused, nothing queued. */
+    private boolean changeRefused(String channel) {
+        int rate = app.changeBudget.changesPerSecond();
+        if (gate().tryChange(app.clock.getAsLong(), ChangeGate.burst(rate, config.maxChannelsPerConnection()))) {
+            return false;
+        }
+        app.listener.subscriptionChangeRefused(config);
+        String message = "Subscribe and unsubscribe rejected due to rate limit (" + rate + " per second)";
+        error(CloseCode.CLIENT_EVENT_REJECTED.code(), message);
+        if (channel != null && config.sendSubscriptionErrors()) {
+            send(new ServerMessage.ChannelEvent("pusher:subscription_error", channel,
+                    "{\"type\":\"LimitReached\",\"error\":" + WireCodec.quote(message) + ",\"status\":429}", null));
+        }
+        return true;
     }
 
     /** Takes a quota slot over the cluster, then says hello; refused sockets are closed with 4004. */
@@ -140,17 +180,26 @@ public final class Connection {
             return;
         }
         app.listener.messageIn(config, text.length());
+        if (gate != null && gate.full()) {
+            // Decided before the frame is decoded: what was read before the socket stopped being read is bounded.
+            peer.send(ChangeGate.TOO_MANY_PENDING);
+            return;
+        }
         ClientMessage message = WireCodec.decode(text);
         if (message instanceof ClientMessage.Ping) {
             send(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Pong) {
             return;
         } else if (message instanceof ClientMessage.Subscribe s) {
-            serially(() -> onSubscribe(s));
+            if (!changeRefused(s.channel())) {
+                clientChange(() -> onSubscribe(s));
+            }
         } else if (message instanceof ClientMessage.Unsubscribe u) {
-            serially(() -> leave(u.channel()));
+            if (!changeRefused(null)) {
+                clientChange(() -> leave(u.channel()));
+            }
         } else if (message instanceof ClientMessage.Signin s) {
-            serially(() -> onSignin(s));
+            clientChange(() -> onSignin(s));
         } else if (message instanceof ClientMessage.ClientEvent e) {
             onClientEvent(e);
         } else if (message instanceof ClientMessage.Unknown u) {

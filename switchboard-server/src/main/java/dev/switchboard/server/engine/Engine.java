@@ -24,6 +24,7 @@ import java.util.function.LongSupplier;
  */
 public final class Engine implements Broker.Delivery, SharedState.Transitions {
     private final ServerConfig config;
+    private final ChangeGate.Budget changeBudget;
     private final AppRegistry registry;
     private final Broker broker;
     private final SharedState state;
@@ -40,6 +41,7 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
     public Engine(ServerConfig config, AppRegistry registry, Broker broker, SharedState state, EngineListener listener,
                   LongSupplier clock) {
         this.config = config;
+        this.changeBudget = ChangeGate.Budget.of(config);
         this.registry = registry;
         this.broker = broker;
         this.state = state;
@@ -67,7 +69,7 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
         boolean[] made = new boolean[1];
         engine = byId.computeIfAbsent(app.id(), id -> {
             made[0] = true;
-            return new AppEngine(app, broker, state, listener, clock);
+            return new AppEngine(app, broker, state, listener, clock, changeBudget);
         });
         if (made[0]) {
             // The registry may have read a newer version while this one was being made.

@@ -52,6 +52,9 @@ public interface EngineListener {
     /** A subscribe refused because the connection already had {@code max_channels_per_connection} channels. */
     default void channelLimitReached(AppConfig app) {}
 
+    /** A subscribe or unsubscribe refused by max_subscription_changes_per_second. */
+    default void subscriptionChangeRefused(AppConfig app) {}
+
     /** An event for an offline user was kept in its inbox; {@code dropped} older ones made room for it. */
     default void inboxKept(AppConfig app, int dropped) {}
 

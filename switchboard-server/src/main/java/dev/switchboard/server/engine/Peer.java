@@ -38,6 +38,12 @@ public interface Peer {
      */
     void close(CloseCode code, String message);
 
+    /**
+     * Stops ({@code true}) or resumes reading the client's frames: the engine's back-pressure when a connection has
+     * too many state changes waiting (ChangeGate). Frames already read still arrive. Only on {@link #executor()}.
+     */
+    void pauseReads(boolean paused);
+
     /** For logs only. */
     String remoteAddress();
 }

@@ -198,6 +198,11 @@ public final class Metrics implements EngineListener {
     }
 
     @Override
+    public void subscriptionChangeRefused(AppConfig app) {
+        meters(app).subscriptionChangeRefusals.increment();
+    }
+
+    @Override
     public void userTerminated(AppConfig app, String userId) {
         meters(app).terminations.increment();
     }
@@ -233,6 +238,7 @@ public final class Metrics implements EngineListener {
         final Counter slowConsumers;
         final Counter terminations;
         final Counter channelLimitRefusals;
+        final Counter subscriptionChangeRefusals;
         final Counter inboxKept;
         final Counter userLimitRefusals;
         final Counter inboxDelivered;
@@ -252,6 +258,8 @@ public final class Metrics implements EngineListener {
             terminations = counter(r, app, "switchboard_user_terminations", "Users terminated through the API");
             channelLimitRefusals = counter(r, app, "switchboard_channel_limit_refusals",
                     "Subscribes refused by max_channels_per_connection");
+            subscriptionChangeRefusals = counter(r, app, "switchboard_subscription_changes_refused",
+                    "Subscribes and unsubscribes refused by max_subscription_changes_per_second");
             userLimitRefusals = counter(r, app, "switchboard_user_connection_limit_refusals",
                     "Sign-ins refused by max_connections_per_user");
             inboxKept = counter(r, app, "switchboard_inbox_kept", "Events kept for a user with no signed-in connection");

@@ -24,8 +24,13 @@ final class EngineFixture implements AutoCloseable {
 
     /** With the clock the engine and its state read (cache and inbox expiry). */
     EngineFixture(AppConfig app, java.util.function.LongSupplier clock) {
+        this(ServerConfig.defaults(), app, clock);
+    }
+
+    /** With server-level settings too (the defaults' apps are replaced by {@code app}). */
+    EngineFixture(ServerConfig server, AppConfig app, java.util.function.LongSupplier clock) {
         this.app = app;
-        this.engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), new LocalBroker(), new LocalState(clock),
+        this.engine = new Engine(server.withApps(List.of(app)), new LocalBroker(), new LocalState(clock),
                 EngineListener.NONE, clock);
     }
 

@@ -38,13 +38,19 @@ public final class NodeProcess implements AutoCloseable {
     private final int port;
     private final List<String> args;
     private final Path log;
+    /** JVM flags after the defaults (a later -Xmx wins); empty for none. */
+    private final List<String> jvmFlags;
+    /** The process's open-file limit (soft and hard, through prlimit); 0: inherited. */
+    private final int openFiles;
     private Process process;
 
-    private NodeProcess(String name, int port, List<String> args, Path log) {
+    private NodeProcess(String name, int port, List<String> args, Path log, List<String> jvmFlags, int openFiles) {
         this.name = name;
         this.port = port;
         this.args = args;
         this.log = log;
+        this.jvmFlags = jvmFlags;
+        this.openFiles = openFiles;
     }
 
     /**
@@ -52,9 +58,37 @@ public final class NodeProcess implements AutoCloseable {
      * {@code --port}: the fixture picks it) and waits until it answers HTTP.
      */
     public static NodeProcess start(String name, Path dir, List<String> args) {
-        NodeProcess node = new NodeProcess(name, freePort(), List.copyOf(args), dir.resolve(name + ".log"));
+        return start(name, dir, args, List.of(), 0);
+    }
+
+    /**
+     * As {@link #start(String, Path, List)}, with more JVM flags ({@code -Xmx64m}: a small heap) and, when
+     * {@code openFiles} is above 0, the process's open-file limit lowered to it with {@code prlimit}, as
+     * {@code ulimit -n} would.
+     */
+    public static NodeProcess start(String name, Path dir, List<String> args, List<String> jvmFlags, int openFiles) {
+        NodeProcess node = new NodeProcess(name, freePort(), List.copyOf(args), dir.resolve(name + ".log"),
+                List.copyOf(jvmFlags), openFiles);
         node.launch();
         return node;
+    }
+
+    /** The node's resident set in KiB (VmRSS of /proc/PID/status); -1 when stopped or unknown. */
+    public long rssKib() {
+        long pid = pid();
+        if (pid < 0) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     public String name() { return name; }
@@ -150,8 +184,12 @@ public final class NodeProcess implements AutoCloseable {
 
     private void launch() {
         List<String> cmd = new ArrayList<>();
+        if (openFiles > 0) {
+            cmd.addAll(List.of("prlimit", "--nofile=" + openFiles + ":" + openFiles, "--"));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.switchboard.server.cli.Main");

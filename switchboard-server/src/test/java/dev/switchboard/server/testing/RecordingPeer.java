@@ -88,6 +88,18 @@ public class RecordingPeer implements Peer {
         });
     }
 
+    /** Whether the engine has asked the socket to stop reading (back-pressure), and how often it did. */
+    public volatile boolean readsPaused;
+    public final java.util.concurrent.atomic.AtomicInteger pauses = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void pauseReads(boolean paused) {
+        if (paused && !readsPaused) {
+            pauses.incrementAndGet();
+        }
+        readsPaused = paused;
+    }
+
     @Override
     public String remoteAddress() {
         return "test";

@@ -152,6 +152,9 @@ class WebhooksWithEngineTest {
         public void send(Frame frame) {}
 
         @Override
+        public void pauseReads(boolean paused) {}
+
+        @Override
         public void close(CloseCode code, String message) {
             loop.execute(() -> connection.onClose());
         }
