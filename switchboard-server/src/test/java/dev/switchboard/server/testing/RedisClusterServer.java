@@ -14,24 +14,36 @@ import org.awaitility.Awaitility;
  * own cluster config file in its own temporary directory, joined by {@code redis-cli --cluster create} into three
  * masters with one replica each. Persistence is off, so a killed master loses its data; its replica has a copy
  * and takes over. The cluster node timeout is short ({@value #NODE_TIMEOUT_MILLIS} ms) so that a failover takes
- * a couple of seconds, not the default fifteen.
+ * a couple of seconds, not the default fifteen; {@link #start(int)} takes another (the failover scenarios run at
+ * common ones).
  */
 public final class RedisClusterServer implements AutoCloseable {
     public static final int NODE_TIMEOUT_MILLIS = 1000;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<RedisServer> servers = new ArrayList<>();
+    private final int nodeTimeoutMillis;
+    /** A failover takes about two node timeouts, and the cluster is formed once before: room for both. */
+    private final Duration readyTimeout;
 
-    private RedisClusterServer() {}
+    private RedisClusterServer(int nodeTimeoutMillis) {
+        this.nodeTimeoutMillis = nodeTimeoutMillis;
+        this.readyTimeout = READY_TIMEOUT.plusMillis(4L * nodeTimeoutMillis);
+    }
 
     /** Six servers, three masters and three replicas, cluster_state:ok on every one. */
     public static RedisClusterServer start() {
-        RedisClusterServer cluster = new RedisClusterServer();
+        return start(NODE_TIMEOUT_MILLIS);
+    }
+
+    /** The same with {@code cluster-node-timeout} set to {@code nodeTimeoutMillis}. */
+    public static RedisClusterServer start(int nodeTimeoutMillis) {
+        RedisClusterServer cluster = new RedisClusterServer(nodeTimeoutMillis);
         try {
             for (int i = 0; i < 6; i++) {
                 cluster.servers.add(RedisServer.start(null, "--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS)));
+                        "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis)));
             }
             cluster.create();
             cluster.awaitHealthy();
@@ -64,9 +76,14 @@ public final class RedisClusterServer implements AutoCloseable {
         }
     }
 
+    /** The {@code cluster-node-timeout} of every server. */
+    public int nodeTimeoutMillis() {
+        return nodeTimeoutMillis;
+    }
+
     /** Every running server says cluster_state:ok and the running masters cover the slots. */
     public void awaitHealthy() {
-        Awaitility.await("redis cluster state ok").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("redis cluster state ok").atMost(readyTimeout).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
                 .until(() -> running().stream().allMatch(s -> s.command("CLUSTER", "INFO").contains("cluster_state:ok"))
                         && masters().size() == 3);
@@ -99,7 +116,16 @@ public final class RedisClusterServer implements AutoCloseable {
 
     /** The master that holds {@code key}'s slot now (by its own CLUSTER NODES "myself" line). */
     public RedisServer masterOf(String key) {
-        int slot = Integer.parseInt(masters().get(0).command("CLUSTER", "KEYSLOT", key).replace(":", "").trim());
+        return masterOfSlot(slotOf(key));
+    }
+
+    /** The slot of {@code key}, as the cluster computes it. */
+    public int slotOf(String key) {
+        return Integer.parseInt(masters().get(0).command("CLUSTER", "KEYSLOT", key).replace(":", "").trim());
+    }
+
+    /** The master that holds {@code slot} now. */
+    public RedisServer masterOfSlot(int slot) {
         for (RedisServer m : masters()) {
             for (String line : m.command("CLUSTER", "NODES").split("\n")) {
                 if (line.contains("myself") && owns(line, slot)) {
@@ -107,7 +133,7 @@ public final class RedisClusterServer implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("no running master owns the slot of " + key);
+        throw new IllegalStateException("no running master owns slot " + slot);
     }
 
     private static boolean owns(String nodesLine, int slot) {

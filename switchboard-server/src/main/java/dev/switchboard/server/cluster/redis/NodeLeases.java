@@ -251,6 +251,7 @@ final class NodeLeases {
             }
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(timeoutMillis(), TimeUnit.MILLISECONDS);
+        link.recovered();
     }
 
     /**

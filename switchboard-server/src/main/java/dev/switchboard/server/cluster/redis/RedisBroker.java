@@ -205,10 +205,10 @@ public final class RedisBroker implements Broker {
         if (c instanceof StatefulRedisClusterPubSubConnection) {
             // Subscriptions live on the connections to each shard, which Lettuce re-makes (and re-subscribes) by
             // itself; pinging every shard each heartbeat would be a command to every shard per node per beat. What
-            // is left to do here is moving subscriptions whose slot changed master (a topology change says so).
-            if (resubscribe) {
-                resubscribeAll(c);
-            }
+            // is left to do here is moving subscriptions whose slot changed master. That is compared every beat (in
+            // memory; a command only for what moved), not only after Lettuce's topology event: the event comes
+            // before Lettuce updates its slot table, and a subscription refused mid-failover must be tried again.
+            resubscribeAll(c);
             return;
         }
         try {
@@ -245,6 +245,8 @@ public final class RedisBroker implements Broker {
         sent.whenComplete((v, err) -> {
             if (err != null) {
                 resubscribe = true;
+                limitedLog.warn("resubscribe", "Redis did not take this node's subscriptions ({}); trying again "
+                        + "every heartbeat, other nodes' events on them are not received meanwhile", err.toString());
             }
         });
     }

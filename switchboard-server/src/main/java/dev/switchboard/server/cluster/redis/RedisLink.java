@@ -73,6 +73,8 @@ final class RedisLink implements AutoCloseable {
     private volatile Connected<byte[], byte[]> bytes;
     private final List<Runnable> topologyListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String degradedReason;
+    /** An outage was logged and its end not yet (guarded by this). */
+    private boolean outage;
     private volatile boolean closed;
 
     final AtomicLong roundTrips = new AtomicLong();
@@ -219,7 +221,12 @@ final class RedisLink implements AutoCloseable {
         return degradedReason;
     }
 
-    /** Redis failed to answer: the first failure after a healthy spell is logged and becomes the degraded reason. */
+    /**
+     * Redis failed to answer: the first failure after a healthy spell is logged and becomes the degraded reason. A
+     * failure while the node is still writing its share back belongs to the same outage and is not logged again:
+     * during a Redis Cluster failover the heartbeat's shard may answer while the failed one does not yet, and each
+     * attempt would otherwise log one more "unreachable" / "reachable again" pair.
+     */
     void down(Throwable cause) {
         if (closed) {
             return;
@@ -231,22 +238,35 @@ final class RedisLink implements AutoCloseable {
             }
             degradedReason = "redis unreachable since " + Instant.now() + " (" + c.getClass().getSimpleName()
                     + ": " + c.getMessage() + "); serving this node's clients only";
+            if (outage) {
+                return;
+            }
+            outage = true;
         }
         log.warn("Redis {} unreachable, this node serves only its own clients until it is back: {}",
                 settings.shown(), c.toString());
     }
 
-    /** Redis answers again (after the node wrote its state back). */
+    /**
+     * Redis answers again: commands are sent from now on (the node is writing its state back, and its later changes
+     * must follow the write-back on the same connections). The outage ends with {@link #recovered()}.
+     */
     void up() {
-        String was;
         synchronized (this) {
-            was = degradedReason;
             degradedReason = null;
         }
-        if (was != null && !was.startsWith("redis not reached yet")) {
-            reconnects.incrementAndGet();
-            log.info("Redis {} reachable again; this node's state is written back", settings.shown());
+    }
+
+    /** The write-back after an outage went through: the outage is over (logged once, counted once). */
+    void recovered() {
+        synchronized (this) {
+            if (!outage || degradedReason != null) {
+                return;
+            }
+            outage = false;
         }
+        reconnects.incrementAndGet();
+        log.info("Redis {} reachable again; this node's state is written back", settings.shown());
     }
 
     /** Told when Redis answered NOSCRIPT: its script cache was lost (a restart, a promoted replica). */

@@ -3,6 +3,7 @@ package dev.switchboard.server.cluster.redis;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,35 +25,53 @@ final class ShardedSubscriptions {
     /** Channel name → id of the Redis node it is subscribed on (set before the SSUBSCRIBE is sent). */
     private final ConcurrentHashMap<String, String> subscribedOn = new ConcurrentHashMap<>();
 
+    /**
+     * SSUBSCRIBEs {@code channels}, each on its slot's master, one command per slot: Redis refuses an SSUBSCRIBE
+     * naming channels of two slots (CROSSSLOT) even when one node owns both, and a refusal repeated at every retry
+     * would leave the channels unsubscribed for good (what a failover did to a node with two channels on the failed
+     * shard). Fails if any slot has no master or any command fails; the rest are subscribed anyway.
+     */
     CompletableFuture<Void> subscribe(StatefulRedisClusterPubSubConnection<byte[], byte[]> c, Collection<byte[]> channels) {
-        Map<String, List<byte[]>> byNode = new HashMap<>();
+        Map<Integer, List<byte[]>> bySlot = new HashMap<>();
         for (byte[] channel : channels) {
-            RedisClusterNode owner = c.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
-            if (owner == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException("no master for the slot of "
-                        + new String(channel, StandardCharsets.UTF_8) + " yet"));
-            }
-            String name = new String(channel, StandardCharsets.UTF_8);
-            String was = subscribedOn.put(name, owner.getNodeId());
-            if (was != null && !was.equals(owner.getNodeId())) {
-                unsubscribeOn(c, was, channel);
-            }
-            byNode.computeIfAbsent(owner.getNodeId(), n -> new ArrayList<>()).add(channel);
+            bySlot.computeIfAbsent(SlotHash.getSlot(channel), s -> new ArrayList<>()).add(channel);
         }
         List<CompletableFuture<Void>> sent = new ArrayList<>();
-        for (Map.Entry<String, List<byte[]>> e : byNode.entrySet()) {
+        for (Map.Entry<Integer, List<byte[]>> e : bySlot.entrySet()) {
+            RedisClusterNode owner = c.getPartitions().getMasterBySlot(e.getKey());
+            if (owner == null) {
+                sent.add(CompletableFuture.failedFuture(new IllegalStateException("no master for slot " + e.getKey()
+                        + " yet")));
+                continue;
+            }
+            String node = owner.getNodeId();
+            for (byte[] channel : e.getValue()) {
+                String was = subscribedOn.put(new String(channel, StandardCharsets.UTF_8), node);
+                if (was != null && !was.equals(node)) {
+                    unsubscribeOn(c, was, channel);
+                }
+            }
             byte[][] names = e.getValue().toArray(byte[][]::new);
-            sent.add(c.getConnectionAsync(e.getKey())
-                    .thenCompose(node -> node.async().ssubscribe(names).toCompletableFuture())
+            sent.add(onNode(c, node).thenCompose(n -> n.async().ssubscribe(names).toCompletableFuture())
                     .whenComplete((v, err) -> {
                         if (err != null) {
-                            for (byte[] n : names) {
-                                subscribedOn.remove(new String(n, StandardCharsets.UTF_8), e.getKey());
+                            for (byte[] name : names) {
+                                subscribedOn.remove(new String(name, StandardCharsets.UTF_8), node);
                             }
                         }
                     }));
         }
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    /** Lettuce's pub/sub connection to one node; it throws at once for a node the topology no longer lists. */
+    private static CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> onNode(
+            StatefulRedisClusterPubSubConnection<byte[], byte[]> c, String node) {
+        try {
+            return c.getConnectionAsync(node);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     CompletableFuture<Void> unsubscribe(StatefulRedisClusterPubSubConnection<byte[], byte[]> c, byte[] channel) {
@@ -62,7 +81,7 @@ final class ShardedSubscriptions {
 
     private static CompletableFuture<Void> unsubscribeOn(StatefulRedisClusterPubSubConnection<byte[], byte[]> c,
                                                          String node, byte[] channel) {
-        return c.getConnectionAsync(node).thenCompose(n -> n.async().sunsubscribe(channel).toCompletableFuture())
+        return onNode(c, node).thenCompose(n -> n.async().sunsubscribe(channel).toCompletableFuture())
                 .exceptionally(err -> null); // a node that is gone holds no subscription worth removing
     }
 
