@@ -53,6 +53,9 @@ final class ConfigValidator {
                 range(s.key(), (Integer) ConfigRecords.read(c, s.component()), 0, Integer.MAX_VALUE);
             }
         }
+        range("http_head_timeout_seconds", c.httpHeadTimeoutSeconds(), 1, 3600);
+        range("http_body_timeout_seconds", c.httpBodyTimeoutSeconds(), 1, 3600);
+        range("http_idle_timeout_seconds", c.httpIdleTimeoutSeconds(), 1, 3600);
         range("pending_changes_high_water_mark", c.pendingChangesHighWaterMark(), 2, Integer.MAX_VALUE);
         range("max_pending_changes", c.maxPendingChanges(), c.pendingChangesHighWaterMark(), Integer.MAX_VALUE);
         TrustedProxies.parse(c.trustedProxies());

@@ -47,6 +47,18 @@ public record ServerConfig(
         String trustedProxies,
         /** WebSocket connections this node holds at most, all apps together (0: no limit); over it: close 4100. */
         int maxNodeConnections,
+        /** Before the upgrade: a request head must be complete this long after the connection or its first byte. */
+        int httpHeadTimeoutSeconds,
+        /** A request body must be complete this long after its head. */
+        int httpBodyTimeoutSeconds,
+        /** ...and arrive at least this fast on average (after a 5 s grace), else the connection closes. */
+        int httpBodyMinBytesPerSecond,
+        /** A keep-alive HTTP connection with no request under way closes after this long. */
+        int httpIdleTimeoutSeconds,
+        /** Connections not yet upgraded (HTTP), all addresses together; more are closed at accept. */
+        int maxHttpConnections,
+        /** Connections not yet upgraded from one client address (IPv6: one /64); more are closed at accept. */
+        int maxHttpConnectionsPerIp,
         /** Per WebSocket: state changes waiting for the shared state above which the socket is not read. */
         int pendingChangesHighWaterMark,
         /** Per WebSocket: state changes waiting beyond which a frame is refused with pusher:error 4301. */
@@ -113,7 +125,7 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
-                600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 64, 2048, 100,
+                600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 10, 30, 1024, 60, 4096, 256, 64, 2048, 100,
                 250, 20, 3000, 4000, 1000, 300, true,
                 DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, true, "", 200, "",
                 "", "switchboard", 1000, 5000,

@@ -25,4 +25,19 @@ public final class EdgeCounters {
     public final LongAdder tlsReloads = new LongAdder();
     public final LongAdder tlsReloadFailures = new LongAdder();
     public final LongAdder readsPaused = new LongAdder();
+    public final LongAdder httpTimeoutHead = new LongAdder();
+    public final LongAdder httpTimeoutBody = new LongAdder();
+    public final LongAdder httpTimeoutBodyRate = new LongAdder();
+    public final LongAdder httpTimeoutIdle = new LongAdder();
+    public final LongAdder httpRefusedNode = new LongAdder();
+    public final LongAdder httpRefusedAddress = new LongAdder();
+
+    void httpTimeout(HttpGuard.Kind kind) {
+        switch (kind) {
+            case HEAD -> httpTimeoutHead.increment();
+            case BODY -> httpTimeoutBody.increment();
+            case BODY_RATE -> httpTimeoutBodyRate.increment();
+            case IDLE -> httpTimeoutIdle.increment();
+        }
+    }
 }

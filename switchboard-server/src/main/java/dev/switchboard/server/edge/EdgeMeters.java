@@ -26,7 +26,17 @@ public final class EdgeMeters {
         counter(registry, "switchboard_edge_tls_reloads", "TLS certificates loaded again (SIGHUP or a changed file)", c.tlsReloads);
         counter(registry, "switchboard_edge_tls_reload_failures", "TLS certificate reloads that failed; the previous certificate stays in use", c.tlsReloadFailures);
         counter(registry, "switchboard_edge_reads_paused", "Times a WebSocket stopped being read because it had pending_changes_high_water_mark state changes waiting (back-pressure)", c.readsPaused);
+        tagged(registry, "switchboard_edge_http_timeouts", "Connections before the upgrade closed by a deadline: head (http_head_timeout_seconds), body (http_body_timeout_seconds), body_rate (http_body_min_bytes_per_second), idle (http_idle_timeout_seconds)", "kind", "head", c.httpTimeoutHead);
+        tagged(registry, "switchboard_edge_http_timeouts", "", "kind", "body", c.httpTimeoutBody);
+        tagged(registry, "switchboard_edge_http_timeouts", "", "kind", "body_rate", c.httpTimeoutBodyRate);
+        tagged(registry, "switchboard_edge_http_timeouts", "", "kind", "idle", c.httpTimeoutIdle);
+        tagged(registry, "switchboard_edge_http_connections_refused", "Connections closed at accept: node (max_http_connections) or ip (max_http_connections_per_ip)", "scope", "node", c.httpRefusedNode);
+        tagged(registry, "switchboard_edge_http_connections_refused", "", "scope", "ip", c.httpRefusedAddress);
         counter(registry, "switchboard_edge_http_too_large", "HTTP requests answered 413 for a body over max_http_body_bytes", c.httpTooLarge);
+    }
+
+    private static void tagged(MeterRegistry r, String name, String help, String tag, String value, LongAdder adder) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).description(help).tag(tag, value).register(r);
     }
 
     private static void counter(MeterRegistry r, String name, String help, LongAdder adder) {

@@ -76,6 +76,10 @@ public final class EdgeServer {
     private final TlsContexts tls;
     /** One liveness sweep per worker event loop; filled in {@link #start}, read-only afterwards. */
     private volatile Map<EventExecutor, LivenessSweep> sweeps = Map.of();
+    /** One sweep of the pre-upgrade deadlines per worker event loop; filled in {@link #start}. */
+    private volatile Map<EventExecutor, HttpGuardSweep> guardSweeps = Map.of();
+    /** Connections not yet upgraded, per node and per address, admitted at accept. */
+    private final HttpConnections httpConnections;
     private volatile boolean draining;
 
     /**
@@ -93,6 +97,7 @@ public final class EdgeServer {
         this.api = api;
         this.metrics = metrics;
         this.limits = new ConnectionLimits(config, System::nanoTime);
+        this.httpConnections = new HttpConnections(config);
         this.transport = Transport.of(config.transport());
         this.appsDatabaseUp = appsDatabaseUp;
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
@@ -120,6 +125,12 @@ public final class EdgeServer {
             perLoop.put(loop, new LivenessSweep((EventLoop) loop, activityMillis, pongMillis));
         }
         sweeps = perLoop;
+        Map<EventExecutor, HttpGuardSweep> guards = new IdentityHashMap<>();
+        HttpGuardSweep.Deadlines deadlines = HttpGuardSweep.Deadlines.of(config);
+        for (EventExecutor loop : workers) {
+            guards.put(loop, new HttpGuardSweep((EventLoop) loop, deadlines));
+        }
+        guardSweeps = guards;
         boolean tlsOnMain = tls != null && config.tlsPort() < 0;
         try {
             serverChannel = bind(config.port(), tlsOnMain);
@@ -162,14 +173,25 @@ public final class EdgeServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // Before anything is read or allocated for it: over a cap, the descriptor goes back at once.
+                        Object admitted = httpConnections.admit(ch.remoteAddress());
+                        if (!(admitted instanceof HttpConnections.Slot slot)) {
+                            (admitted == HttpConnections.Refusal.NODE ? counters.httpRefusedNode
+                                    : counters.httpRefusedAddress).increment();
+                            ch.close();
+                            return;
+                        }
                         channels.add(ch);
                         if (secure) {
                             // The TLS handler stays first for the socket's life; NettyPeer writes through it.
                             ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch));
                         }
+                        HttpGuard guard = new HttpGuard(httpConnections, slot, guardSweeps.get(ch.eventLoop()),
+                                counters);
                         ch.pipeline()
+                                .addLast("http-guard", guard)
                                 .addLast("http-codec", new HttpServerCodec())
-                                .addLast("http-in-flight", new HttpInFlight())
+                                .addLast("http-in-flight", new HttpInFlight(guard))
                                 .addLast("http-aggregator", new JsonHttpObjectAggregator(config.maxHttpBodyBytes(),
                                         config.maxHttpDiscardBytes(), counters))
                                 .addLast("http", new HttpRouter(EdgeServer.this));
@@ -256,6 +278,11 @@ public final class EdgeServer {
     /** Upgraded WebSockets counted against {@code max_node_connections}. */
     public int openWebSockets() {
         return limits.openCount();
+    }
+
+    /** Connections not yet upgraded to WebSocket, counted against {@code max_http_connections}. */
+    public int openHttpConnections() {
+        return httpConnections.open();
     }
 
     /** Open sockets, WebSocket and HTTP. */

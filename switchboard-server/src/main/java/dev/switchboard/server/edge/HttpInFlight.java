@@ -15,13 +15,23 @@ import io.netty.handler.codec.http.LastHttpContent;
  * right after the codec, before the aggregator. State is touched only on the channel's event loop.
  */
 final class HttpInFlight extends ChannelDuplexHandler {
+    /** Told where a request's head and body end and when its response went (its deadlines). */
+    private final HttpGuard guard;
     private boolean busy;
     private boolean closeWhenIdle;
+
+    HttpInFlight(HttpGuard guard) {
+        this.guard = guard;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest) {
             busy = true;
+            guard.headDone();
+        }
+        if (msg instanceof LastHttpContent) {
+            guard.bodyDone(); // a FullHttpRequest is both: head, then body
         }
         ctx.fireChannelRead(msg);
     }
@@ -34,6 +44,7 @@ final class HttpInFlight extends ChannelDuplexHandler {
         ctx.write(msg, promise);
         if (ends) {
             busy = false;
+            guard.responded();
             if (closeWhenIdle) {
                 promise.addListener(f -> ctx.close());
             }

@@ -217,6 +217,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         target = target.withOrigin(req.headers().get(HttpHeaderNames.ORIGIN));
         var p = ctx.pipeline();
         p.remove(HttpInFlight.class);
+        // No longer a connection before the upgrade: its deadlines end and its slot goes back.
+        p.remove(HttpGuard.class);
         // Liveness is the event loop's sweep, the frame aggregator is added on the first fragment and the encoder
         // is dropped after the 101: an idle socket keeps only the WebSocket decoder and this frame handler.
         WebSocketFrameHandler frames = new WebSocketFrameHandler(target, edge);
