@@ -82,8 +82,11 @@ export function freePort() {
  * `args`: more command-line flags for the server (e.g. `['--redis', url]`; not passed to CONFORMANCE_SERVER_CMD).
  * `onlyEnv` with `port`: the server's whole environment is `onlyEnv` (plus PATH and HOME), none of the
  * settings above, and it is expected to listen on `port` (a soketi env file says where: migration test).
+ * `cmd`: as CONFORMANCE_SERVER_CMD, for this server only (deploy/ tests: the image, the release archive);
+ * `env`: more environment for it (e.g. SWITCHBOARD_REDIS_URL).
  */
-export async function startServer({ apps, settings, args: extraArgs = [], startTimeoutMs = 60000, onlyEnv, port: givenPort } = {}) {
+export async function startServer({ apps, settings, args: extraArgs = [], startTimeoutMs = 60000, onlyEnv, port: givenPort,
+  cmd: serverCmd = process.env.CONFORMANCE_SERVER_CMD, env: extraEnv = {} } = {}) {
   const port = givenPort ?? await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-conformance-'));
   const logFile = path.join(dir, 'server.log');
@@ -98,13 +101,13 @@ export async function startServer({ apps, settings, args: extraArgs = [], startT
   // with the token instead, which is the path of the two that needs a test from outside.
   const env = onlyEnv ? { PATH: process.env.PATH, HOME: process.env.HOME, ...onlyEnv } : {
     SWITCHBOARD_METRICS_PORT: '-1', SWITCHBOARD_METRICS_TOKEN: METRICS_TOKEN,
-    ...process.env, SWITCHBOARD_PORT: String(port), PEER_PORT: String(port),
+    ...process.env, ...extraEnv, SWITCHBOARD_PORT: String(port), PEER_PORT: String(port),
   };
   let cmd;
   let args;
-  if (process.env.CONFORMANCE_SERVER_CMD) {
+  if (serverCmd) {
     cmd = 'bash';
-    args = ['-c', process.env.CONFORMANCE_SERVER_CMD];
+    args = ['-c', serverCmd];
     if (configFile) env.SWITCHBOARD_CONFIG = configFile;
   } else {
     if (!fs.existsSync(JAR)) {
