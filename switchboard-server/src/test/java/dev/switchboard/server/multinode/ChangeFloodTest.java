@@ -85,6 +85,48 @@ class ChangeFloodTest {
         }
     }
 
+    /**
+     * What was read before reading stopped still queues, up to max_pending_changes; past it frames are refused with
+     * 4301 and not queued. Redis is frozen so that nothing completes while ten subscribes arrive in one read.
+     */
+    @Test
+    void framesPastMaxPendingChangesAreRefusedAndTheOthersApplyOnceRedisAnswers() throws Exception {
+        Path dir = Files.createTempDirectory("switchboard-pending-");
+        try (RedisServer redis = RedisServer.start();
+             NodeProcess node = NodeProcess.start("pending", dir,
+                     List.of("--host", "127.0.0.1", "--redis", redis.url(), "--pending-changes-high-water-mark", "2",
+                             "--max-pending-changes", "4"), List.of(), 0);
+             PipeliningSocket client = PipeliningSocket.open(node.port(), "app-key")) {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.recent().contains("connection_established"));
+            List<String> subscribes = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                subscribes.add("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"c" + i + "\"}}");
+            }
+            redis.freeze();
+            try {
+                client.sendAll(subscribes);
+                Awaitility.await("six refusals").atMost(Duration.ofSeconds(10))
+                        .until(() -> count(client.recent(), "(max_pending_changes)") == 6);
+            } finally {
+                redis.thaw();
+            }
+            Awaitility.await("the four queued subscriptions").atMost(Duration.ofSeconds(20))
+                    .until(() -> count(client.recent(), "subscription_succeeded") == 4);
+            // Reading resumed: the connection is usable again.
+            client.send("{\"event\":\"pusher:ping\",\"data\":{}}");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.recent().contains("pusher:pong"));
+            assertThat(client.recent()).contains("\"c0\"", "\"c3\"").doesNotContain("succeeded\",\"channel\":\"c4\"");
+        }
+    }
+
+    private static int count(String text, String fragment) {
+        int n = 0;
+        for (int i = text.indexOf(fragment); i >= 0; i = text.indexOf(fragment, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     private static double metric(int port, Pattern p) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/metrics"))

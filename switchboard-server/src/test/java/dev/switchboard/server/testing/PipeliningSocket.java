@@ -48,8 +48,35 @@ public final class PipeliningSocket implements AutoCloseable {
         }
     }
 
+    /** Writes the frames in one write, so that they reach the server in one read. */
+    public void sendAll(java.util.List<String> texts) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (String t : texts) {
+            all.writeBytes(frame(t));
+        }
+        try {
+            out.write(all.toByteArray());
+            out.flush();
+            framesSent.addAndGet(texts.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes one masked text frame; blocks while the server is not reading. False once the socket is gone. */
     public boolean send(String text) {
+        byte[] frame = frame(text);
+        try {
+            out.write(frame);
+            framesSent.incrementAndGet();
+            lastWriteNanos = System.nanoTime();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static byte[] frame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
@@ -67,14 +94,7 @@ public final class PipeliningSocket implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             frame[header + i] = (byte) (payload[i] ^ mask[i & 3]);
         }
-        try {
-            out.write(frame);
-            framesSent.incrementAndGet();
-            lastWriteNanos = System.nanoTime();
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return frame;
     }
 
     public long framesSent() {
