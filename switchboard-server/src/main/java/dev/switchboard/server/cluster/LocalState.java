@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,6 +46,12 @@ public final class LocalState implements SharedState {
         /** watched user id → the users whose watchlist holds it. */
         final ConcurrentHashMap<String, Set<String>> watchers = new ConcurrentHashMap<>();
         final ConcurrentHashMap<String, CachedEvent> caches = new ConcurrentHashMap<>();
+        /**
+         * The membership order of every presence channel of the app: one counter for all of them, moved only inside a
+         * channel's compute, so each channel's changes get increasing positions, and a channel vacated and occupied
+         * again continues above its old ones (an event of its old life still on its way is then never news).
+         */
+        final AtomicLong positions = new AtomicLong();
         /** Touched only inside {@code users.compute} for the same user id (see {@link LocalInbox}). */
         final LocalInbox inbox;
 
@@ -135,11 +142,13 @@ public final class LocalState implements SharedState {
                     m = new Held(member.userInfoJson());
                     ch.members.put(member.userId(), m);
                     newMember = true;
+                    app.positions.incrementAndGet();
                 }
                 m.sockets++;
             }
             ch.subscriptions++;
-            result[0] = new Joined(false, created, newMember, ch.subscriptions, member == null ? null : roster(ch));
+            result[0] = member == null ? new Joined(false, created, false, ch.subscriptions, null)
+                    : new Joined(false, created, newMember, ch.subscriptions, roster(ch), app.positions.get(), false);
             return ch;
         });
         if (!result[0].full() && signedInUserId != null) {
@@ -159,16 +168,16 @@ public final class LocalState implements SharedState {
         App app = app(appId);
         Left[] result = {new Left(false, false, 0)};
         app.channels.computeIfPresent(channel, (k, ch) -> {
-            boolean memberRemoved = false;
+            long position = 0;
             if (memberId != null && ch.members != null) {
                 Held m = ch.members.get(memberId);
                 if (m != null && --m.sockets == 0) {
                     ch.members.remove(memberId);
-                    memberRemoved = true;
+                    position = app.positions.incrementAndGet();
                 }
             }
             ch.subscriptions--;
-            result[0] = new Left(ch.subscriptions <= 0, memberRemoved, Math.max(0, ch.subscriptions));
+            result[0] = new Left(ch.subscriptions <= 0, position > 0, Math.max(0, ch.subscriptions), position, false);
             return ch.subscriptions <= 0 ? null : ch;
         });
         if (signedInUserId != null) {

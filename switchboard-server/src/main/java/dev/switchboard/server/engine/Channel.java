@@ -82,11 +82,16 @@ final class Channel {
      * frame to all of its sockets without flushing, then one flush of the lane per burst (see {@link Lane}).
      */
     void fanOut(Frame frame, Connection except, DeliveryCounter counter) {
+        boolean membership = frame.isMembership();
         for (Lane lane : lanes) {
             if (lane.isEmpty()) {
                 continue;
             }
-            lane.loop.execute(() -> lane.write(frame, except, counter));
+            if (membership) {
+                lane.loop.execute(() -> lane.writeMembership(name.value(), frame, except, counter));
+            } else {
+                lane.loop.execute(() -> lane.write(frame, except, counter));
+            }
         }
     }
 
@@ -229,6 +234,30 @@ final class Channel {
             if (!flushQueued) {
                 flushQueued = true;
                 loop.execute(this);
+            }
+        }
+
+        /**
+         * A member_added or member_removed: each connection decides from its roster's position whether the event is
+         * news to it ({@link Connection#membership}), so the walk is over the connections, not the peers. Membership
+         * events are one per join or leave, not per published message, so this path is off the fan-out's hot one.
+         */
+        @SuppressWarnings("unchecked")
+        void writeMembership(String channel, Frame frame, Connection except, DeliveryCounter counter) {
+            Object m = members;
+            Iterable<Connection> all = m instanceof Set<?> set ? (Set<Connection>) set : Arrays.asList((Connection[]) m);
+            int n = 0;
+            for (Connection c : all) {
+                if (c != except && c.membership(channel, frame)) {
+                    n++;
+                }
+            }
+            if (n > 0) {
+                counter.delivered(n, frame.size());
+                if (!flushQueued) {
+                    flushQueued = true;
+                    loop.execute(this);
+                }
             }
         }
 

@@ -62,6 +62,8 @@ public final class Connection {
     private boolean reserved;
     /** Bounds on waiting state changes and their rate; made at the first change (most sockets make few). */
     private ChangeGate gate;
+    /** Presence channel → this socket's place in its membership order; null until the first presence join. */
+    private Map<String, PresenceView> presence;
 
     Connection(String socketId, AppEngine app, Peer peer) {
         this.socketId = socketId;
@@ -279,8 +281,16 @@ public final class Connection {
 
     private CompletionStage<?> join(ChannelName name, Identity.Member member) {
         String channel = name.value();
+        if (member != null) {
+            // Before the socket is in the channel's lanes: membership events from then on are held, not lost.
+            if (presence == null) {
+                presence = new HashMap<>(2);
+            }
+            presence.put(channel, new PresenceView(config.maxPresenceMembers()));
+        }
         return Async.then(peer.executor(), subscribe.join(this, name, member), joined -> {
             if (joined.full()) {
+                dropPresenceView(channel);
                 subscriptionError(channel, "Presence channel " + Names.quote(channel) + " is full ("
                         + config.maxPresenceMembers() + " members)");
                 return null;
@@ -296,6 +306,10 @@ public final class Connection {
             }
             if (joined.roster() != null) {
                 send(new ServerMessage.PresenceSubscriptionSucceeded(channel, joined.roster()));
+                PresenceView view = presence == null ? null : presence.get(channel);
+                if (view != null) {
+                    view.rosterSent(joined.position(), peer);
+                }
             } else {
                 send(new ServerMessage.SubscriptionSucceeded(channel));
             }
@@ -304,6 +318,7 @@ public final class Connection {
     }
 
     private CompletionStage<Void> leave(String channel) {
+        dropPresenceView(channel);
         String member = unsubscribed(channel);
         if (member == null) {
             return Async.DONE;
@@ -313,6 +328,37 @@ public final class Connection {
             return Async.DONE;
         }
         return subscribe.leave(this, name, member == NO_MEMBER ? null : member);
+    }
+
+    private void dropPresenceView(String channel) {
+        if (presence != null && presence.remove(channel) != null && presence.isEmpty()) {
+            presence = null;
+        }
+    }
+
+    /**
+     * A member_added or member_removed of {@code channel} for this socket, on its loop; true when written (the lane
+     * flushes). Dropped when the socket is not (or no longer) a member of the channel, or when its roster already
+     * holds the change; held while the roster is on its way.
+     */
+    boolean membership(String channel, Frame frame) {
+        PresenceView view = presence == null ? null : presence.get(channel);
+        if (view == null || closed || closing) {
+            return false;
+        }
+        if (view.pending()) {
+            if (!view.hold(frame)) {
+                dropPresenceView(channel);
+                closeWith(CloseCode.RECONNECT, "Too many presence changes before the roster of " + Names.quote(channel)
+                        + "; reconnect");
+            }
+            return false;
+        }
+        if (!view.isNews(frame)) {
+            return false;
+        }
+        peer.write(frame);
+        return true;
     }
 
     private void subscribed(String channel, String member) {

@@ -218,7 +218,15 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
     public void memberRemoved(String appId, String channel, String userId) {
         AppEngine app = byId.get(appId);
         if (app != null) {
-            app.memberRemoved(channel, userId);
+            app.memberRemoved(channel, userId, Frame.UNORDERED, false);
+        }
+    }
+
+    @Override
+    public void memberRemoved(String appId, String channel, String userId, long position) {
+        AppEngine app = byId.get(appId);
+        if (app != null) {
+            app.memberRemoved(channel, userId, position, true);
         }
     }
 

@@ -15,19 +15,50 @@ public final class Frame {
     private static final AtomicReferenceFieldUpdater<Frame, Object> TRANSPORT =
             AtomicReferenceFieldUpdater.newUpdater(Frame.class, Object.class, "transport");
 
+    /** {@link #position()} of a frame that is not a presence membership event. */
+    public static final long NOT_MEMBERSHIP = -1;
+    /** {@link #position()} of a membership event decided outside the channel's order (a node cut off from the rest). */
+    public static final long UNORDERED = 0;
+
     private final byte[] bytes;
+    /** The membership event's place in its channel's membership order, or one of the two values above. */
+    private final long position;
     private volatile Object transport;
 
-    private Frame(byte[] bytes) {
+    private Frame(byte[] bytes, long position) {
         this.bytes = bytes;
+        this.position = position;
     }
 
     public static Frame of(ServerMessage message) {
-        return new Frame(WireCodec.encode(message));
+        return new Frame(WireCodec.encode(message), NOT_MEMBERSHIP);
+    }
+
+    /**
+     * A member_added or member_removed at {@code position} in its channel's membership order ({@link #UNORDERED}
+     * when decided outside it): delivered only to subscribers whose roster came before that position (docs/cluster.md,
+     * "Presence: one membership order per channel").
+     */
+    public static Frame membership(ServerMessage message, long position) {
+        return new Frame(WireCodec.encode(message), Math.max(UNORDERED, position));
     }
 
     public static Frame ofBytes(byte[] utf8Json) {
-        return new Frame(utf8Json);
+        return new Frame(utf8Json, NOT_MEMBERSHIP);
+    }
+
+    /** Bytes from another node, with the position its header carried ({@link #NOT_MEMBERSHIP} for most frames). */
+    public static Frame ofBytes(byte[] utf8Json, long position) {
+        return new Frame(utf8Json, position);
+    }
+
+    public boolean isMembership() {
+        return position != NOT_MEMBERSHIP;
+    }
+
+    /** See {@link #membership}; {@link #NOT_MEMBERSHIP} for every other frame. */
+    public long position() {
+        return position;
     }
 
     /** The UTF-8 JSON text of the frame. Never modify the array. */

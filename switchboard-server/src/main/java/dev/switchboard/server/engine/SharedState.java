@@ -125,16 +125,36 @@ public interface SharedState extends AutoCloseable {
      * {@code full}: a presence channel at its member limit refused a new user (nothing changed). {@code occupied}:
      * the first subscriber anywhere. {@code newMember}: the user's first socket in the channel anywhere. {@code roster}:
      * user id → user_info JSON of every member on every node, presence only (else null).
+     *
+     * <p>Presence only: {@code position} is the join's place in the channel's membership order, decided in the same
+     * step as the roster: the roster holds every membership change at or below it and none above it, and a new
+     * member's member_added is at it ({@code Frame.UNORDERED}, 0, when decided outside the order: a node cut off).
+     * {@code announced}: the state has already published the member_added to the other nodes, in the channel's
+     * order, so this node only delivers it to its own sockets.
      */
     record Joined(boolean full, boolean occupied, boolean newMember, int subscriptionCount,
-                  Map<String, String> roster) {
+                  Map<String, String> roster, long position, boolean announced) {
+        /** Decided outside the membership order, nothing announced. */
+        public Joined(boolean full, boolean occupied, boolean newMember, int subscriptionCount,
+                      Map<String, String> roster) {
+            this(full, occupied, newMember, subscriptionCount, roster, 0, false);
+        }
+
         public static Joined refused() {
             return new Joined(true, false, false, 0, null);
         }
     }
 
-    /** {@code vacated}: the last subscriber anywhere left; {@code memberRemoved}: the user's last socket in it. */
-    record Left(boolean vacated, boolean memberRemoved, int subscriptionCount) {}
+    /**
+     * {@code vacated}: the last subscriber anywhere left; {@code memberRemoved}: the user's last socket in it, at
+     * {@code position} in the membership order; {@code announced} as for {@link Joined}.
+     */
+    record Left(boolean vacated, boolean memberRemoved, int subscriptionCount, long position, boolean announced) {
+        /** Decided outside the membership order, nothing announced. */
+        public Left(boolean vacated, boolean memberRemoved, int subscriptionCount) {
+            this(vacated, memberRemoved, subscriptionCount, 0, false);
+        }
+    }
 
     /**
      * {@code cameOnline}: the user's first signed-in connection anywhere. {@code missed}: what its inbox kept, oldest
@@ -187,7 +207,16 @@ public interface SharedState extends AutoCloseable {
      * its sockets. The engine emits the same events, webhooks and counts as for its own leaves.
      */
     interface Transitions {
+        /** A member removed outside the membership order; nobody was told yet. */
         void memberRemoved(String appId, String channel, String userId);
+
+        /**
+         * A member removed at {@code position} in the channel's membership order, already published by the state to
+         * the other nodes: this node tells its own sockets (and the webhooks).
+         */
+        default void memberRemoved(String appId, String channel, String userId, long position) {
+            memberRemoved(appId, channel, userId);
+        }
 
         void channelVacated(String appId, String channel);
 

@@ -112,8 +112,14 @@ final class Subscriptions {
     CompletionStage<SharedState.Joined> join(Connection c, ChannelName name, Identity.Member member) {
         CompletionStage<Void> ready = app.channels.add(c, name);
         SharedState.Member m = member == null ? null : new SharedState.Member(member.userId(), member.userInfoJson());
-        CompletionStage<SharedState.Joined> joined = app.state.join(app.config().id(), name.value(), m, c.userId(),
-                app.config().maxPresenceMembers());
+        String userId = c.userId();
+        int max = app.config().maxPresenceMembers();
+        // A presence join is decided only once this node receives the channel's events from everywhere: every
+        // membership change after the join's position then reaches the joiner (docs/cluster.md). Other channels need
+        // nothing before subscription_succeeded, so they ask both at once.
+        CompletionStage<SharedState.Joined> joined = m == null
+                ? app.state.join(app.config().id(), name.value(), null, userId, max)
+                : ready.thenCompose(r -> app.state.join(app.config().id(), name.value(), m, userId, max));
         return joined.thenCombine(ready, (j, r) -> {
             if (j.full()) {
                 app.channels.remove(c, name);
@@ -139,8 +145,13 @@ final class Subscriptions {
             app.listener.channelOccupied(app.config(), channel);
         }
         if (joined.newMember()) {
-            app.broadcast(channel, Frame.of(new ServerMessage.MemberAdded(channel, member.userId(),
-                    member.userInfoJson())), c);
+            Frame added = Frame.membership(new ServerMessage.MemberAdded(channel, member.userId(),
+                    member.userInfoJson()), joined.position());
+            if (joined.announced()) {
+                app.deliverHere(channel, added, c);
+            } else {
+                app.broadcast(channel, added, c);
+            }
             app.listener.memberAdded(app.config(), channel, member.userId());
         }
     }
@@ -178,7 +189,7 @@ final class Subscriptions {
     /** The events of a leave, whichever node's socket it was (a dead node's come through the same place). */
     void left(String channel, String memberId, SharedState.Left left) {
         if (left.memberRemoved()) {
-            memberRemoved(channel, memberId);
+            memberRemoved(channel, memberId, left.position(), left.announced());
         }
         if (left.vacated()) {
             app.listener.channelVacated(app.config(), channel);
@@ -187,8 +198,14 @@ final class Subscriptions {
         }
     }
 
-    void memberRemoved(String channel, String memberId) {
-        app.broadcast(channel, Frame.of(new ServerMessage.MemberRemoved(channel, memberId)), null);
+    /** {@code announced}: the state already published it to the other nodes; this node tells only its own sockets. */
+    void memberRemoved(String channel, String memberId, long position, boolean announced) {
+        Frame removed = Frame.membership(new ServerMessage.MemberRemoved(channel, memberId), position);
+        if (announced) {
+            app.deliverHere(channel, removed, null);
+        } else {
+            app.broadcast(channel, removed, null);
+        }
         app.listener.memberRemoved(app.config(), channel, memberId);
     }
 

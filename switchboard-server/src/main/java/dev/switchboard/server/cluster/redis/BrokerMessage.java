@@ -1,24 +1,34 @@
 package dev.switchboard.server.cluster.redis;
 
+import dev.switchboard.server.engine.Frame;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * What crosses Redis pub/sub: a small binary header (version, kind, origin node id, except socket id) and then the
- * frame's bytes exactly as the publishing node encoded them, so a receiving node hands them to its sockets without
- * reading any JSON. The topic is the pub/sub channel itself.
+ * What crosses Redis pub/sub: a small binary header (version, kind, origin node id, except socket id, the position
+ * of a membership event) and then the frame's bytes exactly as the publishing node encoded them, so a receiving node
+ * hands them to its sockets without reading any JSON. The topic is the pub/sub channel itself. The position is in
+ * decimal digits after a one-byte length (none: not a membership event) because the scripts that decide
+ * membership changes publish them too, and build this header in Lua (lib.lua, {@code announce}).
  */
-record BrokerMessage(byte kind, String origin, String exceptSocketId, byte[] frame) {
-    static final byte VERSION = 1;
+record BrokerMessage(byte kind, String origin, String exceptSocketId, long position, byte[] frame) {
+    /** 2: the position field. A node of version 1 ignores these messages, and the reverse. */
+    static final byte VERSION = 2;
     static final byte FRAME = 0;
     static final byte TERMINATE = 1;
+
+    BrokerMessage(byte kind, String origin, String exceptSocketId, byte[] frame) {
+        this(kind, origin, exceptSocketId, Frame.NOT_MEMBERSHIP, frame);
+    }
 
     byte[] encode() {
         byte[] o = origin.getBytes(StandardCharsets.US_ASCII);
         byte[] e = exceptSocketId == null ? new byte[0] : exceptSocketId.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(3 + o.length + 2 + e.length + frame.length);
-        b.put(VERSION).put(kind).put((byte) o.length).put(o).putShort((short) e.length).put(e).put(frame);
+        byte[] p = position < 0 ? new byte[0] : Long.toString(position).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(3 + o.length + 2 + e.length + 1 + p.length + frame.length);
+        b.put(VERSION).put(kind).put((byte) o.length).put(o).putShort((short) e.length).put(e)
+                .put((byte) p.length).put(p).put(frame);
         return b.array();
     }
 
@@ -34,9 +44,21 @@ record BrokerMessage(byte kind, String origin, String exceptSocketId, byte[] fra
             b.get(o);
             byte[] e = new byte[b.getShort() & 0xffff];
             b.get(e);
+            int digits = b.get() & 0xff;
+            long position = Frame.NOT_MEMBERSHIP;
+            if (digits > 0) {
+                position = 0;
+                for (int i = 0; i < digits; i++) {
+                    int d = b.get() - '0';
+                    if (d < 0 || d > 9 || i >= 18) {
+                        return null;
+                    }
+                    position = position * 10 + d;
+                }
+            }
             byte[] frame = Arrays.copyOfRange(m, b.position(), m.length);
             return new BrokerMessage(kind, new String(o, StandardCharsets.US_ASCII),
-                    e.length == 0 ? null : new String(e, StandardCharsets.UTF_8), frame);
+                    e.length == 0 ? null : new String(e, StandardCharsets.UTF_8), position, frame);
         } catch (RuntimeException bad) {
             return null;
         }

@@ -122,10 +122,10 @@ final class NodeLeases {
         Transitions t = state.transitions;
         for (String member : get(link.call(c -> c.smembers(keys.nodeChannels(dead))))) {
             String[] pair = RedisKeys.unpair(member);
-            List<Object> r = list(get(link.eval(Script.DROP_NODE_CHANNEL,
-                    keys.channelKeys(pair[0], pair[1]), dead)));
-            for (String user : strings(r, 3)) {
-                t.memberRemoved(pair[0], pair[1], user);
+            List<Object> r = list(get(link.eval(Script.DROP_NODE_CHANNEL, keys.channelKeysAndTopic(pair[0], pair[1]),
+                    dead, state.node, RedisChannels.publishCommand(link), RedisChannels.removedFramePrefix(pair[1]))));
+            for (int i = 3; i + 1 < r.size(); i += 2) { // published by the script, in the channel's order
+                t.memberRemoved(pair[0], pair[1], (String) r.get(i), num(r.get(i + 1)));
             }
             if (flag(r.get(2))) {
                 t.subscriptionCountChanged(pair[0], pair[1], (int) num(r.get(1)));

@@ -74,7 +74,7 @@ public final class RedisBroker implements Broker {
     @Override
     public void publish(Topic topic, Frame frame, String exceptSocketId) {
         local.deliver(topic, frame, exceptSocketId);
-        send(topic, new BrokerMessage(BrokerMessage.FRAME, node, exceptSocketId, frame.bytes()));
+        send(topic, new BrokerMessage(BrokerMessage.FRAME, node, exceptSocketId, frame.position(), frame.bytes()));
     }
 
     @Override
@@ -163,7 +163,7 @@ public final class RedisBroker implements Broker {
         if (m.kind() == BrokerMessage.TERMINATE) {
             local.terminateUser(topic.appId(), topic.name());
         } else {
-            local.deliver(topic, Frame.ofBytes(m.frame()), m.exceptSocketId());
+            local.deliver(topic, Frame.ofBytes(m.frame(), m.position()), m.exceptSocketId());
         }
     }
 

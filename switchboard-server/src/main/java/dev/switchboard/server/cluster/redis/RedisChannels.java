@@ -5,12 +5,15 @@ import static dev.switchboard.server.cluster.redis.Replies.list;
 import static dev.switchboard.server.cluster.redis.Replies.num;
 
 import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.ChannelStats;
 import dev.switchboard.server.engine.SharedState.Joined;
 import dev.switchboard.server.engine.SharedState.Left;
 import dev.switchboard.server.engine.SharedState.Member;
 import io.lettuce.core.SetArgs;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +59,16 @@ final class RedisChannels {
                 return CompletableFuture.completedFuture(local);
             }
             boolean info = member != null && member.userInfoJson() != null;
-            sent = link.eval(Script.JOIN, keys.channelKeys(appId, channel), node,
-                    member == null ? "" : member.userId(), info ? "1" : "0", info ? member.userInfoJson() : "",
-                    Integer.toString(maxMembers));
+            if (member == null) {
+                sent = link.eval(Script.JOIN, keys.channelKeys(appId, channel), node, "", "0", "",
+                        Integer.toString(maxMembers));
+            } else {
+                // The script publishes the member_added in the step that decides it (docs/cluster.md).
+                String added = text(new ServerMessage.MemberAdded(channel, member.userId(), member.userInfoJson()));
+                sent = link.eval(Script.JOIN, keys.channelKeysAndTopic(appId, channel), node, member.userId(),
+                        info ? "1" : "0", info ? member.userInfoJson() : "", Integer.toString(maxMembers),
+                        node, publishCommand(link), added);
+            }
             userChannel(appId, signedInUserId, channel, 1);
         }
         return sent.handle((r, err) -> {
@@ -78,13 +88,18 @@ final class RedisChannels {
                 return Joined.refused();
             }
             Map<String, String> roster = null;
-            if (member != null) {
-                roster = new LinkedHashMap<>();
-                for (int i = 4; i + 1 < reply.size(); i += 2) {
-                    roster.put((String) reply.get(i), (String) reply.get(i + 1));
-                }
+            if (member == null) {
+                return new Joined(false, flag(reply.get(1)), false, (int) num(reply.get(3)), null);
             }
-            return new Joined(false, flag(reply.get(1)), flag(reply.get(2)), (int) num(reply.get(3)), roster);
+            roster = new LinkedHashMap<>();
+            for (int i = 5; i + 1 < reply.size(); i += 2) {
+                roster.put((String) reply.get(i), (String) reply.get(i + 1));
+            }
+            boolean added = flag(reply.get(2));
+            if (added) {
+                link.messagesOut.incrementAndGet();
+            }
+            return new Joined(false, flag(reply.get(1)), added, (int) num(reply.get(3)), roster, num(reply.get(4)), true);
         });
     }
 
@@ -100,7 +115,10 @@ final class RedisChannels {
                 share.leases.dirty();
                 return CompletableFuture.completedFuture(local);
             }
-            sent = link.eval(Script.LEAVE, keys.channelKeys(appId, channel), node, memberId == null ? "" : memberId);
+            sent = memberId == null
+                    ? link.eval(Script.LEAVE, keys.channelKeys(appId, channel), node, "")
+                    : link.eval(Script.LEAVE, keys.channelKeysAndTopic(appId, channel), node, memberId, node,
+                            publishCommand(link), text(new ServerMessage.MemberRemoved(channel, memberId)));
             userChannel(appId, signedInUserId, channel, -1);
         }
         return sent.handle((r, err) -> {
@@ -109,8 +127,31 @@ final class RedisChannels {
                 return local;
             }
             List<Object> reply = list(r);
-            return new Left(flag(reply.get(0)), flag(reply.get(1)), (int) num(reply.get(2)));
+            boolean removed = flag(reply.get(1));
+            if (removed) {
+                link.messagesOut.incrementAndGet();
+            }
+            return new Left(flag(reply.get(0)), removed, (int) num(reply.get(2)), num(reply.get(3)), removed);
         });
+    }
+
+    /** A frame as the text a script takes (and publishes byte for byte: the link encodes it back to UTF-8). */
+    static String text(ServerMessage message) {
+        return new String(WireCodec.encode(message), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A member_removed frame up to its data, for drop_node_channel.lua, which appends the data of each member it
+     * removes (the user id is only known there) and the closing brace.
+     */
+    static String removedFramePrefix(String channel) {
+        String whole = text(new ServerMessage.MemberRemoved(channel, ""));
+        return whole.substring(0, whole.lastIndexOf("\"data\":") + "\"data\":".length());
+    }
+
+    /** PUBLISH, or SPUBLISH on a Redis Cluster, where the channel's topic lives on its slot's shard. */
+    static String publishCommand(RedisLink link) {
+        return link.settings.sharded() ? "SPUBLISH" : "PUBLISH";
     }
 
     CompletionStage<ChannelStats> channel(String appId, String channel) {

@@ -41,6 +41,14 @@ final class RedisKeys {
         return new String[] {t + ":subs", t + ":mn", t + ":mt", t + ":mo", t + ":mi", t + ":seq"};
     }
 
+    /** The channel script keys and then the channel's topic: a presence change is published by its script. */
+    String[] channelKeysAndTopic(String app, String channel) {
+        String[] k = channelKeys(app, channel);
+        String[] out = java.util.Arrays.copyOf(k, k.length + 1);
+        out[k.length] = channelTag(app, channel) + ":msg";
+        return out;
+    }
+
     String cache(String app, String channel) {
         return channelTag(app, channel) + ":cache";
     }

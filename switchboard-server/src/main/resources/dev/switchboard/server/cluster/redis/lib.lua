@@ -15,3 +15,24 @@ local function member_gone(mt, mo, mi, user)
   redis.call('ZREM', mo, user)
   redis.call('HDEL', mi, user)
 end
+-- A presence channel's membership order (docs/cluster.md): every member added or removed takes the next position
+-- of the channel's counter, in the script that decides it. A counter made anew (the channel's first member, or the
+-- channel occupied again after its counter went with the last subscriber) starts from the Redis clock in
+-- microseconds, so a channel's positions keep growing over its successive lives.
+local function next_position(seq)
+  if redis.call('EXISTS', seq) == 0 then
+    local t = redis.call('TIME')
+    redis.call('SET', seq, string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2])))
+  end
+  return redis.call('INCR', seq)
+end
+local function position(seq)
+  return tonumber(redis.call('GET', seq) or '0')
+end
+-- Publishes a membership frame on the channel's topic in the same step that decides it, so every node receives a
+-- channel's membership changes in the order they were decided. The header is BrokerMessage's (version 2, kind
+-- frame, origin, no except socket, the position in decimal), the frame the bytes the deciding node encoded.
+local function announce(topic, cmd, origin, frame, pos)
+  local p = string.format('%.0f', pos)
+  redis.call(cmd, topic, string.char(2, 0, #origin) .. origin .. string.char(0, 0, #p) .. p .. frame)
+end

@@ -19,7 +19,7 @@ for i = 3, #ARGV, 4 do
   redis.call('HSET', KEYS[2], p .. user, n)
   redis.call('HINCRBY', KEYS[3], user, n)
   if not redis.call('ZSCORE', KEYS[4], user) then
-    redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[6]), user)
+    redis.call('ZADD', KEYS[4], next_position(KEYS[6]), user)
     if ARGV[i + 2] == '1' then redis.call('HSET', KEYS[5], user, ARGV[i + 3]) end
   end
 end
