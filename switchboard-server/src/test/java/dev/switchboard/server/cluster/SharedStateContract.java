@@ -103,6 +103,29 @@ public abstract class SharedStateContract {
     }
 
     @Test
+    void eachMembershipChangeTakesTheNextPositionAndARosterCoversExactlyTheChangesBeforeIt() {
+        String ch = "presence-order";
+        Joined ann = await(a.join(APP, ch, new Member("ann", null), null, 100));
+        Joined bob = await(b.join(APP, ch, new Member("bob", null), null, 100));
+        Joined annOnB = await(b.join(APP, ch, new Member("ann", null), null, 100));
+        Left bobLeft = await(b.leave(APP, ch, "bob", null));
+        Joined cid = await(a.join(APP, ch, new Member("cid", null), null, 100));
+        assertThat(ann.position()).isPositive();
+        assertThat(bob.position()).isGreaterThan(ann.position());
+        assertThat(annOnB.newMember()).isFalse();
+        assertThat(annOnB.position()).isEqualTo(bob.position()); // nothing changed since bob's add
+        assertThat(bobLeft.memberRemoved()).isTrue();
+        assertThat(bobLeft.position()).isGreaterThan(bob.position());
+        assertThat(cid.position()).isGreaterThan(bobLeft.position());
+
+        await(b.leave(APP, ch, "ann", null));
+        await(a.leave(APP, ch, "ann", null));
+        assertThat(await(a.leave(APP, ch, "cid", null)).vacated()).isTrue();
+        // occupied again: its positions go on above the old ones, so an event of the old life is never news
+        assertThat(await(b.join(APP, ch, new Member("dan", null), null, 100)).position()).isGreaterThan(cid.position());
+    }
+
+    @Test
     void presenceLimitCountsEveryNode() {
         String ch = "presence-small";
         assertThat(await(a.join(APP, ch, new Member("u1", null), null, 2)).full()).isFalse();
