@@ -254,6 +254,11 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
         }
     }
 
+    @Override
+    public void reconnectAll() {
+        closeAll(CloseCode.RECONNECT, "This node rejoins the cluster; reconnect");
+    }
+
     /** Two unsigned integers joined by a dot, unpredictable (PROTOCOL.md §1.2). */
     private static String newSocketId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();

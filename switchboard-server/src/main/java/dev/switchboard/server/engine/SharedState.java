@@ -223,5 +223,12 @@ public interface SharedState extends AutoCloseable {
         void subscriptionCountChanged(String appId, String channel, int count);
 
         void userOffline(String appId, String userId);
+
+        /**
+         * The cluster declared this node dead while it was cut off, and told everyone its members left: every
+         * local connection is closed with 4200, so that its client reconnects at once and rejoins through the
+         * normal path (and everyone is told it is back) instead of keeping rosters the cluster no longer agrees with.
+         */
+        void reconnectAll();
     }
 }

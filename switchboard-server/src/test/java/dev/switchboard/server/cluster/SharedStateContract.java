@@ -380,6 +380,8 @@ public abstract class SharedStateContract {
     public static final class RecordedTransitions implements SharedState.Transitions {
         public final List<String> calls = new CopyOnWriteArrayList<>();
         public final AtomicInteger count = new AtomicInteger();
+        /** What the engine would do when told to reconnect its clients (close them: their leaves and sign-outs). */
+        public volatile Runnable onReconnectAll = () -> { };
 
         private void add(String s) {
             calls.add(s);
@@ -404,6 +406,12 @@ public abstract class SharedStateContract {
         @Override
         public void userOffline(String appId, String userId) {
             add("userOffline " + appId + " " + userId);
+        }
+
+        @Override
+        public void reconnectAll() {
+            add("reconnectAll");
+            onReconnectAll.run();
         }
     }
 }

@@ -108,6 +108,18 @@ class PresenceHistoryTest {
         assertThat(h.watchlistViolations()).singleElement().asString().contains("w1 watching u1 #2: online twice");
     }
 
+    @Test
+    void aClosedWatcherIsNotJudgedAtTheEnd() {
+        PresenceHistory h = new PresenceHistory();
+        h.watched("w1#1", "u1", false); // then w1's connection closed, and u1 came online: nobody tells w1#1
+        h.closed("w1#1");
+        h.watched("w1#2", "u1", true);
+        h.assertWatchlistsEnd(Set.of("u1"));
+        h.watched("w2", "u1", false);
+        assertThat(h.watchlistEndViolations(Set.of("u1"))).singleElement().asString()
+                .contains("w2 last told u1 is offline");
+    }
+
     private static JsonNode hook(String name, String channel, String user) {
         return Json.parse(Json.write(channel == null ? Map.of("name", name, "user_id", user)
                 : user == null ? Map.of("name", name, "channel", channel)

@@ -14,6 +14,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * connection open at both ends but stops carrying bytes on them (what a dead NAT entry or a frozen peer looks like),
  * while connections opened afterwards are carried normally. {@link #cut()} is the loud failure instead: every
  * connection closed and new ones refused, until {@link #restore()} (a server that went away, then came back).
+ * {@link #freeze} is a partition that heals: bytes stop flowing in one direction or both, on every connection, open
+ * or new, without being lost: the proxy stops reading, TCP holds them, and {@link #thaw()} lets them through in
+ * order (the backlog a real partition delivers when it heals). {@link #freezePubSub} freezes only the connections
+ * that subscribed to pub/sub (the client sent a SUBSCRIBE), for a node whose state link works and whose pub/sub
+ * link does not.
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -21,11 +26,17 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile boolean refusing;
+    private volatile java.util.Set<Direction> frozen = java.util.Set.of();
+    private volatile boolean frozenPubSubOnly;
+
+    /** Which way bytes flow: from the proxy's clients to the server, or back. */
+    public enum Direction { TO_SERVER, TO_CLIENT }
 
     private static final class Link {
         final Socket client;
         final Socket upstream;
         volatile boolean silent;
+        volatile boolean pubsub;
 
         Link(Socket client, Socket upstream) {
             this.client = client;
@@ -54,6 +65,30 @@ public final class TcpProxy implements AutoCloseable {
         for (Link l : links) {
             l.silent = true;
         }
+    }
+
+    /**
+     * Every connection, open now or opened later, stops carrying bytes in {@code directions} (both when none is
+     * given); nothing is dropped or closed, until {@link #thaw()}.
+     */
+    public void freeze(Direction... directions) {
+        frozenPubSubOnly = false;
+        frozen = directions.length == 0 ? java.util.EnumSet.allOf(Direction.class) : java.util.Set.of(directions);
+    }
+
+    /** As {@link #freeze}, for the connections that subscribed to pub/sub only. */
+    public void freezePubSub(Direction... directions) {
+        frozenPubSubOnly = true;
+        frozen = directions.length == 0 ? java.util.EnumSet.allOf(Direction.class) : java.util.Set.of(directions);
+    }
+
+    /** Bytes flow again both ways; what was held is delivered first. */
+    public void thaw() {
+        frozen = java.util.Set.of();
+    }
+
+    private boolean held(Link link, Direction d) {
+        return frozen.contains(d) && (!frozenPubSubOnly || link.pubsub);
     }
 
     /** Closes every connection open now and closes new ones as they arrive, until {@link #restore()}. */
@@ -86,8 +121,8 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 Link link = new Link(client, upstream);
                 links.add(link);
-                pump(link, client, upstream);
-                pump(link, upstream, client);
+                pump(link, client, upstream, Direction.TO_SERVER);
+                pump(link, upstream, client, Direction.TO_CLIENT);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -96,13 +131,20 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Link link, Socket from, Socket to) {
+    private void pump(Link link, Socket from, Socket to, Direction direction) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream()) {
                 OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (direction == Direction.TO_SERVER && !link.pubsub && new String(buf, 0, n,
+                            java.nio.charset.StandardCharsets.ISO_8859_1).contains("SUBSCRIBE")) {
+                        link.pubsub = true;
+                    }
+                    while (held(link, direction) && !closed) {
+                        Thread.sleep(5); // not reading: the bytes wait in the sockets' buffers, as on a frozen path
+                    }
                     if (!link.silent) {
                         out.write(buf, 0, n);
                         out.flush();
@@ -110,6 +152,8 @@ public final class TcpProxy implements AutoCloseable {
                 }
             } catch (IOException ignored) {
                 // one side went away: close both below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             if (!link.silent) {
                 closeQuietly(from);

@@ -23,8 +23,13 @@ import org.slf4j.LoggerFactory;
  * Node liveness. Every heartbeat the node renews its lease (a score in the {@code {nodes}} ZSET) and, in the same
  * script, removes every lease that expired: the node whose script removed a lease is the only one that ever sees
  * it, so it alone takes the dead node's share out of every channel, user and app it indexed, and reports each
- * resulting transition once. A lease that was new to Redis (first start, Redis restarted empty, or this node was
- * declared dead while cut off) and any write that failed make the node write its whole share back from its mirror.
+ * resulting transition once, and marks the node dead. A lease that was new to Redis (first start, Redis restarted
+ * empty) and any write that failed make the node write its whole share back from its mirror.
+ *
+ * <p>A node that comes back and finds itself marked dead never writes back: the others already told everyone its
+ * members left. It is fenced ({@link NodeFence}): it closes its clients with 4200, drops the pub/sub backlog of the
+ * time it was dead, waits until its old share is out of Redis and rejoins with an empty share, so its clients come
+ * back through the normal joins and everyone is told (member_added, online, webhooks), once.
  */
 final class NodeLeases {
     private static final Logger log = LoggerFactory.getLogger(NodeLeases.class);
@@ -36,14 +41,20 @@ final class NodeLeases {
     private volatile int liveNodes = 1;
     private volatile ScheduledFuture<?> beat;
     private volatile boolean stopped;
+    private final NodeFence fence;
+    private volatile long fencedSince;
+    /** How long Redis remembers that a node was declared dead (a node cut off for longer is taken for new). */
+    static final long DEAD_MARK_MILLIS = TimeUnit.DAYS.toMillis(1);
 
-    NodeLeases(RedisState state) {
+    NodeLeases(RedisState state, NodeFence fence) {
         this.state = state;
+        this.fence = fence;
         this.link = state.link;
         this.keys = state.keys;
     }
 
     void start() {
+        fence.arm();
         tick(); // the node starts registered (or degraded, with the reason), not one heartbeat later
         beat = link.scheduler.scheduleWithFixedDelay(this::tick, link.settings.heartbeatMillis(),
                 link.settings.heartbeatMillis(),
@@ -71,13 +82,23 @@ final class NodeLeases {
             if (!link.connect()) {
                 return;
             }
-            List<Object> r = list(link.eval(Script.HEARTBEAT, new String[] {keys.nodes(), keys.cleanups()}, state.node,
-                    Integer.toString(link.settings.nodeTimeoutMillis())).get(timeoutMillis(), TimeUnit.MILLISECONDS));
-            liveNodes = (int) num(r.get(1));
-            if (flag(r.get(0)) || dirty || !link.isUp()) {
+            if (fence.fenced()) {
+                fencedTick();
+                return;
+            }
+            boolean resign = fence.resignRequested();
+            long sent = System.nanoTime();
+            Beat b = beat(resign ? "resign" : "beat");
+            if (b.fenced) {
+                enterFence(resign ? "it resigned: " + fence.resignReason()
+                        : "the other nodes declared it dead while it was cut off");
+                return;
+            }
+            fence.renewed(sent);
+            if (b.added || dirty || !link.isUp()) {
                 writeBack();
             }
-            for (String dead : strings(r.get(2))) {
+            for (String dead : b.claimed) {
                 log.info("Node {} missed its lease; removing its connections from the shared state", dead);
                 cleanUp(dead);
             }
@@ -90,6 +111,72 @@ final class NodeLeases {
                 }
             }
         }
+    }
+
+    private record Beat(boolean added, List<String> claimed, boolean fenced) {}
+
+    private Beat beat(String mode) throws Exception {
+        List<Object> r = list(link.eval(Script.HEARTBEAT, new String[] {keys.nodes(), keys.cleanups(), keys.dead()},
+                state.node, Integer.toString(link.settings.nodeTimeoutMillis()), mode,
+                Long.toString(DEAD_MARK_MILLIS)).get(timeoutMillis(), TimeUnit.MILLISECONDS));
+        liveNodes = (int) num(r.get(1));
+        return new Beat(flag(r.get(0)), strings(r.get(2)), flag(r.get(3)));
+    }
+
+    /**
+     * The cluster no longer counts this node (it took the node's share out, with the events that follow), so the
+     * node's clients hold rosters the others were told are gone, and pub/sub may still hand it what was published
+     * about its death. It decides nothing more for its old connections (their leaves are answered from the mirror
+     * and reported nowhere), drops what pub/sub brings, holds new connections at the gate and closes every old
+     * one with 4200: their clients reconnect at once and rejoin, through the normal path, once it is back.
+     */
+    private void enterFence(String why) {
+        NodeMirror m = state.mirror;
+        synchronized (m) {
+            m.fenced = true;
+            link.fence("fenced: " + why + "; its clients reconnect and it rejoins as a fresh member");
+        }
+        fence.enter();
+        fencedSince = System.nanoTime();
+        log.warn("This node is fenced ({}): closing its connections with 4200 and rejoining", why);
+        state.transitions.reconnectAll();
+    }
+
+    /**
+     * Rejoins once every old connection is gone (their leaves emptied the mirror; new ones wait at the gate) and the
+     * cluster finished taking the old share out (claiming that cleanup itself when its cleaner died).
+     */
+    private void fencedTick() throws Exception {
+        boolean drained;
+        synchronized (state.mirror) {
+            drained = state.mirror.isEmpty();
+        }
+        if (!drained && System.nanoTime() - fencedSince < TimeUnit.MILLISECONDS.toNanos(
+                link.settings.nodeTimeoutMillis())) {
+            return;
+        }
+        long sent = System.nanoTime();
+        Beat b = beat("rejoin");
+        for (String dead : b.claimed) {
+            log.info(dead.equals(state.node) ? "Node {} (this node, fenced) was not cleaned up; taking its old share "
+                    + "out itself" : "Node {} left its cleanup unfinished; finishing it", dead);
+            cleanUp(dead);
+        }
+        if (b.fenced) {
+            return;
+        }
+        synchronized (state.mirror) {
+            if (!state.mirror.isEmpty()) {
+                log.warn("Old connections still held a share {} ms into the fence; it is discarded",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fencedSince));
+            }
+            state.mirror.clear();
+            state.mirror.fenced = false;
+        }
+        writeBack();
+        fence.rejoined(sent);
+        log.info("This node rejoined the cluster as a fresh member {} ms after it was fenced",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fencedSince));
     }
 
     /**

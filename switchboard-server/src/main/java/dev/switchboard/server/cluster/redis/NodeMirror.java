@@ -49,6 +49,23 @@ final class NodeMirror {
     final Map<Key, ChannelPart> channels = new HashMap<>();
     final Map<Key, UserPart> users = new HashMap<>();
     final Map<Key, CachedEvent> caches = new HashMap<>();
+    /**
+     * While this node is fenced ({@link NodeFence}) the cluster has already taken its share out and reported what
+     * that decided: the leaves of its old connections are counted here and decide nothing more.
+     */
+    boolean fenced;
+
+    /** Nothing held: no connection, channel or user of this node (cache events do not count). */
+    boolean isEmpty() {
+        return reserved.isEmpty() && channels.isEmpty() && users.isEmpty();
+    }
+
+    /** Forgets the share (a fenced node rejoins with none). */
+    void clear() {
+        reserved.clear();
+        channels.clear();
+        users.clear();
+    }
 
     // ------------------------------------------------------------------ connections
 
@@ -100,6 +117,9 @@ final class NodeMirror {
             }
         }
         userChannel(app, signedInUserId, channel, 1);
+        if (fenced) {
+            return new Joined(false, false, false, ch.sockets, roster);
+        }
         return new Joined(false, occupied, newMember, ch.sockets, roster);
     }
 
@@ -121,9 +141,9 @@ final class NodeMirror {
         }
         if (ch.sockets <= 0) {
             channels.remove(k);
-            return new Left(true, removed, 0);
+            return new Left(!fenced, removed && !fenced, 0);
         }
-        return new Left(false, removed, ch.sockets);
+        return new Left(false, removed && !fenced, ch.sockets);
     }
 
     private void userChannel(String app, String userId, String channel, int delta) {
@@ -158,7 +178,7 @@ final class NodeMirror {
         }
         u.info = info;
         u.watchlist = List.copyOf(watchlist);
-        return first;
+        return first && !fenced;
     }
 
     /** A copy of what this node holds for the user (connections, info, watchlist), null when nothing. */
@@ -200,7 +220,7 @@ final class NodeMirror {
         }
         if (--u.conns <= 0) {
             users.remove(k);
-            return true;
+            return !fenced;
         }
         return false;
     }

@@ -10,6 +10,9 @@ import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,18 +29,22 @@ import org.slf4j.LoggerFactory;
  * at once (local delivery never waits for Redis and survives an outage) and published for the others; a message
  * that comes back from Redis with this node as its origin is skipped.
  *
- * <p>The pub/sub connection is watched, not trusted: every heartbeat it is PINGed; a PING that goes unanswered
- * (a link that fell silent without closing) makes the node open a new connection and subscribe again to every
- * current interest, and after any outage every interest is subscribed again too. Subscribing, unsubscribing and
- * publishing are each one method here. On a Redis Cluster they are sharded (SSUBSCRIBE on the master owning the
+ * <p>The pub/sub loop is watched, not trusted: every heartbeat the node publishes a probe to itself; a loop that
+ * stays silent for a lease (a link that fell silent without closing, or that carries one way only) makes the node
+ * open a new connection, subscribe again to every current interest and, as it may have missed messages, resign
+ * and rejoin ({@link NodeFence}); after any outage every interest is subscribed again too. What arrives while the
+ * node's lease is in doubt is held until the heartbeat says whether to deliver it or drop it (fenced).
+ * Subscribing, unsubscribing and publishing are each one method here. On a Redis Cluster they are sharded (SSUBSCRIBE on the master owning the
  * channel's slot, SPUBLISH routed there, see {@link ShardedSubscriptions}): every topic channel carries the hash tag
  * of the state it belongs to, so a channel's traffic stays on one shard, and after a failover the subscriptions
  * whose slot changed master are made again on the new one.
  */
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
-    /** The PING repeats every heartbeat: a flaky network must not log on each one. */
+    /** The probe repeats every heartbeat: a flaky network must not log on each one. */
     private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
+    /** Messages held while the lease is in doubt; past this the node cannot vouch for them and resigns. */
+    static final int MAX_HELD = 10_000;
 
     private final RedisLink link;
     private final RedisKeys keys;
@@ -52,14 +59,25 @@ public final class RedisBroker implements Broker {
     private volatile boolean closed;
     /** Which Redis node holds each sharded subscription (Redis Cluster only). */
     private final ShardedSubscriptions shards = new ShardedSubscriptions();
+    private final NodeFence fence;
+    /** This node's probe channel: what it publishes there each heartbeat must come back through its subscription. */
+    private final byte[] probeChannel;
+    /** When the oldest probe not yet back was sent; 0 when every probe sent came back. */
+    private volatile long unansweredSinceNanos;
+    private long probes;
+    /** Received while the lease was not surely held, in order, until the heartbeat says deliver or drop. */
+    private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
     /** Messages of other nodes handed to local delivery (own ones are skipped, not counted). */
     final AtomicLong delivered = new AtomicLong();
 
-    RedisBroker(RedisLink link, String nodeId) {
+    RedisBroker(RedisLink link, String nodeId, NodeFence fence) {
         this.link = link;
         this.keys = link.keys;
         this.node = nodeId;
         this.origin = nodeId.getBytes(StandardCharsets.US_ASCII);
+        this.fence = fence;
+        this.probeChannel = keys.probe(nodeId).getBytes(StandardCharsets.UTF_8);
+        fence.listen(this::deliverHeld, this::dropHeld);
         link.onTopologyChange(() -> resubscribe = true); // the next probe moves what moved; not on Lettuce's thread
     }
 
@@ -150,10 +168,60 @@ public final class RedisBroker implements Broker {
     };
 
     private void receive(byte[] channel, byte[] message) {
+        if (Arrays.equals(channel, probeChannel)) {
+            unansweredSinceNanos = 0;
+            return;
+        }
         if (BrokerMessage.isFrom(message, origin)) {
             return;
         }
         link.messagesIn.incrementAndGet();
+        synchronized (held) {
+            switch (fence.admission()) {
+                case DROP -> {
+                    return;
+                }
+                case HOLD -> {
+                    hold(channel, message);
+                    return;
+                }
+                case DELIVER -> {
+                    if (!held.isEmpty()) {
+                        hold(channel, message); // behind what is held, in order
+                        return;
+                    }
+                }
+            }
+            deliver(channel, message);
+        }
+    }
+
+    /** Under {@code held}. */
+    private void hold(byte[] channel, byte[] message) {
+        if (held.size() >= MAX_HELD) {
+            held.pollFirst();
+            fence.requestResign("more than " + MAX_HELD + " pub/sub messages arrived while its lease was in doubt");
+        }
+        held.addLast(new byte[][] {channel, message});
+    }
+
+    /** The lease was renewed: what was held is delivered, in order. */
+    private void deliverHeld() {
+        synchronized (held) {
+            for (byte[][] m; (m = held.pollFirst()) != null; ) {
+                deliver(m[0], m[1]);
+            }
+        }
+    }
+
+    /** Fenced: what was held was published while (or after) the cluster declared this node dead. */
+    private void dropHeld() {
+        synchronized (held) {
+            held.clear();
+        }
+    }
+
+    private void deliver(byte[] channel, byte[] message) {
         Topic topic = interests.get(new String(channel, StandardCharsets.UTF_8));
         BrokerMessage m = BrokerMessage.decode(message);
         if (topic == null || m == null) {
@@ -193,6 +261,14 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /**
+     * Every heartbeat the node publishes a probe to its own probe channel. Each one that comes back shows the whole
+     * loop works: this node can publish, Redis routes, and its subscription receives (a PING only shows that the
+     * pub/sub connection answers). While probes do not come back the link is given time, as long as the node's lease
+     * lasts: a link that froze and thaws delivers its backlog in order, and nothing is lost. A loop silent for longer
+     * is a partition of this node's messages: a new pub/sub connection is made, and a node with interests may have
+     * missed messages its clients needed, so it resigns from the cluster and rejoins (see {@link NodeFence}).
+     */
     private void probe() {
         if (closed) {
             return;
@@ -211,27 +287,33 @@ public final class RedisBroker implements Broker {
             resubscribeAll(c);
             return;
         }
-        try {
-            c.async().ping().toCompletableFuture().get(link.settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (resubscribe) {
-                resubscribeAll(c);
+        long since = unansweredSinceNanos;
+        long silentMillis = since == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+        if (silentMillis > link.settings.nodeTimeoutMillis()) {
+            limitedLog.warn("probe-lost", "No probe of this node came back through Redis pub/sub for {} ms; opening a "
+                    + "new pub/sub connection", silentMillis);
+            if (!interests.isEmpty()) {
+                fence.requestResign("its pub/sub loop was silent for " + silentMillis + " ms");
             }
-        } catch (Exception e) {
-            if (!NodeLeases.isTimeout(e)) {
-                resubscribe = true; // Lettuce is reconnecting; what it could not subscribe meanwhile is done after
-                return;
-            }
-            limitedLog.warn("ping-timeout",
-                    "Redis pub/sub connection did not answer a PING within {} ms; opening a new one",
-                    link.settings.commandTimeout().toMillis());
+            unansweredSinceNanos = 0;
             link.reconnects.incrementAndGet();
             connect();
+            return;
+        }
+        if (unansweredSinceNanos == 0) {
+            unansweredSinceNanos = System.nanoTime();
+        }
+        link.publishProbe(probeChannel, new BrokerMessage(BrokerMessage.FRAME, node, null,
+                Long.toString(probes++).getBytes(StandardCharsets.US_ASCII)).encode());
+        if (resubscribe) {
+            resubscribeAll(c);
         }
     }
 
     private void resubscribeAll(StatefulRedisPubSubConnection<byte[], byte[]> c) {
         resubscribe = false;
-        if (interests.isEmpty()) {
+        boolean sharded = c instanceof StatefulRedisClusterPubSubConnection;
+        if (interests.isEmpty() && sharded) {
             return;
         }
         link.roundTrips.incrementAndGet();
@@ -239,8 +321,10 @@ public final class RedisBroker implements Broker {
         if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
             sent = shards.reroute(cluster, interests.keySet()); // only what is not on its slot's master now
         } else {
-            sent = subscribe(c, interests.keySet().stream().map(s -> s.getBytes(StandardCharsets.UTF_8))
-                    .toArray(byte[][]::new));
+            List<byte[]> all = new ArrayList<>();
+            all.add(probeChannel);
+            interests.keySet().forEach(s -> all.add(s.getBytes(StandardCharsets.UTF_8)));
+            sent = subscribe(c, all.toArray(byte[][]::new));
         }
         sent.whenComplete((v, err) -> {
             if (err != null) {

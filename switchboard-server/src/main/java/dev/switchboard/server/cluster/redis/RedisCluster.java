@@ -28,8 +28,9 @@ public final class RedisCluster implements Cluster, ClusterNode, ClusterTraffic 
     RedisCluster(RedisSettings settings, String nodeId) {
         this.nodeId = nodeId;
         this.link = new RedisLink(settings);
-        this.state = new RedisState(link, nodeId);
-        this.broker = new RedisBroker(link, nodeId);
+        NodeFence fence = new NodeFence(settings.nodeTimeoutMillis());
+        this.state = new RedisState(link, nodeId, fence);
+        this.broker = new RedisBroker(link, nodeId, fence);
     }
 
     static String newNodeId() {

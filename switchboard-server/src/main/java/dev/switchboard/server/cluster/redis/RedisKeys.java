@@ -107,6 +107,19 @@ final class RedisKeys {
         return prefix + ":{nodes}:cleanups";
     }
 
+    /**
+     * Nodes declared dead (node → when, Redis clock ms), kept for a day: a node that reaches Redis again finds out
+     * from this whether the cluster removed it while it was cut off (then it fences) or Redis lost its data.
+     */
+    String dead() {
+        return prefix + ":{nodes}:dead";
+    }
+
+    /** The pub/sub channel a node publishes its own probes to, and subscribes to, to see that the loop works. */
+    String probe(String node) {
+        return prefix + ":{n:" + node + "}:probe";
+    }
+
     /** The node's index sets: channels, users, apps it contributes to. */
     String nodeChannels(String node) {
         return prefix + ":{n:" + node + "}:ch";

@@ -248,6 +248,16 @@ final class RedisLink implements AutoCloseable {
     }
 
     /**
+     * The cluster declared this node dead ({@link NodeFence}): degraded whatever Redis does, so that nothing this
+     * node's old connections do reaches Redis, until {@link #up()} after it rejoined.
+     */
+    void fence(String reason) {
+        synchronized (this) {
+            degradedReason = reason;
+        }
+    }
+
+    /**
      * Redis answers again: commands are sent from now on (the node is writing its state back, and its later changes
      * must follow the write-back on the same connections). The outage ends with {@link #recovered()}.
      */
@@ -365,6 +375,15 @@ final class RedisLink implements AutoCloseable {
             c.commands().publish(channel, message);
         }
         return true;
+    }
+
+    /** A probe of the pub/sub loop ({@link RedisBroker}): one round trip, not a message of the node's clients. */
+    void publishProbe(byte[] channel, byte[] message) {
+        Connected<byte[], byte[]> c = bytes;
+        if (c != null && c.connection().isOpen()) {
+            roundTrips.incrementAndGet();
+            c.commands().publish(channel, message);
+        }
     }
 
     @Override

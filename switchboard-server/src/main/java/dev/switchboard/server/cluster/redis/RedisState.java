@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionStage;
  * users in {@link RedisUsers}, an app's connection quota here (reserve.lua on the app's slot). How this node's
  * writes reach Redis, and what it decides while Redis is away, is {@link NodeShare}'s.
  *
- * <p>This is where a node is wired: its mirror, its {@link NodeLeases} (heartbeat, cleanup of dead nodes, write-back)
- * and the hook that marks the share for write-back when Redis lost the scripts, set before any command is sent.
+ * <p>This is where a node is wired: its mirror, its {@link NodeLeases} (heartbeat, cleanup of dead nodes, write-back,
+ * the fence of a node declared dead; new connections wait at the {@link NodeFence}'s gate) and the hook that marks
+ * the share for write-back when Redis lost the scripts, set before any command is sent.
  */
 public final class RedisState implements SharedState {
     final RedisLink link;
@@ -31,16 +32,18 @@ public final class RedisState implements SharedState {
     final String node;
     final NodeMirror mirror = new NodeMirror();
     final NodeLeases leases;
+    private final NodeFence fence;
     volatile Transitions transitions;
     private final NodeShare share;
     private final RedisChannels redisChannels;
     private final RedisUsers redisUsers;
 
-    RedisState(RedisLink link, String nodeId) {
+    RedisState(RedisLink link, String nodeId, NodeFence fence) {
         this.link = link;
         this.keys = link.keys;
         this.node = nodeId;
-        this.leases = new NodeLeases(this);
+        this.fence = fence;
+        this.leases = new NodeLeases(this, fence);
         link.onScriptsLost(leases::dirty);
         this.share = new NodeShare(link, nodeId, mirror, leases);
         this.redisChannels = new RedisChannels(share);
@@ -61,6 +64,11 @@ public final class RedisState implements SharedState {
 
     @Override
     public CompletionStage<Boolean> reserveConnection(String appId, int max) {
+        CompletableFuture<Void> gate = fence.gate();
+        if (!gate.isDone()) {
+            // fenced: the connection waits until this node has rejoined, then joins the normal way
+            return gate.thenCompose(v -> reserveConnection(appId, max));
+        }
         CompletableFuture<Object> sent;
         synchronized (mirror) {
             if (!mirror.reserve(appId, max)) {
