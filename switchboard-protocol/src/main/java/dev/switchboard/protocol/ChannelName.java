@@ -1,7 +1,5 @@
 package dev.switchboard.protocol;
 
-import java.util.regex.Pattern;
-
 /**
  * A channel name with its type and cache flag. Classification uses anchored prefixes in the order of
  * PROTOCOL.md §2.1; validation follows §2.2 (allowed characters, {@code #} only for server-to-user).
@@ -9,7 +7,35 @@ import java.util.regex.Pattern;
 public record ChannelName(String value, ChannelType type, boolean cache) {
 
     public static final String SERVER_TO_USER_PREFIX = "#server-to-user-";
-    private static final Pattern ALLOWED = Pattern.compile("^[-a-zA-Z0-9_=@,.;]+$");
+    /**
+     * The allowed characters {@code [-a-zA-Z0-9_=@,.;]} as a table: every subscribe checks a name and every
+     * sign-in a user id, and a regular expression cost more than the rest of the check (connect-path profile,
+     * docs/performance.md).
+     */
+    private static final boolean[] ALLOWED = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            ALLOWED[c] = true;
+            ALLOWED[Character.toUpperCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            ALLOWED[c] = true;
+        }
+        for (char c : "-_=@,.;".toCharArray()) {
+            ALLOWED[c] = true;
+        }
+    }
+
+    private static boolean allowedChars(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 128 || !ALLOWED[c]) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
 
     public static ChannelName of(String name) {
         if (name.startsWith(SERVER_TO_USER_PREFIX)) {
@@ -43,7 +69,7 @@ public record ChannelName(String value, ChannelType type, boolean cache) {
         if (name.length() > maxLength) {
             return "Channel name too long (over " + maxLength + " characters): " + Names.quote(name);
         }
-        if (!ALLOWED.matcher(name).matches()) {
+        if (!allowedChars(name)) {
             return "Invalid channel name " + Names.quote(name);
         }
         return null;
@@ -51,7 +77,7 @@ public record ChannelName(String value, ChannelType type, boolean cache) {
 
     /** User ids follow the channel-name alphabet (Pusher docs, "Authenticating users"). */
     public static boolean isValidUserId(String id) {
-        return id != null && !id.isEmpty() && id.length() <= 200 && ALLOWED.matcher(id).matches();
+        return id != null && !id.isEmpty() && id.length() <= 200 && allowedChars(id);
     }
 
     /** The user id of a {@code #server-to-user-} channel, or null for any other channel. */

@@ -25,6 +25,17 @@ class SignaturesTest {
                     .isEqualTo("58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4");
         }
 
+        /** The Mac is kept per thread with its key: a change of secret must re-key it, every time. */
+        @Test
+        void alternatingSecretsOnOneThreadEachSignWithTheirOwn() {
+            for (int i = 0; i < 3; i++) {
+                assertThat(Signatures.hmacSha256Hex(SECRET, Signatures.channelString("1234.1234", "private-foobar")))
+                        .isEqualTo("58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4");
+                assertThat(Signatures.hmacSha256Hex("tofu", Signatures.channelString("123.456", "test")))
+                        .isEqualTo("efa6cf7644a0b35cba36aa0f776f3cbf7bb60e95ea2696bde1dbe8403b61bd7c");
+            }
+        }
+
         @Test
         void nodeSdkChannelVector() {
             assertThat(Signatures.hmacSha256Hex("tofu", Signatures.channelString("123.456", "test")))
