@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/switchboard}'s choice of JVM and flags ({@code SWITCHBOARD_PRINT_JVM=1} prints it instead of starting):
@@ -50,6 +51,23 @@ class LauncherScriptTest {
         assertThat(lines.contains("--sun-misc-unsafe-memory-access=allow"))
                 .isEqualTo(accepts(java, "--sun-misc-unsafe-memory-access=allow"));
         assertThat(lines.get(lines.size() - 1)).as("JAVA_OPTS come last, so they override").isEqualTo("-Dextra=1");
+    }
+
+    /** The AOT cache of `bin/switchboard --aot-train` is used when it exists and the JVM has AOT caches (JDK 25+). */
+    @Test
+    void anAotCacheIsUsedWhenPresentAndTheJvmKnowsTheFlag(@TempDir Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path cache = dir.resolve("switchboard.aot");
+        String flag = "-XX:AOTCache=" + cache;
+        assertThat(chosen(Map.of("SWITCHBOARD_JAVA", java, "SWITCHBOARD_AOT_CACHE", cache.toString())))
+                .as("no cache file, no flag").doesNotContain(flag);
+        Files.writeString(cache, "stands in for a cache: the launcher only checks that the file is there");
+        assertThat(chosen(Map.of("SWITCHBOARD_JAVA", java, "SWITCHBOARD_AOT_CACHE", cache.toString())).contains(flag))
+                .as("flag present exactly when the JVM knows AOT caches")
+                .isEqualTo(accepts(java, "-XX:AOTMode=off"));
+        // The JVM the launcher picks by itself (a JDK 25 where the machine has one).
+        List<String> own = chosen(Map.of("SWITCHBOARD_AOT_CACHE", cache.toString()));
+        assertThat(own.contains(flag)).as("with " + own.get(0)).isEqualTo(accepts(own.get(0), "-XX:AOTMode=off"));
     }
 
     @Test
