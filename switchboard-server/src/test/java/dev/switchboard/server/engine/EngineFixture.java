@@ -34,6 +34,13 @@ final class EngineFixture implements AutoCloseable {
                 EngineListener.NONE, clock);
     }
 
+    /** With another broker in front of the one-node one (e.g. one whose interest is confirmed when a test says). */
+    EngineFixture(AppConfig app, Broker broker) {
+        this.app = app;
+        this.engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), broker,
+                new LocalState(System::currentTimeMillis), EngineListener.NONE, System::currentTimeMillis);
+    }
+
     EngineFixture() {
         this(AppConfig.defaults("app-id", "app-key", "app-secret"));
     }
