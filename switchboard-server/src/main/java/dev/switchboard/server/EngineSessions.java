@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionException;
  * The edge's sessions over the engine. A socket whose app is cached connects at once, as before; one whose
  * app must first be read from the database gets a session that waits for the registry (never on the event
  * loop) and then connects on the socket's own thread, or closes it 4001 (unknown), 4003 (disabled) or 4100
- * (look-ups over capacity).
+ * (look-ups over capacity, or the client's address over its allowance of database look-ups).
  */
 final class EngineSessions implements Sessions {
     private static final Frame NOT_YET = Frame.of(ServerMessage.Error.plain(
@@ -45,8 +45,8 @@ final class EngineSessions implements Sessions {
     }
 
     @Override
-    public Session open(String appKey, String origin, Peer peer) {
-        CompletableFuture<AppEngine> app = engine.resolveByKey(appKey);
+    public Session open(String appKey, String origin, String clientAddress, Peer peer) {
+        CompletableFuture<AppEngine> app = engine.resolveByKey(appKey, clientAddress);
         if (app.isDone()) {
             return settle(app, appKey, origin, peer, null);
         }
@@ -68,6 +68,11 @@ final class EngineSessions implements Sessions {
         } catch (CompletionException e) {
             if (e.getCause() instanceof AppRegistry.Overloaded) {
                 peer.close(CloseCode.OVER_CAPACITY, CloseCode.OVER_CAPACITY.text());
+                return null;
+            }
+            if (e.getCause() instanceof AppRegistry.TooManyLookups limited) {
+                // 4100, not 4001: the key may well exist; pusher-js backs off and tries again.
+                peer.close(CloseCode.OVER_CAPACITY, limited.getMessage());
                 return null;
             }
             throw e;

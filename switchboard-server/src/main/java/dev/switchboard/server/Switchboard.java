@@ -21,7 +21,6 @@ import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.webhooks.WebhookDispatcher;
 import dev.switchboard.server.webhooks.WebhookStats;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -308,7 +307,7 @@ public final class Switchboard implements AutoCloseable {
                 }
             }
             EngineSessions sessions = new EngineSessions(engine, all);
-            EdgeServer edge = new EdgeServer(config, sessions, resolvingApp(engine, route),
+            EdgeServer edge = new EdgeServer(config, sessions, route,
                     scrape, apps.hasDatabase() ? apps::databaseUp : null, dashboard == null ? null : dashboard::handle)
                     .node(a.node());
             sessions.onOriginRefused(edge.counters().originsRefused::increment);
@@ -347,42 +346,11 @@ public final class Switchboard implements AutoCloseable {
             return node;
         }
 
-        /**
-         * The API once the request's app is known: at once when cached, else after the registry has read it (the
-         * API itself then finds it in the cache). Look-ups over capacity are answered 503.
-         */
-        private static Function<ApiRequest, CompletionStage<ApiResponse>> resolvingApp(
-                Engine engine, Function<ApiRequest, CompletionStage<ApiResponse>> api) {
-            return request -> {
-                String id = appIdOf(request.uri());
-                if (id == null) {
-                    return api.apply(request);
-                }
-                return engine.resolveById(id).handle((app, failure) -> failure)
-                        .thenCompose(failure -> failure == null ? api.apply(request)
-                                : CompletableFuture.completedFuture(
-                                        ApiResponse.error(503, "Too many apps being looked up; retry")));
-            };
-        }
-
-        /** The {app_id} of /apps/{app_id}/…, or null. */
-        private static String appIdOf(String uri) {
-            if (uri == null || !uri.startsWith("/apps/")) {
-                return null;
-            }
-            int start = "/apps/".length();
-            int end = start;
-            while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
-                end++;
-            }
-            return end > start ? uri.substring(start, end) : null;
-        }
-
         /** HTTP API answers counted by app and status; only known app ids become labels. */
         private static Function<ApiRequest, CompletionStage<ApiResponse>> countStatuses(Engine engine, Metrics metrics,
                                                                                       HttpApi api) {
             return request -> api.handle(request).thenApply(response -> {
-                String id = appIdOf(request.uri());
+                String id = HttpApi.appIdOf(request.uri());
                 metrics.httpResponse(id != null && engine.appById(id) != null ? id : null, response.status());
                 return response;
             });

@@ -1,6 +1,8 @@
 package dev.switchboard.server.api;
 
+import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.limits.TokenBucket;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.logging.RateLimitedLog;
@@ -108,10 +110,38 @@ public final class HttpApi {
         if (body.length > config.maxHttpBodyBytes()) {
             throw ApiProblem.tooLarge("Request body too large (limit " + config.maxHttpBodyBytes() + " bytes)");
         }
-        AppEngine app = engine.appById(match.appId());
-        verifier.verify(app == null ? null : app.config(), method, target, body);
-        rateLimits.take(app.config());
-        return match.endpoint().handle(new ApiCall(app, match.pathParam(), target, body));
+        // The id as the router decoded it, the spelling the app's key gets on the WebSocket: one cache entry per
+        // app, and the app verified is the one just resolved, never an older copy cached under another spelling.
+        return engine.resolveById(match.appId(), request.clientAddress()).handle((app, failure) -> {
+            if (failure != null) {
+                throw lookupRefusal(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+            verifier.verify(app == null ? null : app.config(), method, target, body);
+            rateLimits.take(app.config());
+            return app;
+        }).thenCompose(app -> match.endpoint().handle(new ApiCall(app, match.pathParam(), target, body)));
+    }
+
+    private static RuntimeException lookupRefusal(Throwable failure) {
+        if (failure instanceof AppRegistry.TooManyLookups limited) {
+            return ApiProblem.tooManyRequests(limited.getMessage(),
+                    TokenBucket.retryAfterSeconds(limited.retryAfterNanos()));
+        }
+        if (failure instanceof AppRegistry.Overloaded) {
+            return new ApiProblem(503, "Too many apps being looked up; retry");
+        }
+        return failure instanceof RuntimeException r ? r : new CompletionException(failure);
+    }
+
+    /** The {@code {app_id}} of an {@code /apps/{app_id}/…} target, decoded as the API decodes it; else null. */
+    public static String appIdOf(String uri) {
+        try {
+            java.util.List<String> segments = RequestTarget.parse(uri).segments();
+            return segments.size() >= 2 && segments.get(0).equals("apps") ? segments.get(1) : null;
+        } catch (ApiProblem e) {
+            return null;
+        }
     }
 
     /** The path without the query, so logs never carry signatures. */

@@ -1,7 +1,6 @@
 package dev.switchboard.server.api;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.protocol.RequestPaths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -73,41 +72,14 @@ record RequestTarget(String rawPath, String decodedPath, List<String> segments, 
     }
 
     /**
-     * Percent-decodes {@code s} as UTF-8; in query components ({@code plusIsSpace}) {@code +} is a space, as
-     * form encoders (pusher-http-java's URIBuilder) write it. Malformed escapes are a 400.
+     * {@link RequestPaths#decode}, the decoding the WebSocket URL's app key gets too, so an app id is looked up
+     * under the spelling its key is. A broken escape or bytes that are not UTF-8 are a 400.
      */
     static String decode(String s, boolean plusIsSpace) {
-        if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) {
-            return s;
+        try {
+            return RequestPaths.decode(s, plusIsSpace);
+        } catch (RequestPaths.Malformed e) {
+            throw ApiProblem.badRequest(e.getMessage());
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length()) {
-                    throw ApiProblem.badRequest("Malformed percent-encoding in request URI");
-                }
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    throw ApiProblem.badRequest("Malformed percent-encoding in request URI");
-                }
-                out.write((hi << 4) | lo);
-                i += 3;
-            } else if (c == '+' && plusIsSpace) {
-                out.write(' ');
-                i++;
-            } else {
-                // Copy the (possibly non-ASCII) run up to the next escape as UTF-8.
-                int end = i + 1;
-                while (end < s.length() && s.charAt(end) != '%' && !(plusIsSpace && s.charAt(end) == '+')) {
-                    end++;
-                }
-                out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                i = end;
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.server.apps;
 
 import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.config.AppNames;
 import dev.switchboard.server.config.ConfigLoader.ConfigException;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.logging.RateLimitedLog;
@@ -51,6 +52,8 @@ public final class AppRegistry implements AutoCloseable {
     private final ConcurrentHashMap<String, Entry> byKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<AppConfig>> inFlight = new ConcurrentHashMap<>();
     private final List<Consumer<AppConfig>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> goneListeners = new CopyOnWriteArrayList<>();
+    private final LookupGuard guard;
     /** Names already logged as refused (clash or bad row), so that each is logged once. */
     private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
     /** Bumped on every change notification: a read that began before it is stored as already expired. */
@@ -59,6 +62,8 @@ public final class AppRegistry implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final DatabaseHealth health;
     private volatile Supplier<Collection<String>> activeIds = List::of;
+    /** When {@link #refreshActive} last read an app, in {@link System#nanoTime()} terms. */
+    private volatile long lastRead = System.nanoTime();
 
     /** A database app as last read; {@code expiresAt} in {@link System#nanoTime()} terms. */
     private record Entry(AppConfig app, long expiresAt) {}
@@ -67,6 +72,29 @@ public final class AppRegistry implements AutoCloseable {
     public static final class Overloaded extends RuntimeException {
         Overloaded() {
             super("Apps database look-ups are over capacity", null, false, false);
+        }
+    }
+
+    /**
+     * The client's address has used its {@code max_apps_db_lookups_per_ip_per_second}: the caller answers "over
+     * capacity" (4100) or 429, after {@link #retryAfterNanos}.
+     */
+    public static final class TooManyLookups extends RuntimeException {
+        private final long retryAfterNanos;
+        private final int rate;
+
+        TooManyLookups(long retryAfterNanos, int rate) {
+            super("Too many app look-ups from this address (limit " + rate + " per second)", null, false, false);
+            this.retryAfterNanos = retryAfterNanos;
+            this.rate = rate;
+        }
+
+        public long retryAfterNanos() {
+            return retryAfterNanos;
+        }
+
+        public int rate() {
+            return rate;
         }
     }
 
@@ -86,7 +114,9 @@ public final class AppRegistry implements AutoCloseable {
             lookups = null;
             timer = null;
             health = null;
+            guard = null;
         } else {
+            guard = new LookupGuard(config, System::nanoTime);
             health = new DatabaseHealth(source, () -> changed(null, null));
             lookups = new ThreadPoolExecutor(config.appsDbPoolSize(), config.appsDbPoolSize(), 30, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.appsDbQueueSize()), daemon("switchboard-apps-db-"));
@@ -147,7 +177,10 @@ public final class AppRegistry implements AutoCloseable {
         }
         source.watch(r::changed, r.health::feed);
         long tick = Math.max(1, Math.min(config.appsCacheTtlSeconds(), 30));
-        r.timer.scheduleWithFixedDelay(r::refreshActive, tick, tick, TimeUnit.SECONDS);
+        r.timer.scheduleWithFixedDelay(r::checkWhenIdle, tick, tick, TimeUnit.SECONDS);
+        // Every second, so that an app disabled or deleted (MySQL: no NOTIFY) closes its connections within the TTL.
+        r.timer.scheduleWithFixedDelay(r::refreshActive, 1, 1, TimeUnit.SECONDS);
+        r.timer.scheduleWithFixedDelay(r.guard::sweep, 1, 1, TimeUnit.SECONDS);
         r.timer.scheduleWithFixedDelay(r::probeWhileDown, DOWN_PROBE_MILLIS, DOWN_PROBE_MILLIS, TimeUnit.MILLISECONDS);
         log.info("Apps from {}: {} apps, cached for {} s{}", source.describe(), stored.size(),
                 config.appsCacheTtlSeconds(), source.hasChangeFeed() ? ", changes at once through NOTIFY" : "");
@@ -206,22 +239,42 @@ public final class AppRegistry implements AutoCloseable {
      * {@link Overloaded} only.
      */
     public CompletableFuture<AppConfig> byId(String id) {
-        return lookup(id, true);
+        return lookup(id, true, null);
     }
 
     /** As {@link #byId}, by the key clients connect with. */
     public CompletableFuture<AppConfig> byKey(String key) {
-        return lookup(key, false);
+        return lookup(key, false, null);
     }
 
-    private CompletableFuture<AppConfig> lookup(String name, boolean isId) {
+    /**
+     * As {@link #byId}, asked by a client at {@code clientAddress}: a query it causes counts against its
+     * {@code max_apps_db_lookups_per_ip_per_second}; may also fail with {@link TooManyLookups}.
+     */
+    public CompletableFuture<AppConfig> byId(String id, String clientAddress) {
+        return lookup(id, true, clientAddress);
+    }
+
+    /** As {@link #byKey}, asked by a client at {@code clientAddress} (see {@link #byId(String, String)}). */
+    public CompletableFuture<AppConfig> byKey(String key, String clientAddress) {
+        return lookup(key, false, clientAddress);
+    }
+
+    private CompletableFuture<AppConfig> lookup(String name, boolean isId, String client) {
         AppConfig fixed = (isId ? fixedById : fixedByKey).get(name);
         if (fixed != null || source == null || name == null) {
             return CompletableFuture.completedFuture(fixed);
         }
+        if (!AppNames.valid(name)) {
+            // No row can hold it (the same rule refuses such a row): unknown without a query.
+            return CompletableFuture.completedFuture(null);
+        }
         Entry e = (isId ? byId : byKey).get(name);
         if (e != null && System.nanoTime() - e.expiresAt < 0) {
             return CompletableFuture.completedFuture(e.app);
+        }
+        if (e == null && guard.knownMissing(name, isId)) {
+            return CompletableFuture.completedFuture(null);
         }
         if (!health.up()) {
             // Cached apps keep serving, unknown ones are unknown now: nobody waits on a database that is down.
@@ -229,8 +282,18 @@ public final class AppRegistry implements AutoCloseable {
             return CompletableFuture.completedFuture(e == null ? null : e.app);
         }
         String flight = (isId ? "i:" : "k:") + name;
+        CompletableFuture<AppConfig> running = inFlight.get(flight);
+        if (running != null) {
+            // Joining a read under way costs no query, so it takes nothing from the client's allowance.
+            return running;
+        }
+        long wait = guard.admit(client);
+        if (wait > 0) {
+            return e != null ? CompletableFuture.completedFuture(e.app)
+                    : CompletableFuture.failedFuture(new TooManyLookups(wait, guard.rate()));
+        }
         CompletableFuture<AppConfig> mine = new CompletableFuture<>();
-        CompletableFuture<AppConfig> running = inFlight.putIfAbsent(flight, mine);
+        running = inFlight.putIfAbsent(flight, mine);
         if (running != null) {
             return running;
         }
@@ -281,8 +344,22 @@ public final class AppRegistry implements AutoCloseable {
                 app = null;
             }
         }
-        long expires = generation.get() == gen ? System.nanoTime() + ttlNanos : System.nanoTime();
+        boolean current = generation.get() == gen;
+        long expires = current ? System.nanoTime() + ttlNanos : System.nanoTime();
         store(name, isId, app, expires);
+        if (app == null) {
+            if (current) {
+                guard.missing(name, isId);
+            }
+            if (isId) {
+                // Deleted, or its row refused: the engine closes the connections it still has (4001).
+                for (Consumer<String> l : goneListeners) {
+                    l.accept(name);
+                }
+            }
+        } else {
+            guard.found(app.id(), app.key());
+        }
         return app;
     }
 
@@ -328,6 +405,14 @@ public final class AppRegistry implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /**
+     * Called with the id of each app the database no longer holds (deleted, or its row now refused), each time
+     * a read by id finds none; on a registry thread. Often for ids this node never served: the listener ignores those.
+     */
+    public void onGone(Consumer<String> listener) {
+        goneListeners.add(listener);
+    }
+
     /** Ids of the apps in use on this node, kept fresh even when nothing looks them up. */
     public void keepFresh(Supplier<Collection<String>> ids) {
         activeIds = ids;
@@ -340,10 +425,12 @@ public final class AppRegistry implements AutoCloseable {
         if (id == null && key == null) {
             expireAll(byId);
             expireAll(byKey);
+            guard.forgetAll();
             refresh.addAll(activeIds.get());
         } else {
             expire(byId, id);
             expire(byKey, key);
+            guard.forget(id, key);
             if (id != null) {
                 refresh.add(id);
             }
@@ -372,21 +459,27 @@ public final class AppRegistry implements AutoCloseable {
         map.replaceAll((k, e) -> new Entry(e.app, System.nanoTime()));
     }
 
-    /** Every tick: re-read the apps in use whose entry expired, so their engines see changes; else a ping. */
+    /**
+     * Every second: re-read the apps in use whose entry expired (or was dropped by a look-up by a key that no
+     * longer exists), so their engines see a change, a disabling or a deletion within the TTL.
+     */
     private void refreshActive() {
         if (!health.up()) {
             return;
         }
-        boolean any = false;
         long now = System.nanoTime();
         for (String id : activeIds.get()) {
             Entry e = byId.get(id);
-            if (e != null && now - e.expiresAt >= 0) {
-                any = true;
+            if (e == null || now - e.expiresAt >= 0) {
+                lastRead = now;
                 byId(id);
             }
         }
-        if (!any) {
+    }
+
+    /** Every TTL (at most 30 s): a ping when nothing was read meanwhile, so /up notices a database gone away. */
+    private void checkWhenIdle() {
+        if (health.up() && System.nanoTime() - lastRead >= ttlNanos) {
             health.check();
         }
     }
@@ -423,6 +516,16 @@ public final class AppRegistry implements AutoCloseable {
     /** Look-ups answered without the database because it was down. */
     public long unavailableLookups() {
         return source == null ? 0 : health.unavailableLookups();
+    }
+
+    /** Look-ups answered as unknown from a remembered miss, without a query. */
+    public long missesServed() {
+        return source == null ? 0 : guard.missesServed();
+    }
+
+    /** Look-ups refused because the client's address used its allowance of queries. */
+    public long lookupsRateLimited() {
+        return source == null ? 0 : guard.refused();
     }
 
     @Override

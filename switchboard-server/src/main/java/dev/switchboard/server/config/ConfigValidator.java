@@ -88,6 +88,7 @@ final class ConfigValidator {
         }
         range("apps_db_pool_size", c.appsDbPoolSize(), 1, 64);
         range("apps_db_queue_size", c.appsDbQueueSize(), 1, Integer.MAX_VALUE);
+        range("apps_miss_ttl_seconds", c.appsMissTtlSeconds(), 0, 3600);
         // HikariCP refuses waits under 250 ms.
         range("apps_db_timeout_millis", c.appsDbTimeoutMillis(), 250, 600_000);
         if (c.hasAppsDatabase() && !c.appsFrom().matches("(?i)(postgres|postgresql|mysql|mariadb)://.+")) {
@@ -123,9 +124,13 @@ final class ConfigValidator {
                 throw new ConfigException(where + ": " + f[0] + " must not be empty");
             }
         }
-        // Ids and keys are path segments of the HTTP API and the WebSocket URL.
-        if (a.id().contains("/") || a.key().contains("/") || a.key().contains("?")) {
-            throw new ConfigException(where + ": id and key must not contain '/' or '?'");
+        // Ids and keys are path segments of the HTTP API and the WebSocket URL, and ids parts of Redis keys.
+        for (String[] f : new String[][] {{"id", a.id()}, {"key", a.key()}}) {
+            String problem = AppNames.problem(f[1]);
+            if (problem != null) {
+                throw new ConfigException(where + ": the " + f[0] + " " + AppNames.shown(f[1]) + " " + problem
+                        + "; an app id or key may hold " + AppNames.rule());
+            }
         }
         if (a.userInboxMaxEvents() < 1) {
             throw new ConfigException(where + ": user_inbox_max_events must be at least 1, got " + a.userInboxMaxEvents());

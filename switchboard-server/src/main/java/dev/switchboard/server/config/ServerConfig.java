@@ -93,6 +93,12 @@ public record ServerConfig(
         int appsDbTimeoutMillis,
         /** Look-ups waiting for the apps database; more are refused as over capacity. */
         int appsDbQueueSize,
+        /** How long an id or key the apps database did not know is answered as unknown without asking again. */
+        int appsMissTtlSeconds,
+        /** Unknown ids and keys remembered at most (past it new ones are not remembered; the rate below still holds). */
+        int appsMissCacheSize,
+        /** Apps-database look-ups one client address may cause per second (0: no limit); over it: 4100 or HTTP 429. */
+        int maxAppsDbLookupsPerIpPerSecond,
         /** Serve the operator's dashboard at {@code /dashboard} (off with {@code --no-dashboard}). */
         boolean dashboardEnabled,
         /** Bearer token of the dashboard; empty: a random one is made at start and logged. */
@@ -127,7 +133,7 @@ public record ServerConfig(
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
                 600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 10, 30, 1024, 60, 4096, 256, 64, 2048, 100,
                 250, 20, 3000, 4000, 1000, 300, true,
-                DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, true, "", 200, "",
+                DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, 5, 10_000, 20, true, "", 200, "",
                 "", "switchboard", 1000, 5000,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }

@@ -2,11 +2,11 @@ package dev.switchboard.server.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.Names;
+import dev.switchboard.protocol.RequestPaths;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -176,11 +176,11 @@ final class DashboardApi {
         return done(DashboardResponse.error(405, "Method not allowed"));
     }
 
-    /** A percent-encoded path segment ('+' is a plus in a path); null when malformed. */
+    /** A path segment decoded as the API and the WebSocket URL decode theirs; null when malformed. */
     private static String decode(String segment) {
         try {
-            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            return RequestPaths.decode(segment, false);
+        } catch (RequestPaths.Malformed e) {
             return null;
         }
     }

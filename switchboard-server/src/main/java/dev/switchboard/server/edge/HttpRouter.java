@@ -110,7 +110,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         CompletionStage<ApiResponse> answer;
         try {
             byte[] body = ByteBufUtil.getBytes(req.content());
-            answer = edge.api().apply(new ApiRequest(req.method().name(), req.uri(), body));
+            answer = edge.api().apply(new ApiRequest(req.method().name(), req.uri(), body,
+                    edge.limits().clientAddress(ctx.channel(), req.headers())));
         } catch (RuntimeException e) {
             // HttpApi never throws by contract; this is the boundary that keeps a bug from leaking a stack trace.
             edge.counters().handlerErrors.increment();
@@ -194,7 +195,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         ConnectionLimits limits = edge.limits();
-        long wait = limits.admitNew(limits.clientAddress(ctx.channel(), req.headers()));
+        String client = limits.clientAddress(ctx.channel(), req.headers());
+        long wait = limits.admitNew(client);
         if (wait > 0) {
             // Refused before the handshake: it costs no WebSocket state, and pusher-js retries a refused upgrade
             // after its back-off, where a 43xx close code would make it give up for good (PROTOCOL.md §1.5).
@@ -214,7 +216,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         WebSocketTarget target = WebSocketTarget.parse(req.uri());
         // Checked by the sessions once the app is known (it may still have to be read from the apps database),
         // before the engine hears of the socket: a refused origin touches no app state.
-        target = target.withOrigin(req.headers().get(HttpHeaderNames.ORIGIN));
+        target = target.withOrigin(req.headers().get(HttpHeaderNames.ORIGIN)).withClient(client);
         var p = ctx.pipeline();
         p.remove(HttpInFlight.class);
         // No longer a connection before the upgrade: its deadlines end and its slot goes back.

@@ -11,10 +11,11 @@ public interface Sessions {
 
     /**
      * Called on {@code peer.executor()}. {@code origin} is the upgrade's {@code Origin} header (null: none), to be
-     * checked against the app's allowed_origins once the app is known. Null after the peer was closed (unknown
-     * key, disabled, quota, origin not allowed).
+     * checked against the app's allowed_origins once the app is known; {@code clientAddress} the client's address
+     * as the connection limits count it (null: not known). Null after the peer was closed (unknown key, disabled,
+     * quota, origin not allowed, too many app look-ups).
      */
-    Session open(String appKey, String origin, Peer peer);
+    Session open(String appKey, String origin, String clientAddress, Peer peer);
 
     /** One socket's protocol state. Both methods run on the peer's executor. */
     interface Session {

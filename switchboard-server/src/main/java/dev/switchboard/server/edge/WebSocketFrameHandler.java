@@ -106,7 +106,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
         holdsSlot = true;
         try {
-            session = edge.sessions().open(target.appKey(), target.origin(), peer);
+            session = edge.sessions().open(target.appKey(), target.origin(), target.client(), peer);
         } catch (RuntimeException e) {
             edge.counters().handlerErrors.increment();
             limited.error("open-failed", "Opening a session for {} failed", peer.remoteAddress(), e);

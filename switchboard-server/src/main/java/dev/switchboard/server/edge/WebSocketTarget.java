@@ -1,6 +1,7 @@
 package dev.switchboard.server.edge;
 
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.RequestPaths;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +17,18 @@ import java.util.regex.Pattern;
  * @param refusal  null when acceptable
  * @param reason   human text for the refusal
  * @param origin   the upgrade's {@code Origin} header; null when none
+ * @param client   the client's address as the connection limits count it; null when not known
  */
-public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, String reason, String origin) {
+public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, String reason, String origin,
+                              String client) {
 
     public static final int MIN_PROTOCOL = 4;
     public static final int MAX_PROTOCOL = 7;
 
-    /** Any path prefix (pusher-js {@code wsPath}), then {@code /app/} and one non-empty segment. */
+    /**
+     * Any path prefix (pusher-js {@code wsPath}), then {@code /app/} and one non-empty segment, matched on the
+     * path as sent: an escaped {@code /} inside the key stays inside it.
+     */
     private static final Pattern PATH = Pattern.compile("^(?:/.*)?/app/([^/]+)$");
     /** {@code 8.6.0}, {@code 2.4.4}, {@code 10.1}, {@code 8.6.0-beta.1}, {@code 2.4.4-SNAPSHOT}. */
     private static final Pattern VERSION = Pattern.compile("^\\d+(\\.\\d+)*([-+][0-9A-Za-z.+-]*)?$");
@@ -35,11 +41,17 @@ public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, St
         } catch (IllegalArgumentException e) {
             return refuse(CloseCode.PATH_NOT_FOUND, "Malformed request URI");
         }
-        var m = PATH.matcher(decoder.path());
+        var m = PATH.matcher(rawPath(uri));
         if (!m.matches()) {
             return refuse(CloseCode.PATH_NOT_FOUND, "Path not found; expected /app/{key}");
         }
-        String key = m.group(1);
+        String key;
+        try {
+            // The HTTP API's path gets the same decoding: an app is found under one spelling of its name.
+            key = RequestPaths.decode(m.group(1), false);
+        } catch (RequestPaths.Malformed e) {
+            return refuse(CloseCode.APP_NOT_FOUND, "App key is not valid UTF-8 (escaped or raw): " + e.getMessage());
+        }
         Map<String, List<String>> q = decoder.parameters();
 
         String protocolText = first(q, "protocol");
@@ -67,7 +79,7 @@ public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, St
         if (version != null && !version.isEmpty() && !VERSION.matcher(version).matches()) {
             return refuse(CloseCode.INVALID_VERSION, CloseCode.INVALID_VERSION.text());
         }
-        return new WebSocketTarget(key, protocol, null, null, null);
+        return new WebSocketTarget(key, protocol, null, null, null, null);
     }
 
     public boolean refused() {
@@ -76,11 +88,30 @@ public record WebSocketTarget(String appKey, int protocol, CloseCode refusal, St
 
     /** This target with the upgrade's Origin header, for the app's allowed_origins. */
     WebSocketTarget withOrigin(String value) {
-        return new WebSocketTarget(appKey, protocol, refusal, reason, value);
+        return new WebSocketTarget(appKey, protocol, refusal, reason, value, client);
+    }
+
+    /** This target with the client's address, against which the app look-up's database queries count. */
+    WebSocketTarget withClient(String address) {
+        return new WebSocketTarget(appKey, protocol, refusal, reason, origin, address);
     }
 
     private static WebSocketTarget refuse(CloseCode code, String reason) {
-        return new WebSocketTarget(null, 0, code, reason, null);
+        return new WebSocketTarget(null, 0, code, reason, null, null);
+    }
+
+    /** The request target up to its query or fragment, still escaped. */
+    private static String rawPath(String uri) {
+        int end = uri.length();
+        int q = uri.indexOf('?');
+        int h = uri.indexOf('#');
+        if (q >= 0) {
+            end = q;
+        }
+        if (h >= 0 && h < end) {
+            end = h;
+        }
+        return uri.substring(0, end);
     }
 
     private static String first(Map<String, List<String>> q, String name) {

@@ -54,6 +54,16 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
             AppEngine engine = byId.get(app.id());
             if (engine != null) {
                 syncConfig(engine);
+                if (!engine.config().enabled()) {
+                    // An operator who disables a tenant expects it cut off, not just refused new sockets.
+                    engine.closeAll(CloseCode.APP_DISABLED, CloseCode.APP_DISABLED.text());
+                }
+            }
+        });
+        registry.onGone(id -> {
+            AppEngine engine = byId.get(id);
+            if (engine != null && engine.connectionCount() > 0) {
+                engine.closeAll(CloseCode.APP_NOT_FOUND, CloseCode.APP_NOT_FOUND.text() + ": " + Names.quote(id));
             }
         });
         registry.keepFresh(this::idsInUse);
@@ -124,6 +134,19 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
     /** The app with this id, fresh within the cache TTL; completes at once when cached. */
     public CompletableFuture<AppEngine> resolveById(String id) {
         return registry.byId(id).thenApply(app -> app == null ? null : engineFor(app));
+    }
+
+    /**
+     * As {@link #resolveByKey(String)} for a client at {@code clientAddress}, whose database look-ups are
+     * bounded; may fail with {@link AppRegistry.TooManyLookups} or {@link AppRegistry.Overloaded}.
+     */
+    public CompletableFuture<AppEngine> resolveByKey(String key, String clientAddress) {
+        return registry.byKey(key, clientAddress).thenApply(app -> app == null ? null : engineFor(app));
+    }
+
+    /** As {@link #resolveById(String)} for a client at {@code clientAddress} (see {@link #resolveByKey(String, String)}). */
+    public CompletableFuture<AppEngine> resolveById(String id, String clientAddress) {
+        return registry.byId(id, clientAddress).thenApply(app -> app == null ? null : engineFor(app));
     }
 
     public ServerConfig config() {

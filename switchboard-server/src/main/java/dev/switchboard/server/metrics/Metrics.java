@@ -54,6 +54,12 @@ public final class Metrics implements EngineListener {
         FunctionCounter.builder("switchboard_apps_db_unavailable_lookups", apps, AppRegistry::unavailableLookups)
                 .description("App look-ups answered from the cache or as unknown because the database was down")
                 .register(registry);
+        FunctionCounter.builder("switchboard_apps_db_misses_served", apps, AppRegistry::missesServed)
+                .description("App look-ups answered as unknown from a remembered miss (apps_miss_ttl_seconds), no query")
+                .register(registry);
+        FunctionCounter.builder("switchboard_apps_db_lookups_rate_limited", apps, AppRegistry::lookupsRateLimited)
+                .description("App look-ups refused: the client address used max_apps_db_lookups_per_ip_per_second")
+                .register(registry);
     }
 
     /** This node's cluster: its id (as a tag), live nodes, whether degraded, and its traffic with Redis. */

@@ -22,6 +22,20 @@ class WebSocketTargetTest {
         assertThat(t.protocol()).isEqualTo(5);
     }
 
+    /** pusher-js in Node writes a non-ASCII key as raw UTF-8, a browser escapes it: one key either way. */
+    @Test
+    void aNonAsciiKeyIsReadAsUtf8RawOrEscapedAndOtherBytesAreRefused() {
+        String raw = new String("/app/ключ?protocol=7".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(WebSocketTarget.parse(raw).appKey()).isEqualTo("ключ");
+        assertThat(WebSocketTarget.parse("/app/%D0%BA%D0%BB%D1%8E%D1%87?protocol=7").appKey()).isEqualTo("ключ");
+        WebSocketTarget latin1 = WebSocketTarget.parse("/app/cl\u00e9?protocol=7");
+        assertThat(latin1.refusal()).isEqualTo(CloseCode.APP_NOT_FOUND);
+        assertThat(latin1.reason()).contains("not valid UTF-8");
+        // An escaped slash stays inside the key (which no app may hold) rather than making another path.
+        assertThat(WebSocketTarget.parse("/app/a%2Fb?protocol=7").appKey()).isEqualTo("a/b");
+    }
+
     @Test
     void refusals() {
         assertThat(WebSocketTarget.parse("/").refusal()).isEqualTo(CloseCode.PATH_NOT_FOUND);

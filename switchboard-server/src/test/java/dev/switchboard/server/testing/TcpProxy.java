@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * A loopback TCP forwarder in front of a server, to make links fall silent: {@link #silenceOpenLinks()} keeps every
@@ -31,6 +32,15 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Which way bytes flow: from the proxy's clients to the server, or back. */
     public enum Direction { TO_SERVER, TO_CLIENT }
+
+    /** Makes, per connection, what is shown the bytes the client sends upstream; null: nothing watches. */
+    private volatile Supplier<BytesObserver> observers;
+
+    /** Shown each chunk a client sends towards the server, in order, on that connection's pump thread. */
+    @FunctionalInterface
+    public interface BytesObserver {
+        void accept(byte[] buf, int length);
+    }
 
     private static final class Link {
         final Socket client;
@@ -58,6 +68,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Connections opened from now on show what their client sends to an observer of their own (one per link). */
+    public void observeClientBytes(Supplier<BytesObserver> perConnection) {
+        this.observers = perConnection;
     }
 
     /** Every connection open now stops carrying bytes (both directions); none is closed. */
@@ -121,8 +136,9 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 Link link = new Link(client, upstream);
                 links.add(link);
-                pump(link, client, upstream, Direction.TO_SERVER);
-                pump(link, upstream, client, Direction.TO_CLIENT);
+                Supplier<BytesObserver> watch = observers;
+                pump(link, client, upstream, Direction.TO_SERVER, watch == null ? null : watch.get());
+                pump(link, upstream, client, Direction.TO_CLIENT, null);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -131,7 +147,7 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Link link, Socket from, Socket to, Direction direction) {
+    private void pump(Link link, Socket from, Socket to, Direction direction, BytesObserver observer) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream()) {
@@ -146,6 +162,9 @@ public final class TcpProxy implements AutoCloseable {
                         Thread.sleep(5); // not reading: the bytes wait in the sockets' buffers, as on a frozen path
                     }
                     if (!link.silent) {
+                        if (observer != null) {
+                            observer.accept(buf, n);
+                        }
                         out.write(buf, 0, n);
                         out.flush();
                     }
