@@ -181,7 +181,7 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("apps", "The apps (replaces the default app; with apps_from and no apps configured, there is no default app). Each entry takes the per-app keys below; id, key and secret are required."));
 
     private static final Map<String, String> APP_TEXT = Map.ofEntries(
-            Map.entry("id", "App id, used in HTTP API paths (/apps/{id}/...) and in Redis keys. Ids and keys may hold letters of any script, digits and ASCII punctuation except { } : / \\ ? # % (no whitespace or control characters, not . or .., at most 255 characters); another id stops the start, and a database row with one is refused (see Apps from a database)."),
+            Map.entry("id", "App id, used in HTTP API paths (/apps/{id}/...) and in Redis keys. Ids and keys may hold letters of any script, digits and ASCII punctuation except { } : / \\ ? # and the percent sign (no whitespace or control characters, not . or .., at most 255 characters); another id stops the start, and a database row with one is refused (see Apps from a database)."),
             Map.entry("key", "App key, used by clients (ws://host:port/app/{key}) and in auth_key; the characters allowed are those of id. A non-ASCII key is read as UTF-8, percent-encoded (browsers) or raw (pusher-js in Node)."),
             Map.entry("secret", "App secret that signs API requests and channel auth. Never logged."),
             Map.entry("enabled", "A disabled app refuses connections with 4003 and API calls with 403."),
