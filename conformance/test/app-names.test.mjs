@@ -24,7 +24,7 @@ describe('app ids and keys beyond ASCII', () => {
     const got = nextEvent(channel, 'flash');
     const res = await h.sdk(NON_ASCII).trigger('news', 'flash', { n: 1 });
     assert.equal(res.status, 200);
-    assert.deepEqual(await got, { n: 1 });
+    assert.deepEqual((await got).data, { n: 1 });
   });
 
   test('npm pusher queries the app by its id: the channel is listed', async () => {
