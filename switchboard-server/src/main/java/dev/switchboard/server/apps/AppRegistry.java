@@ -287,10 +287,11 @@ public final class AppRegistry implements AutoCloseable {
             // Joining a read under way costs no query, so it takes nothing from the client's allowance.
             return running;
         }
-        long wait = guard.admit(client);
+        // Only names the cache does not hold are charged: re-reading an app cached (but expired) costs at most one
+        // query per app per TTL whoever asks, and must not be held back, or a change would be served stale.
+        long wait = e == null ? guard.admit(client) : 0;
         if (wait > 0) {
-            return e != null ? CompletableFuture.completedFuture(e.app)
-                    : CompletableFuture.failedFuture(new TooManyLookups(wait, guard.rate()));
+            return CompletableFuture.failedFuture(new TooManyLookups(wait, guard.rate()));
         }
         CompletableFuture<AppConfig> mine = new CompletableFuture<>();
         running = inFlight.putIfAbsent(flight, mine);

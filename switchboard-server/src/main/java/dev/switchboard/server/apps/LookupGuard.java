@@ -19,8 +19,9 @@ import java.util.function.LongSupplier;
  *       {@code apps_miss_cache_size} of them (past that, new misses are not remembered: the second bound still
  *       holds); a change notification for the name forgets it at once, so on PostgreSQL a new app is found at
  *       once even when someone asked for it just before;</li>
- *   <li>each client address gets {@code max_apps_db_lookups_per_ip_per_second} queries a second (a token bucket,
- *       one second's worth of burst); an IPv6 address counts as its /64, the block one subscriber gets.</li>
+ *   <li>each client address gets {@code max_apps_db_lookups_per_ip_per_second} queries a second for names the
+ *       cache does not hold (a token bucket, one second's worth of burst); an IPv6 address counts as its /64, the
+ *       block one subscriber gets. Re-reading a cached app is not charged: it costs one query per app per TTL.</li>
  * </ul>
  * So one address costs at most that rate in queries, however many names it tries, while every other address
  * still gets its own look-ups through: a real app never asked for resolves for them.

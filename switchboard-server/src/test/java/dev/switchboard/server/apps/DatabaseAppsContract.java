@@ -78,7 +78,8 @@ abstract class DatabaseAppsContract {
     }
 
     ServerUnderTest start(int ttlSeconds) {
-        ServerConfig config = ConfigLoader.load(new String[] {"--port", "0", "--apps-from", db.url(relay.port()),
+        // A free metrics port: the default 9601 may be taken by another node on the machine (then none is served).
+        ServerConfig config = ConfigLoader.load(new String[] {"--port", "0", "--metrics-port", "0", "--apps-from", db.url(relay.port()),
                 "--apps-cache-ttl-seconds", Integer.toString(ttlSeconds)}, Map.of());
         assertThat(config.apps()).as("no built-in app next to the database's").isEmpty();
         return ServerUnderTest.start(config);
@@ -169,8 +170,12 @@ abstract class DatabaseAppsContract {
     /** The first connection to a database app, not yet cached, is checked against its allowed_origins too. */
     @Test
     void aDatabaseAppsAllowedOriginsHoldFromItsFirstConnection() {
-        App app = newApp();
-        db.update(app.id(), "allowed_origins = '[\"https://app.example.com\"]'");
+        // Inserted with its origins in one statement: an insert then an update would race the update's NOTIFY
+        // (PostgreSQL) against the first connection, which could read the row as inserted.
+        int n = SEQUENCE.incrementAndGet();
+        App app = new App("db-app-" + n, "db-key-" + n, "db-secret-" + n);
+        db.execute("INSERT INTO " + AppTable.NAME + " (id, " + db.key() + ", secret, allowed_origins) VALUES ('"
+                + app.id() + "', '" + app.key() + "', '" + app.secret() + "', '[\"https://app.example.com\"]')");
 
         RawSocket foreign = RawSocket.openFrom(server.port(), app.key(), "https://evil.example.net");
         perTest.add(foreign);
