@@ -4,9 +4,11 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.WireCodec;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Signing in and out (PROTOCOL.md §5.3–§5.10): the connection joins its user here (for delivery) and in the
@@ -15,6 +17,12 @@ import java.util.concurrent.CompletionStage;
  */
 final class SignIns {
     private final AppEngine app;
+    /**
+     * What each signed-in connection here was last told about each user it watches. The state a watcher reads at
+     * sign-in and the events published meanwhile may say the same thing twice (the design above prefers twice to
+     * never); a watcher is never told a state it already holds, so online and offline alternate for it.
+     */
+    private final ConcurrentHashMap<Connection, ConcurrentHashMap<String, Boolean>> told = new ConcurrentHashMap<>();
 
     SignIns(AppEngine app) {
         this.app = app;
@@ -56,9 +64,14 @@ final class SignIns {
                 List<String> on = new ArrayList<>();
                 List<String> off = new ArrayList<>();
                 for (String id : user.watchlist()) {
-                    (online.contains(id) ? on : off).add(id);
+                    boolean isOnline = online.contains(id);
+                    if (tell(c, id, isOnline)) {
+                        (isOnline ? on : off).add(id);
+                    }
                 }
-                c.send(new ServerMessage.WatchlistEvents(on, off));
+                if (!on.isEmpty() || !off.isEmpty()) {
+                    c.send(new ServerMessage.WatchlistEvents(on, off));
+                }
                 signedIn(user.id(), signedIn.cameOnline());
                 return null;
             });
@@ -112,6 +125,7 @@ final class SignIns {
 
     /** A signed-in connection goes: out of its user here, then out of the shared state. */
     CompletionStage<Void> signOut(Connection c, String userId) {
+        told.remove(c);
         List<String> lastHere = app.users.remove(c, userId);
         if (lastHere != null && app.config().enableWatchlistEvents()) {
             app.watchlists.removeWatcher(userId, lastHere);
@@ -141,10 +155,39 @@ final class SignIns {
 
     /** A watchlist frame about {@code watched}, for every connection here of a user watching it. */
     void deliverToWatchers(String watched, Frame frame) {
+        boolean online = !saysOffline(frame);
         for (String watcher : app.watchlists.watchersOf(watched)) {
             for (Connection c : app.users.connections(watcher)) {
-                c.peer().send(frame);
+                if (tell(c, watched, online)) {
+                    c.peer().send(frame);
+                }
             }
         }
+    }
+
+    /** False when {@code c} was last told this very state of {@code watched}; records it otherwise. */
+    private boolean tell(Connection c, String watched, boolean online) {
+        Boolean before = told.computeIfAbsent(c, k -> new ConcurrentHashMap<>()).put(watched, online);
+        return before == null || before != online;
+    }
+
+    private static final byte[] OFFLINE = "\"name\":\"offline\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * A frame of the watchers topic is about one user, online or offline ({@link #notifyWatchers}); it arrives
+     * encoded (perhaps from another node), and the group name tells which (a user id cannot hold an unescaped quote).
+     */
+    private static boolean saysOffline(Frame frame) {
+        byte[] b = frame.bytes();
+        outer:
+        for (int i = 0; i + OFFLINE.length <= b.length; i++) {
+            for (int j = 0; j < OFFLINE.length; j++) {
+                if (b[i + j] != OFFLINE[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }

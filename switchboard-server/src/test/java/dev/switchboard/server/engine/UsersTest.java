@@ -3,7 +3,9 @@ package dev.switchboard.server.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.testing.Apps;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +118,35 @@ class UsersTest {
             w2.awaitFrame(offline);
             assertThat(w1.peer.count(online)).isEqualTo(1);
             assertThat(w1.peer.count(offline)).isEqualTo(2); // initial state + the transition
+        }
+    }
+
+    /**
+     * Issue 20: the state read at sign-in and an event published meanwhile (on another node, or two friends signing
+     * in at once) may say the same thing; a watcher is told each state once, so online and offline alternate.
+     */
+    @Test
+    void aWatcherIsNeverToldTheStateItHoldsAgain() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client bob = f.connect();
+            bob.signin("{\"id\":\"bob\"}");
+            bob.awaitFrame("signin_success");
+            EngineFixture.Client w = f.connect();
+            w.signin("{\"id\":\"w\",\"watchlist\":[\"bob\"]}");
+            w.awaitFrame("{\"name\":\"online\",\"user_ids\":[\"bob\"]}");
+            Topic watchers = Topic.watchers(f.appEngine().config().id(), "bob");
+            String online = "{\"event\":\"pusher_internal:watchlist_events\",\"data\":{\"events\":[{\"name\":\"online\","
+                    + "\"user_ids\":[\"bob\"]}]}}";
+            String offline = online.replace("online", "offline");
+            f.engine.deliver(watchers, Frame.of(new ServerMessage.WatchlistEvents(List.of("bob"), List.of())), null);
+            f.engine.deliver(watchers, Frame.of(new ServerMessage.WatchlistEvents(List.of(), List.of("bob"))), null);
+            f.engine.deliver(watchers, Frame.of(new ServerMessage.WatchlistEvents(List.of(), List.of("bob"))), null);
+            f.engine.deliver(watchers, Frame.of(new ServerMessage.WatchlistEvents(List.of("bob"), List.of())), null);
+            w.awaitFrame(offline);
+            dev.switchboard.server.testing.Waits.eventually().until(() -> w.peer.count(online) == 2);
+            // the sign-in's state (online), the first online event dropped, offline once, online again
+            assertThat(w.peer.count(offline)).isEqualTo(1);
+            assertThat(w.peer.count(online)).isEqualTo(2);
         }
     }
 
