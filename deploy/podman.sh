@@ -71,6 +71,8 @@ sb_base_image() {
     PATH="$PATH:/usr/sbin:/sbin" debootstrap --variant=minbase bookworm "$rootfs" "$(sb_mirror)" >/dev/null
     # The slim image's trims: no apt lists or caches.
     rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin
+    # mktemp made the folder 0700, and it becomes the image's /: a non-root user could then reach nothing.
+    chmod 755 "$rootfs"
     tar -C "$rootfs" -cf "$tarball.part" . && mv "$tarball.part" "$tarball"
     rm -rf "$rootfs"
   fi

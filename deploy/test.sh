@@ -31,6 +31,8 @@ cleanup() {
     for c in $(sb_podman ps -a --format '{{.Names}}' 2>/dev/null | grep '^ship-test-' || true); do
       sb_podman rm -f "$c" >/dev/null 2>&1 || true
     done
+    # The kube play pod, should its test have died before its own kube down (the storage is ours alone).
+    sb_podman pod rm -f switchboard-pod-0 >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
 }
