@@ -360,7 +360,8 @@ public final class Switchboard implements AutoCloseable {
         private static Cluster clusterFor(ServerConfig config) {
             if (!config.redisCluster().isEmpty()) {
                 return new RedisCluster(new RedisSettings(config.redisCluster(), config.redisPrefix(),
-                        config.clusterHeartbeatMillis(), config.clusterNodeTimeoutMillis(), true));
+                        config.clusterHeartbeatMillis(), config.clusterNodeTimeoutMillis(), true,
+                        config.redisPresenceHoldMillis()));
             }
             if (!config.redisUrl().isEmpty()) {
                 return new RedisCluster(new RedisSettings(config.redisUrl(), config.redisPrefix(),

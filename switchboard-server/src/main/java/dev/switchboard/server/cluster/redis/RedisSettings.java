@@ -9,7 +9,11 @@ import java.time.Duration;
  * the URL is a comma-separated list of seed nodes of a Redis Cluster (any reachable one reveals the rest), and
  * pub/sub is sharded (SSUBSCRIBE/SPUBLISH on the shard that owns the topic's slot).
  */
-public record RedisSettings(String url, String prefix, int heartbeatMillis, int nodeTimeoutMillis, boolean sharded) {
+public record RedisSettings(String url, String prefix, int heartbeatMillis, int nodeTimeoutMillis, boolean sharded,
+                            int presenceHoldMillis) {
+    /** The default of {@code redis_presence_hold_millis} (as in ServerConfig): Redis Cluster's default failover
+     * (~30 s) and a margin. */
+    public static final int DEFAULT_PRESENCE_HOLD_MILLIS = 60_000;
 
     public RedisSettings {
         String setting = sharded ? "redis_cluster" : "redis_url";
@@ -32,6 +36,15 @@ public record RedisSettings(String url, String prefix, int heartbeatMillis, int 
             throw new IllegalArgumentException("cluster_node_timeout_millis must be at least twice "
                     + "cluster_heartbeat_millis: " + nodeTimeoutMillis);
         }
+        if (presenceHoldMillis < 0) {
+            throw new IllegalArgumentException("redis_presence_hold_millis must not be negative: "
+                    + presenceHoldMillis);
+        }
+    }
+
+    /** With the default presence hold ({@link HeldPresence}; it applies on a Redis Cluster only). */
+    public RedisSettings(String url, String prefix, int heartbeatMillis, int nodeTimeoutMillis, boolean sharded) {
+        this(url, prefix, heartbeatMillis, nodeTimeoutMillis, sharded, DEFAULT_PRESENCE_HOLD_MILLIS);
     }
 
     /** One Redis (or a primary behind a proxy): plain PUBLISH/SUBSCRIBE. */

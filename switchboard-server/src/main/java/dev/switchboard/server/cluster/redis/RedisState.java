@@ -60,6 +60,11 @@ public final class RedisState implements SharedState {
         return leases.liveNodes();
     }
 
+    /** The presence changes waiting for Redis; released by {@link NodeLeases} after a write-back. */
+    HeldPresence held() {
+        return share.held;
+    }
+
     // ------------------------------------------------------------------ connections
 
     @Override
