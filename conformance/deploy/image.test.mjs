@@ -7,6 +7,9 @@
 
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startRedis } from '../lib/cluster.mjs';
 import { freePort, startServer } from '../lib/server.mjs';
@@ -57,6 +60,22 @@ describe('container image', () => {
     execSync(`${PODMAN} stop -t 30 ${name}`, { stdio: 'pipe' });
     // 143: the JVM's exit after a SIGTERM it handled (the shutdown hook ran); a kill after the timeout is 137.
     assert.equal(execSync(`${PODMAN} inspect ${name} --format '{{.State.ExitCode}}'`, { encoding: 'utf8' }).trim(), '143');
+  });
+
+  test('a soketi env file alone (podman run --env-file) configures the node in the container', async () => {
+    const port = await freePort();
+    const name = `ship-test-${process.pid}-s`;
+    const soketi = {
+      SOKETI_PORT: String(port), SOKETI_METRICS_SERVER_PORT: '-1', SOKETI_DEFAULT_APP_ID: 'from-soketi',
+      SOKETI_DEFAULT_APP_KEY: 'from-soketi-key', SOKETI_DEFAULT_APP_SECRET: 'from-soketi-secret',
+    };
+    const envFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ship-soketi-')), 'soketi.env');
+    fs.writeFileSync(envFile, Object.entries(soketi).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    const node = await startServer({ onlyEnv: {}, port, cmd: `exec ${RUN} --rm --name ${name} --env-file '${envFile}' ${IMAGE}` });
+    stops.push(() => node.stop());
+    await servesPusherClients(node, node, { id: 'from-soketi', key: 'from-soketi-key', secret: 'from-soketi-secret' });
+    // The HEALTHCHECK finds the port soketi's variable gave.
+    execSync(`${PODMAN} --log-level=error healthcheck run ${name}`, { stdio: 'pipe' });
   });
 
   test('one node in the container serves pusher-js and the pusher SDK', async () => {
