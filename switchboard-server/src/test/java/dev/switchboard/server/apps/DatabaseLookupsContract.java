@@ -2,6 +2,7 @@ package dev.switchboard.server.apps;
 
 import static dev.switchboard.server.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.pusher.rest.Pusher;
 import dev.switchboard.server.config.ConfigLoader;
@@ -160,6 +161,32 @@ abstract class DatabaseLookupsContract {
                 zurich.secret())).as("raw UTF-8 in the request line").isEqualTo(200);
         assertThat(http(quote, quote.secret(), node).get("/channels", Map.of()).getHttpStatus()).isEqualTo(200);
         assertThat(http(zurich, zurich.secret(), node).get("/channels", Map.of()).getHttpStatus()).isEqualTo(200);
+    }
+
+    /**
+     * A row whose id holds a brace is refused on every read, by a message naming the id; the node serves the
+     * other rows, and a client asking for that id gets a 404 without a query.
+     */
+    @Test
+    void aRowWithABraceInItsIdIsRefusedOnLoadNamingItWhileTheOthersServe() {
+        int n = SEQUENCE.incrementAndGet();
+        App bad = insert("tenant{" + n + "}", "brace-key-" + n);
+        App good = insert("good-" + n, "good-key-" + n);
+        try (JdbcAppSource source = new JdbcAppSource(DatabaseUrl.parse(db.url(db.port())), 1, 5000)) {
+            assertThatThrownBy(() -> source.byId(bad.id()))
+                    .isInstanceOf(dev.switchboard.server.config.ConfigLoader.ConfigException.class)
+                    .hasMessageContaining("the id 'tenant{" + n + "}' holds '{'")
+                    .hasMessageNotContaining(bad.secret());
+            assertThat(source.all()).extracting(a -> a.id()).contains(good.id()).doesNotContain(bad.id());
+        }
+        ServerUnderTest node = node(60);
+        long before = statements.count();
+        assertThat(RawHttp.signedGet(node.port(), "/apps/" + encoded(bad.id()) + "/channels", bad.key(), bad.secret()))
+                .isEqualTo(404);
+        assertThat(statements.count() - before).as("a name no app may have is never queried").isZero();
+        assertThat(RawHttp.signedGet(node.port(), "/apps/" + good.id() + "/channels", good.key(), good.secret()))
+                .isEqualTo(200);
+        delete(bad);
     }
 
     @Test
