@@ -162,4 +162,27 @@ class RedisClusterFailoverTest {
         }
         assertThat(cluster).allMatch(n -> n.liveNodes() == 3);
     }
+
+    /**
+     * A presence join the failed shard cannot decide is held ({@link HeldPresence}), but not past
+     * redis_presence_hold_millis: then the node decides it alone, as during any outage (its roster holds its own
+     * members only), rather than keep the subscriber waiting for a Redis that does not come back in time.
+     */
+    @Test
+    void aPresenceJoinHeldPastTheHoldIsDecidedByTheNodeAlone() {
+        RedisKeys keys = new RedisKeys("sbtest");
+        String ch = "presence-held";
+        RedisServer master = redis.masterOf(keys.topicChannel(Topic.channel(APP, ch)));
+        RedisCluster other = nodes.start(redis, 200, 5000);
+        RedisCluster impatient = nodes.start(redis, 200, 5000, 300);
+        other.state().start(new RecordedTransitions());
+        impatient.state().start(new RecordedTransitions());
+        await(other.state().join(APP, ch, new Member("user-other", "{}"), null, 100));
+
+        master.kill();
+        var joined = await(impatient.state().join(APP, ch, new Member("user-impatient", "{}"), null, 100));
+
+        assertThat(joined.roster()).containsOnlyKeys("user-impatient");
+        assertThat(joined.newMember()).isTrue();
+    }
 }

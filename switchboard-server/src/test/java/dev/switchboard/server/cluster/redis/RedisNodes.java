@@ -25,8 +25,13 @@ final class RedisNodes implements AutoCloseable {
     }
 
     RedisCluster start(RedisClusterServer redis, int heartbeatMillis, int nodeTimeoutMillis) {
+        return start(redis, heartbeatMillis, nodeTimeoutMillis, RedisSettings.DEFAULT_PRESENCE_HOLD_MILLIS);
+    }
+
+    /** With {@code redis_presence_hold_millis} set to {@code presenceHoldMillis}. */
+    RedisCluster start(RedisClusterServer redis, int heartbeatMillis, int nodeTimeoutMillis, int presenceHoldMillis) {
         RedisCluster node = new RedisCluster(new RedisSettings(redis.urls(), "sbtest", heartbeatMillis,
-                nodeTimeoutMillis, true));
+                nodeTimeoutMillis, true, presenceHoldMillis));
         nodes.add(node);
         return node;
     }
