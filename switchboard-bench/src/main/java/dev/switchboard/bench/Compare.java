@@ -80,10 +80,11 @@ final class Compare {
                         continue;
                     }
                     sb.append(String.format(Locale.ROOT,
-                            "  %-5s %5d clients: CPU µs/client join %s (%.0f vs %.0f), close %s (%.0f vs %.0f), wall to all joined %s (%.2f vs %.2f s), failed %d vs %d%n",
+                            "  %-5s %5d clients: CPU µs/client join %s (%.0f vs %.0f; JIT %.0f vs %.0f), close %s (%.0f vs %.0f), wall to all joined %s (%.2f vs %.2f s), failed %d vs %d%n",
                             phase.equals("cold") ? "cold" : "warm", pa.path("clients").asInt(),
                             ratio(pa, pb, "serverCpuMicrosPerJoin"), pa.path("serverCpuMicrosPerJoin").asDouble(),
                             pb.path("serverCpuMicrosPerJoin").asDouble(),
+                            pa.path("serverJitCpuMicrosPerJoin").asDouble(-1), pb.path("serverJitCpuMicrosPerJoin").asDouble(-1),
                             ratio(pa, pb, "serverCpuMicrosPerClose"), pa.path("serverCpuMicrosPerClose").asDouble(),
                             pb.path("serverCpuMicrosPerClose").asDouble(),
                             ratio(pa, pb, "wallMicrosToAllJoined"), pa.path("wallMicrosToAllJoined").asDouble() / 1e6,

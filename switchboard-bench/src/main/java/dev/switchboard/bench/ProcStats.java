@@ -74,6 +74,42 @@ final class ProcStats {
         return -1;
     }
 
+    /**
+     * CPU time of a HotSpot JVM's JIT compiler threads ({@code C1/C2 CompilerThread*}) in microseconds, summed over a
+     * comma-separated list of pids; -1 when none has such threads (not a JVM). What a storm on a fresh JVM spends
+     * compiling rather than serving.
+     */
+    static long jitCpuMicros(String pid) {
+        if (pid == null || pid.isEmpty() || pid.equals("0")) {
+            return -1;
+        }
+        long sum = 0;
+        boolean any = false;
+        for (String one : pid.split(",")) {
+            Path tasks = Path.of("/proc", one.trim(), "task");
+            try (var dirs = Files.list(tasks)) {
+                for (Path t : (Iterable<Path>) dirs::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII);
+                    } catch (IOException gone) {
+                        continue; // the thread ended
+                    }
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000L / CLK_TCK;
+                    any = true;
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return any ? sum : -1;
+    }
+
     static boolean isJvm(String pid) {
         try {
             byte[] cmd = Files.readAllBytes(Path.of("/proc", pid, "cmdline"));

@@ -74,11 +74,13 @@ final class StormScenario {
         ObjectNode json = WireCodec.mapper().createObjectNode();
         awaitQuiet(pid);
         long cpu0 = ProcStats.cpuMicros(pid);
+        long jit0 = ProcStats.jitCpuMicros(pid);
         System.err.printf("storm %s: %d clients…%n", prefix, n);
         try (ClientFleet fleet = new ClientFleet(o, n, specs(prefix, rooms, signin))) {
             ConnectResult c = fleet.connect();
             awaitQuiet(pid);
             long cpu1 = ProcStats.cpuMicros(pid);
+            long jit1 = ProcStats.jitCpuMicros(pid);
             long rssJoined = rss(pid);
             long closeStart = System.nanoTime();
             long closes = fleet.closeAllAndAwait(30_000);
@@ -91,6 +93,8 @@ final class StormScenario {
             json.put("failed", c.failed);
             json.put("wallMicrosToAllJoined", c.elapsedMicros);
             json.put("serverCpuMicrosPerJoin", perClient(cpu0, cpu1, c.ready));
+            // Of that, a JVM's JIT compiler threads (-1 for a server without them).
+            json.put("serverJitCpuMicrosPerJoin", perClient(jit0, jit1, c.ready));
             json.put("serverRssJoinedBytes", rssJoined);
             json.put("closesSeen", closes);
             json.put("wallMicrosToAllClosed", closeMicros);
@@ -150,6 +154,8 @@ final class StormScenario {
             r.put("failed", json.get("failed").asText());
             r.put("wall s to all joined", Report.fmt(json.get("wallMicrosToAllJoined").asLong() / 1e6));
             r.put("**server CPU µs/client (join)**", "**" + Report.fmt(json.get("serverCpuMicrosPerJoin").asDouble()) + "**");
+            double jit = json.get("serverJitCpuMicrosPerJoin").asDouble();
+            r.put("of which JIT µs/client", jit < 0 ? "–" : Report.fmt(jit));
             r.put("closes seen", json.get("closesSeen").asText());
             r.put("server CPU µs/client (close)", Report.fmt(json.get("serverCpuMicrosPerClose").asDouble()));
             r.put("RSS joined MiB", Report.fmt(json.get("serverRssJoinedBytes").asLong() / 1048576.0));

@@ -102,6 +102,7 @@ class BenchSmokeTest {
             assertThat(p.path("failed").asLong()).as(phase + " failed").isZero();
             assertThat(p.path("closesSeen").asLong()).as(phase + " closes").isEqualTo(clients);
             assertThat(p.has("serverCpuMicrosPerJoin")).isTrue();
+            assertThat(p.has("serverJitCpuMicrosPerJoin")).isTrue();
         }
 
         ObjectNode shared = Bench.run(args("storm", "--connections", "300", "--rooms", "6", "--warmup-clients", "0"));

@@ -34,4 +34,14 @@ class ProcStatsTest {
         assertThat(both).isGreaterThanOrEqualTo(2 * one);
         assertThat(ProcStats.cpuMicros("self,2147483646")).isEqualTo(-1);
     }
+
+    /** This JVM has compiler threads (the tests never run with -Xint); a process without them reads -1. */
+    @Test
+    void jitCpuIsReadFromTheCompilerThreadsOfAJvm() {
+        String self = Long.toString(ProcessHandle.current().pid());
+        assertThat(ProcStats.jitCpuMicros(self)).isGreaterThanOrEqualTo(0);
+        assertThat(ProcStats.jitCpuMicros(self)).isLessThanOrEqualTo(ProcStats.cpuMicros(self));
+        assertThat(ProcStats.jitCpuMicros("1")).as("init has no compiler threads").isEqualTo(-1);
+        assertThat(ProcStats.jitCpuMicros("2147483646")).isEqualTo(-1);
+    }
 }
