@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeLeases {
     private static final Logger log = LoggerFactory.getLogger(NodeLeases.class);
+    private static final dev.switchboard.server.logging.RateLimitedLog limitedLog =
+            new dev.switchboard.server.logging.RateLimitedLog(log);
 
     private final RedisState state;
     private final RedisLink link;
@@ -43,7 +45,7 @@ final class NodeLeases {
     private volatile ScheduledFuture<?> beat;
     private volatile boolean stopped;
     private final NodeFence fence;
-    private volatile long fencedSince;
+    private final NodeRejoin rejoin;
     /** How long Redis remembers that a node was declared dead (a node cut off for longer is taken for new). */
     static final long DEAD_MARK_MILLIS = TimeUnit.DAYS.toMillis(1);
     /** When this node first tried to release held presence changes (0: none held). */
@@ -52,6 +54,7 @@ final class NodeLeases {
     NodeLeases(RedisState state, NodeFence fence) {
         this.state = state;
         this.fence = fence;
+        this.rejoin = new NodeRejoin(state, fence, this);
         this.link = state.link;
         this.keys = state.keys;
     }
@@ -89,14 +92,14 @@ final class NodeLeases {
                 return;
             }
             if (fence.fenced()) {
-                fencedTick();
+                rejoin.tick();
                 return;
             }
             boolean resign = fence.resignRequested();
             long sent = System.nanoTime();
             Beat b = beat(resign ? "resign" : "beat");
             if (b.fenced) {
-                enterFence(resign ? "it resigned: " + fence.resignReason()
+                rejoin.enter(resign ? "it resigned: " + fence.resignReason()
                         : "the other nodes declared it dead while it was cut off");
                 return;
             }
@@ -110,6 +113,10 @@ final class NodeLeases {
                 cleanUp(dead);
             }
         } catch (Exception e) {
+            if (!stopped && fence.fenced()) {
+                // while fenced the link's reason stays "fenced", so nothing else would say why the rejoin waits
+                limitedLog.warn("fenced-tick", "A heartbeat of this fenced node failed; trying again: {}", e.toString());
+            }
             if (!stopped) {
                 dirty = true;
                 link.down(e);
@@ -120,70 +127,15 @@ final class NodeLeases {
         }
     }
 
-    private record Beat(boolean added, List<String> claimed, boolean fenced) {}
+    record Beat(boolean added, List<String> claimed, boolean fenced) {}
 
-    private Beat beat(String mode) throws Exception {
+    /** One run of the heartbeat script in {@code mode} (beat, resign or rejoin). */
+    Beat beat(String mode) throws Exception {
         List<Object> r = list(link.eval(Script.HEARTBEAT, new String[] {keys.nodes(), keys.cleanups(), keys.dead()},
                 state.node, Integer.toString(link.settings.nodeTimeoutMillis()), mode,
                 Long.toString(DEAD_MARK_MILLIS)).get(timeoutMillis(), TimeUnit.MILLISECONDS));
         liveNodes = (int) num(r.get(1));
         return new Beat(flag(r.get(0)), strings(r.get(2)), flag(r.get(3)));
-    }
-
-    /**
-     * The cluster no longer counts this node (it took the node's share out, with the events that follow), so the
-     * node's clients hold rosters the others were told are gone, and pub/sub may still hand it what was published
-     * about its death. It decides nothing more for its old connections (their leaves are answered from the mirror
-     * and reported nowhere), drops what pub/sub brings, holds new connections at the gate and closes every old
-     * one with 4200: their clients reconnect at once and rejoin, through the normal path, once it is back.
-     */
-    private void enterFence(String why) {
-        NodeMirror m = state.mirror;
-        synchronized (m) {
-            m.fenced = true;
-            link.fence("fenced: " + why + "; its clients reconnect and it rejoins as a fresh member");
-        }
-        fence.enter();
-        fencedSince = System.nanoTime();
-        log.warn("This node is fenced ({}): closing its connections with 4200 and rejoining", why);
-        state.transitions.reconnectAll();
-    }
-
-    /**
-     * Rejoins once every old connection is gone (their leaves emptied the mirror; new ones wait at the gate) and the
-     * cluster finished taking the old share out (claiming that cleanup itself when its cleaner died).
-     */
-    private void fencedTick() throws Exception {
-        boolean drained;
-        synchronized (state.mirror) {
-            drained = state.mirror.isEmpty();
-        }
-        if (!drained && System.nanoTime() - fencedSince < TimeUnit.MILLISECONDS.toNanos(
-                link.settings.nodeTimeoutMillis())) {
-            return;
-        }
-        long sent = System.nanoTime();
-        Beat b = beat("rejoin");
-        for (String dead : b.claimed) {
-            log.info(dead.equals(state.node) ? "Node {} (this node, fenced) was not cleaned up; taking its old share "
-                    + "out itself" : "Node {} left its cleanup unfinished; finishing it", dead);
-            cleanUp(dead);
-        }
-        if (b.fenced) {
-            return;
-        }
-        synchronized (state.mirror) {
-            if (!state.mirror.isEmpty()) {
-                log.warn("Old connections still held a share {} ms into the fence; it is discarded",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fencedSince));
-            }
-            state.mirror.clear();
-            state.mirror.fenced = false;
-        }
-        writeBack();
-        fence.rejoined(sent);
-        log.info("This node rejoined the cluster as a fresh member {} ms after it was fenced",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fencedSince));
     }
 
     /**
@@ -212,7 +164,7 @@ final class NodeLeases {
      * step is idempotent; when Redis fails half-way (or this node dies) the claim stays in the cleanups and expires,
      * so a later heartbeat (of any node) claims it again and finishes the rest.
      */
-    private void cleanUp(String dead) throws Exception {
+    void cleanUp(String dead) throws Exception {
         Transitions t = state.transitions;
         for (String member : get(link.call(c -> c.smembers(keys.nodeChannels(dead))))) {
             String[] pair = RedisKeys.unpair(member);
@@ -253,7 +205,7 @@ final class NodeLeases {
      * The mirror's monitor is held while the commands are queued, and the link is marked up inside it, so every
      * later change of this node reaches Redis after the write-back.
      */
-    private void writeBack() throws Exception {
+    void writeBack() throws Exception {
         loadScripts();
         Set<String> oldChannels = get(link.call(c -> c.smembers(keys.nodeChannels(state.node))));
         Set<String> oldUsers = get(link.call(c -> c.smembers(keys.nodeUsers(state.node))));

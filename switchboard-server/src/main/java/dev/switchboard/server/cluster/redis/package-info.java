@@ -7,7 +7,8 @@
  * {@link dev.switchboard.server.cluster.redis.NodeShare} with a local
  * {@link dev.switchboard.server.cluster.redis.NodeMirror} for write-back and for deciding alone while Redis is away,
  * node leases ({@link dev.switchboard.server.cluster.redis.NodeLeases}) and the fence of a node the cluster declared
- * dead ({@link dev.switchboard.server.cluster.redis.NodeFence}: what it delivers, when it rejoins), bundled as
+ * dead ({@link dev.switchboard.server.cluster.redis.NodeFence}: what it delivers meanwhile;
+ * {@link dev.switchboard.server.cluster.redis.NodeRejoin}: how it comes back), bundled as
  * {@link dev.switchboard.server.cluster.redis.RedisCluster}. The data model and the failure semantics are in
  * docs/cluster.md.
  */
