@@ -2,11 +2,12 @@ package dev.switchboard.server.api;
 
 import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.limits.TokenBucket;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.limits.TokenBucket;
 import dev.switchboard.server.logging.RateLimitedLog;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -137,7 +138,7 @@ public final class HttpApi {
     /** The {@code {app_id}} of an {@code /apps/{app_id}/…} target, decoded as the API decodes it; else null. */
     public static String appIdOf(String uri) {
         try {
-            java.util.List<String> segments = RequestTarget.parse(uri).segments();
+            List<String> segments = RequestTarget.parse(uri).segments();
             return segments.size() >= 2 && segments.get(0).equals("apps") ? segments.get(1) : null;
         } catch (ApiProblem e) {
             return null;

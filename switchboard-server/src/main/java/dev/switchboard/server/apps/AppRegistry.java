@@ -470,6 +470,9 @@ public final class AppRegistry implements AutoCloseable {
         }
         long now = System.nanoTime();
         for (String id : activeIds.get()) {
+            if (fixedById.containsKey(id)) {
+                continue;
+            }
             Entry e = byId.get(id);
             if (e == null || now - e.expiresAt >= 0) {
                 lastRead = now;
