@@ -19,8 +19,9 @@ final class SignIns {
     private final AppEngine app;
     /**
      * What each signed-in connection here was last told about each user it watches. The state a watcher reads at
-     * sign-in and the events published meanwhile may say the same thing twice (the design above prefers twice to
-     * never); a watcher is never told a state it already holds, so online and offline alternate for it.
+     * sign-in and the events published meanwhile overlap (the design above prefers twice to never), and an event
+     * may reach the connection before the state read earlier: a watcher is never told a state it already holds,
+     * nor a read older than an event it got, so online and offline alternate for it and end true.
      */
     private final ConcurrentHashMap<Connection, ConcurrentHashMap<String, Boolean>> told = new ConcurrentHashMap<>();
 
@@ -65,7 +66,7 @@ final class SignIns {
                 List<String> off = new ArrayList<>();
                 for (String id : user.watchlist()) {
                     boolean isOnline = online.contains(id);
-                    if (tell(c, id, isOnline)) {
+                    if (tellUntold(c, id, isOnline)) {
                         (isOnline ? on : off).add(id);
                     }
                 }
@@ -163,6 +164,15 @@ final class SignIns {
                 }
             }
         }
+    }
+
+    /**
+     * The state read at sign-in, for a user {@code c} has heard nothing about yet. An event that reached {@code c}
+     * first is at least as new as that read (decided before it, the read says the same; after it, the read is stale),
+     * so the read never overrides it.
+     */
+    private boolean tellUntold(Connection c, String watched, boolean online) {
+        return told.computeIfAbsent(c, k -> new ConcurrentHashMap<>()).putIfAbsent(watched, online) == null;
     }
 
     /** False when {@code c} was last told this very state of {@code watched}; records it otherwise. */
