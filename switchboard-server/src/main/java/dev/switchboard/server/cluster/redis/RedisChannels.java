@@ -71,6 +71,10 @@ final class RedisChannels {
         Joined local;
         CompletableFuture<Object> sent;
         synchronized (mirror) {
+            if (!alone && member != null && share.held.enabled() && !link.isUp()) {
+                // Redis went away since join() looked (another command failed meanwhile): held after all.
+                return holdJoin(appId, channel, member, signedInUserId, maxMembers);
+            }
             local = mirror.join(appId, channel, member, signedInUserId, maxMembers);
             if (local.full()) {
                 return CompletableFuture.completedFuture(local); // the cluster holds at least this node's members
@@ -165,6 +169,9 @@ final class RedisChannels {
         CompletableFuture<Object> sent;
         String info;
         synchronized (mirror) {
+            if (!alone && memberId != null && share.held.enabled() && !link.isUp()) {
+                return holdLeave(appId, channel, memberId, signedInUserId);
+            }
             NodeMirror.ChannelPart part = mirror.channels.get(new NodeMirror.Key(appId, channel));
             NodeMirror.MemberPart held = part == null || memberId == null ? null : part.members.get(memberId);
             info = held == null ? null : held.info;
