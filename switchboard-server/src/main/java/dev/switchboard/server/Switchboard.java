@@ -284,6 +284,8 @@ public final class Switchboard implements AutoCloseable {
             Dashboard dashboard = config.dashboardEnabled() ? Dashboard.create(config) : null;
             EngineListener tap = dashboard == null ? EngineListener.NONE : dashboard.listener();
             webhooks.tap(tap);
+            // held leaves are confirmed where the engine decides them (docs/webhooks.md)
+            webhooks.confirmWith(a.state());
             EngineListener all = prometheus == null ? EngineListener.of(webhooks, tap, listener)
                     : EngineListener.of(webhooks, prometheus, tap, listener);
             Engine engine = new Engine(config, apps, a.broker(), a.state(), all, System::currentTimeMillis);

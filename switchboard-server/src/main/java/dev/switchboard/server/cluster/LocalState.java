@@ -4,6 +4,7 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.ChannelStats;
 import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.SharedState.Hold;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
@@ -54,9 +55,12 @@ public final class LocalState implements SharedState {
         final AtomicLong positions = new AtomicLong();
         /** Touched only inside {@code users.compute} for the same user id (see {@link LocalInbox}). */
         final LocalInbox inbox;
+        /** Touched only inside the compute of the channel or user a hold concerns. */
+        final LocalHolds holds;
 
         App(LongSupplier clock) {
             inbox = new LocalInbox(clock);
+            holds = new LocalHolds(clock);
         }
     }
 
@@ -132,6 +136,7 @@ public final class LocalState implements SharedState {
                 ch = new Chan(member != null);
             }
             boolean newMember = false;
+            boolean removalCancelled = false;
             if (member != null && ch.members != null) {
                 Held m = ch.members.get(member.userId());
                 if (m == null) {
@@ -143,12 +148,14 @@ public final class LocalState implements SharedState {
                     ch.members.put(member.userId(), m);
                     newMember = true;
                     app.positions.incrementAndGet();
+                    removalCancelled = app.holds.take(LocalHolds.key(Hold.REMOVAL, channel, member.userId()));
                 }
                 m.sockets++;
             }
             ch.subscriptions++;
-            result[0] = member == null ? new Joined(false, created, false, ch.subscriptions, null)
-                    : new Joined(false, created, newMember, ch.subscriptions, roster(ch), app.positions.get(), false);
+            boolean vacancyCancelled = created && app.holds.take(LocalHolds.key(Hold.VACANCY, channel, null));
+            result[0] = new Joined(false, created, newMember, ch.subscriptions, member == null ? null : roster(ch),
+                    member == null ? 0 : app.positions.get(), false, vacancyCancelled, removalCancelled);
             return ch;
         });
         if (!result[0].full() && signedInUserId != null) {
@@ -164,7 +171,8 @@ public final class LocalState implements SharedState {
     }
 
     @Override
-    public CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId) {
+    public CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId,
+                                       long holdMillis) {
         App app = app(appId);
         Left[] result = {new Left(false, false, 0)};
         app.channels.computeIfPresent(channel, (k, ch) -> {
@@ -177,8 +185,17 @@ public final class LocalState implements SharedState {
                 }
             }
             ch.subscriptions--;
-            result[0] = new Left(ch.subscriptions <= 0, position > 0, Math.max(0, ch.subscriptions), position, false);
-            return ch.subscriptions <= 0 ? null : ch;
+            boolean vacated = ch.subscriptions <= 0;
+            boolean hold = holdMillis > 0;
+            if (hold && position > 0) {
+                app.holds.hold(LocalHolds.key(Hold.REMOVAL, channel, memberId), holdMillis);
+            }
+            if (hold && vacated) {
+                app.holds.hold(LocalHolds.key(Hold.VACANCY, channel, null), holdMillis);
+            }
+            result[0] = new Left(vacated, position > 0, Math.max(0, ch.subscriptions), position, false,
+                    hold && vacated, hold && position > 0);
+            return vacated ? null : ch;
         });
         if (signedInUserId != null) {
             userChannel(app, signedInUserId, channel, -1);
@@ -262,6 +279,7 @@ public final class LocalState implements SharedState {
         App app = app(appId);
         boolean[] first = new boolean[1];
         boolean[] refused = new boolean[1];
+        boolean[] cancelled = new boolean[1];
         List<String>[] previous = newListHolder();
         List<KeptEvent> missed = new ArrayList<>();
         int[] expired = new int[1];
@@ -284,6 +302,7 @@ public final class LocalState implements SharedState {
             }
             if (first[0]) {
                 expired[0] = app.inbox.take(k, missed);
+                cancelled[0] = app.holds.take(LocalHolds.key(Hold.OFFLINE, null, k));
             }
             u.userInfoJson = userInfoJson;
             u.watchlist = List.copyOf(watchlist);
@@ -293,11 +312,12 @@ public final class LocalState implements SharedState {
             return done(SignedIn.refusal());
         }
         reindexWatchlist(app, userId, previous[0], watchlist);
-        return done(new SignedIn(first[0], missed, expired[0]));
+        return done(new SignedIn(first[0], missed, expired[0], false, cancelled[0]));
     }
 
     @Override
-    public CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels) {
+    public CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels,
+                                              long holdMillis) {
         App app = app(appId);
         boolean[] last = new boolean[1];
         List<String>[] watchlist = newListHolder();
@@ -310,12 +330,34 @@ public final class LocalState implements SharedState {
             }
             last[0] = true;
             watchlist[0] = u.watchlist;
+            if (holdMillis > 0) {
+                app.holds.hold(LocalHolds.key(Hold.OFFLINE, null, k), holdMillis);
+            }
             return null;
         });
         if (last[0]) {
             reindexWatchlist(app, userId, watchlist[0], List.of());
         }
-        return done(new SignedOut(last[0]));
+        return done(new SignedOut(last[0], last[0] && holdMillis > 0));
+    }
+
+    @Override
+    public CompletionStage<Boolean> confirmHeld(String appId, Hold hold, String channel, String userId) {
+        App app = app(appId);
+        String key = LocalHolds.key(hold, channel, userId);
+        boolean[] found = new boolean[1];
+        if (hold == Hold.OFFLINE) {
+            app.users.compute(userId, (k, u) -> {
+                found[0] = app.holds.take(key);
+                return u;
+            });
+        } else {
+            app.channels.compute(channel, (k, ch) -> {
+                found[0] = app.holds.take(key);
+                return ch;
+            });
+        }
+        return done(found[0]);
     }
 
     /** Keeps the watched → watchers index in step with one watcher's list. */

@@ -38,9 +38,13 @@ public final class AppEngine {
     /** The node's bounds on a connection's waiting state changes and their rate (one for all apps). */
     final ChangeGate.Budget changeBudget;
 
+    /** The webhooks' leave delay: how long the state holds a leave that a webhook waits to confirm. */
+    private final long leaveDelayMillis;
+
     AppEngine(AppConfig config, Broker broker, SharedState state, EngineListener listener, LongSupplier clock,
-              ChangeGate.Budget changeBudget) {
+              ChangeGate.Budget changeBudget, long leaveDelayMillis) {
         this.changeBudget = changeBudget;
+        this.leaveDelayMillis = leaveDelayMillis;
         this.config = config;
         this.broker = broker;
         this.state = state;
@@ -56,6 +60,19 @@ public final class AppEngine {
 
     public AppConfig config() {
         return config;
+    }
+
+    /**
+     * How long a leave of {@code channel} (null: a sign-out) is held in the state for the webhooks (docs/webhooks.md):
+     * the leave delay when the app has webhook targets, 0 otherwise (nothing would confirm the hold). Server-to-user
+     * channels never make webhooks.
+     */
+    long holdMillis(String channel) {
+        if (leaveDelayMillis <= 0 || config.webhooks().isEmpty()
+                || (channel != null && channel.startsWith(ChannelName.SERVER_TO_USER_PREFIX))) {
+            return 0;
+        }
+        return leaveDelayMillis;
     }
 
     /** The app's new settings, same id; from {@link Engine} only. */
@@ -207,7 +224,7 @@ public final class AppEngine {
     }
 
     void channelVacated(String channel) {
-        listener.channelVacated(config, channel);
+        listener.channelVacated(config, channel, false);
     }
 
     void subscriptionCountChanged(String channel, int count) {

@@ -32,9 +32,23 @@ final class CompositeListener implements EngineListener {
     }
 
     @Override
+    public void channelOccupied(AppConfig app, String channel, boolean cancelsHeld) {
+        for (EngineListener l : listeners) {
+            l.channelOccupied(app, channel, cancelsHeld);
+        }
+    }
+
+    @Override
     public void channelVacated(AppConfig app, String channel) {
         for (EngineListener l : listeners) {
             l.channelVacated(app, channel);
+        }
+    }
+
+    @Override
+    public void channelVacated(AppConfig app, String channel, boolean held) {
+        for (EngineListener l : listeners) {
+            l.channelVacated(app, channel, held);
         }
     }
 
@@ -60,9 +74,23 @@ final class CompositeListener implements EngineListener {
     }
 
     @Override
+    public void memberAdded(AppConfig app, String channel, String userId, boolean cancelsHeld) {
+        for (EngineListener l : listeners) {
+            l.memberAdded(app, channel, userId, cancelsHeld);
+        }
+    }
+
+    @Override
     public void memberRemoved(AppConfig app, String channel, String userId) {
         for (EngineListener l : listeners) {
             l.memberRemoved(app, channel, userId);
+        }
+    }
+
+    @Override
+    public void memberRemoved(AppConfig app, String channel, String userId, boolean held) {
+        for (EngineListener l : listeners) {
+            l.memberRemoved(app, channel, userId, held);
         }
     }
 
@@ -102,9 +130,23 @@ final class CompositeListener implements EngineListener {
     }
 
     @Override
+    public void userOnline(AppConfig app, String userId, boolean cancelsHeld) {
+        for (EngineListener l : listeners) {
+            l.userOnline(app, userId, cancelsHeld);
+        }
+    }
+
+    @Override
     public void userOffline(AppConfig app, String userId) {
         for (EngineListener l : listeners) {
             l.userOffline(app, userId);
+        }
+    }
+
+    @Override
+    public void userOffline(AppConfig app, String userId, boolean held) {
+        for (EngineListener l : listeners) {
+            l.userOffline(app, userId, held);
         }
     }
 

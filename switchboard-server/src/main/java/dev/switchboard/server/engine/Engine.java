@@ -79,7 +79,7 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
         boolean[] made = new boolean[1];
         engine = byId.computeIfAbsent(app.id(), id -> {
             made[0] = true;
-            return new AppEngine(app, broker, state, listener, clock, changeBudget);
+            return new AppEngine(app, broker, state, listener, clock, changeBudget, config.webhookLeaveDelayMillis());
         });
         if (made[0]) {
             // The registry may have read a newer version while this one was being made.

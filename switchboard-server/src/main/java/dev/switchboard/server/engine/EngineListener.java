@@ -15,7 +15,20 @@ public interface EngineListener {
 
     default void channelOccupied(AppConfig app, String channel) {}
 
+    /**
+     * As above; {@code cancelsHeld}: it cancelled the channel's held vacancy in the shared state (a webhook's leave
+     * delay, docs/webhooks.md), so neither is a webhook.
+     */
+    default void channelOccupied(AppConfig app, String channel, boolean cancelsHeld) {
+        channelOccupied(app, channel);
+    }
+
     default void channelVacated(AppConfig app, String channel) {}
+
+    /** As above; {@code held}: recorded as held in the shared state, its webhook waits for the confirmation. */
+    default void channelVacated(AppConfig app, String channel, boolean held) {
+        channelVacated(app, channel);
+    }
 
     default void subscribed(AppConfig app, String channel) {}
 
@@ -23,7 +36,17 @@ public interface EngineListener {
 
     default void memberAdded(AppConfig app, String channel, String userId) {}
 
+    /** As above; {@code cancelsHeld} as for {@link #channelOccupied(AppConfig, String, boolean)}. */
+    default void memberAdded(AppConfig app, String channel, String userId, boolean cancelsHeld) {
+        memberAdded(app, channel, userId);
+    }
+
     default void memberRemoved(AppConfig app, String channel, String userId) {}
+
+    /** As above; {@code held} as for {@link #channelVacated(AppConfig, String, boolean)}. */
+    default void memberRemoved(AppConfig app, String channel, String userId, boolean held) {
+        memberRemoved(app, channel, userId);
+    }
 
     /** {@code dataJson} is the data as the client sent it, as JSON text; {@code userId} null off presence. */
     default void clientEvent(AppConfig app, String channel, String event, String dataJson, String socketId,
@@ -38,8 +61,18 @@ public interface EngineListener {
     /** The user's first signed-in connection opened (cluster-wide once clustered). */
     default void userOnline(AppConfig app, String userId) {}
 
+    /** As above; {@code cancelsHeld} as for {@link #channelOccupied(AppConfig, String, boolean)}. */
+    default void userOnline(AppConfig app, String userId, boolean cancelsHeld) {
+        userOnline(app, userId);
+    }
+
     /** The user's last signed-in connection closed. */
     default void userOffline(AppConfig app, String userId) {}
+
+    /** As above; {@code held} as for {@link #channelVacated(AppConfig, String, boolean)}. */
+    default void userOffline(AppConfig app, String userId, boolean held) {
+        userOffline(app, userId);
+    }
 
     default void userTerminated(AppConfig app, String userId) {}
 

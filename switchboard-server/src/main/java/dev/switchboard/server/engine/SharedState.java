@@ -38,8 +38,18 @@ public interface SharedState extends AutoCloseable {
      */
     CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId, int maxMembers);
 
-    /** One socket of this node that {@link #join}ed leaves; {@code memberId} as it joined. */
-    CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId);
+    /** One socket of this node that {@link #join}ed leaves; {@code memberId} as it joined. Nothing held. */
+    default CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId) {
+        return leave(appId, channel, memberId, signedInUserId, 0);
+    }
+
+    /**
+     * As above; {@code holdMillis} &gt; 0: a vacancy or member removal it decides is recorded as <em>held</em> for the
+     * webhooks' leave delay, in the same step ({@link Left#vacancyHeld()}, {@link Left#removalHeld()}): a join
+     * anywhere that finds it cancels it, and the node that holds the webhook sends it only if
+     * {@link #confirmHeld} still finds it (docs/webhooks.md). The record is kept at least {@code holdMillis}.
+     */
+    CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId, long holdMillis);
 
     /** Vacant with count 0 (and no cache) when nobody subscribes. */
     CompletionStage<ChannelStats> channel(String appId, String channel);
@@ -75,8 +85,25 @@ public interface SharedState extends AutoCloseable {
     CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
                                      Collection<String> channels, boolean repeat, int maxConnections);
 
-    /** A signed-in connection of this node goes; {@code channels} are those it still subscribes to. */
-    CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels);
+    /** A signed-in connection of this node goes; {@code channels} are those it still subscribes to. Nothing held. */
+    default CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels) {
+        return signOut(appId, userId, channels, 0);
+    }
+
+    /** As above; {@code holdMillis} &gt; 0: going offline is recorded as held, as for {@link #leave}. */
+    CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels, long holdMillis);
+
+    // ------------------------------------------------------------------ held leaves (webhooks)
+
+    /** What a held leave is: a channel's vacancy, a member's removal from a channel, a user going offline. */
+    enum Hold { VACANCY, REMOVAL, OFFLINE }
+
+    /**
+     * The end of a leave's hold, asked by the node whose leave recorded it: true, and the record gone, when no
+     * return cancelled it meanwhile (nor a later leave of another node took it over): then, and only then, its
+     * webhook is sent. {@code channel} is null for {@link Hold#OFFLINE}, {@code userId} for {@link Hold#VACANCY}.
+     */
+    CompletionStage<Boolean> confirmHeld(String appId, Hold hold, String channel, String userId);
 
     /** Which of these users have a signed-in connection anywhere. */
     CompletionStage<Set<String>> online(String appId, Collection<String> userIds);
@@ -130,14 +157,23 @@ public interface SharedState extends AutoCloseable {
      * step as the roster: the roster holds every membership change at or below it and none above it, and a new
      * member's member_added is at it ({@code Frame.UNORDERED}, 0, when decided outside the order: a node cut off).
      * {@code announced}: the state has already published the member_added to the other nodes, in the channel's
-     * order, so this node only delivers it to its own sockets.
+     * order, so this node only delivers it to its own sockets. {@code vacancyCancelled} / {@code removalCancelled}:
+     * the occupancy / new member found the channel's vacancy / the member's removal still held ({@link #leave}) and
+     * cancelled it in the same step: its webhook never went out, so this one is not sent either.
      */
     record Joined(boolean full, boolean occupied, boolean newMember, int subscriptionCount,
-                  Map<String, String> roster, long position, boolean announced) {
+                  Map<String, String> roster, long position, boolean announced, boolean vacancyCancelled,
+                  boolean removalCancelled) {
         /** Decided outside the membership order, nothing announced. */
         public Joined(boolean full, boolean occupied, boolean newMember, int subscriptionCount,
                       Map<String, String> roster) {
             this(full, occupied, newMember, subscriptionCount, roster, 0, false);
+        }
+
+        /** No held leave found. */
+        public Joined(boolean full, boolean occupied, boolean newMember, int subscriptionCount,
+                      Map<String, String> roster, long position, boolean announced) {
+            this(full, occupied, newMember, subscriptionCount, roster, position, announced, false, false);
         }
 
         public static Joined refused() {
@@ -147,23 +183,37 @@ public interface SharedState extends AutoCloseable {
 
     /**
      * {@code vacated}: the last subscriber anywhere left; {@code memberRemoved}: the user's last socket in it, at
-     * {@code position} in the membership order; {@code announced} as for {@link Joined}.
+     * {@code position} in the membership order; {@code announced} as for {@link Joined}. {@code vacancyHeld} /
+     * {@code removalHeld}: recorded as held in the same step ({@link #leave}); the webhook waits for
+     * {@link #confirmHeld}. Not held: its webhook goes out at once.
      */
-    record Left(boolean vacated, boolean memberRemoved, int subscriptionCount, long position, boolean announced) {
+    record Left(boolean vacated, boolean memberRemoved, int subscriptionCount, long position, boolean announced,
+                boolean vacancyHeld, boolean removalHeld) {
         /** Decided outside the membership order, nothing announced. */
         public Left(boolean vacated, boolean memberRemoved, int subscriptionCount) {
             this(vacated, memberRemoved, subscriptionCount, 0, false);
+        }
+
+        /** Nothing held. */
+        public Left(boolean vacated, boolean memberRemoved, int subscriptionCount, long position, boolean announced) {
+            this(vacated, memberRemoved, subscriptionCount, position, announced, false, false);
         }
     }
 
     /**
      * {@code cameOnline}: the user's first signed-in connection anywhere. {@code missed}: what its inbox kept, oldest
      * first, now handed to this connection and removed (only when it came online); {@code expired}: kept events
-     * found past their time and dropped.
+     * found past their time and dropped. {@code offlineCancelled}: coming online cancelled the user's held going
+     * offline (as {@link Joined#removalCancelled()}).
      */
-    record SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired, boolean refused) {
+    record SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired, boolean refused,
+                    boolean offlineCancelled) {
         public SignedIn {
             missed = missed == null ? List.of() : List.copyOf(missed);
+        }
+
+        public SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired, boolean refused) {
+            this(cameOnline, missed, expired, refused, false);
         }
 
         public SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired) {
@@ -199,8 +249,12 @@ public interface SharedState extends AutoCloseable {
         }
     }
 
-    /** {@code wentOffline}: the user's last signed-in connection anywhere went. */
-    record SignedOut(boolean wentOffline) {}
+    /** {@code wentOffline}: the user's last signed-in connection anywhere went; {@code held} as in {@link Left}. */
+    record SignedOut(boolean wentOffline, boolean held) {
+        public SignedOut(boolean wentOffline) {
+            this(wentOffline, false);
+        }
+    }
 
     /**
      * Transitions decided outside a call of this node, e.g. when another node's lease expired and this node removed

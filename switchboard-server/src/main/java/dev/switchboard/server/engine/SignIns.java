@@ -19,9 +19,8 @@ final class SignIns {
     private final AppEngine app;
     /**
      * What each signed-in connection here was last told about each user it watches. The state a watcher reads at
-     * sign-in and the events published meanwhile overlap (the design above prefers twice to never), and an event
-     * may reach the connection before the state read earlier: a watcher is never told a state it already holds,
-     * nor a read older than an event it got, so online and offline alternate for it and end true.
+     * sign-in and the events published meanwhile may say the same thing twice (the design above prefers twice to
+     * never); a watcher is never told a state it already holds, so online and offline alternate for it.
      */
     private final ConcurrentHashMap<Connection, ConcurrentHashMap<String, Boolean>> told = new ConcurrentHashMap<>();
 
@@ -58,7 +57,7 @@ final class SignIns {
                         + app.config().maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist())));
             }
             if (!watching || user.watchlist().isEmpty()) {
-                signedIn(user.id(), signedIn.cameOnline());
+                signedIn(user.id(), signedIn.cameOnline(), signedIn.offlineCancelled());
                 return null;
             }
             return Async.then(c.peer().executor(), app.state.online(app.config().id(), user.watchlist()), online -> {
@@ -66,14 +65,14 @@ final class SignIns {
                 List<String> off = new ArrayList<>();
                 for (String id : user.watchlist()) {
                     boolean isOnline = online.contains(id);
-                    if (tellUntold(c, id, isOnline)) {
+                    if (tell(c, id, isOnline)) {
                         (isOnline ? on : off).add(id);
                     }
                 }
                 if (!on.isEmpty() || !off.isEmpty()) {
                     c.send(new ServerMessage.WatchlistEvents(on, off));
                 }
-                signedIn(user.id(), signedIn.cameOnline());
+                signedIn(user.id(), signedIn.cameOnline(), signedIn.offlineCancelled());
                 return null;
             });
         });
@@ -114,13 +113,13 @@ final class SignIns {
         app.listener.inboxDrained(app.config(), signedIn.missed().size(), signedIn.expired());
     }
 
-    private void signedIn(String userId, boolean cameOnline) {
+    private void signedIn(String userId, boolean cameOnline, boolean cancelsHeld) {
         if (cameOnline) {
             notifyWatchers(userId, true);
         }
         app.listener.signedIn(app.config(), userId);
         if (cameOnline) {
-            app.listener.userOnline(app.config(), userId);
+            app.listener.userOnline(app.config(), userId, cancelsHeld);
         }
     }
 
@@ -131,9 +130,10 @@ final class SignIns {
         if (lastHere != null && app.config().enableWatchlistEvents()) {
             app.watchlists.removeWatcher(userId, lastHere);
         }
-        return Async.then(c.peer().executor(), app.state.signOut(app.config().id(), userId, c.subscribedChannels()), out -> {
+        return Async.then(c.peer().executor(), app.state.signOut(app.config().id(), userId, c.subscribedChannels(),
+                app.holdMillis(null)), out -> {
             if (out.wentOffline()) {
-                wentOffline(userId);
+                wentOffline(userId, out.held());
             }
             return null;
         });
@@ -141,8 +141,13 @@ final class SignIns {
 
     /** The user's last signed-in connection anywhere is gone (or its data was erased): tell its watchers. */
     void wentOffline(String userId) {
+        wentOffline(userId, false);
+    }
+
+    /** As above; {@code held}: the state holds the going offline for the webhooks (docs/webhooks.md). */
+    void wentOffline(String userId, boolean held) {
         notifyWatchers(userId, false);
-        app.listener.userOffline(app.config(), userId);
+        app.listener.userOffline(app.config(), userId, held);
     }
 
     private void notifyWatchers(String userId, boolean online) {
@@ -164,15 +169,6 @@ final class SignIns {
                 }
             }
         }
-    }
-
-    /**
-     * The state read at sign-in, for a user {@code c} has heard nothing about yet. An event that reached {@code c}
-     * first is at least as new as that read (decided before it, the read says the same; after it, the read is stale),
-     * so the read never overrides it.
-     */
-    private boolean tellUntold(Connection c, String watched, boolean online) {
-        return told.computeIfAbsent(c, k -> new ConcurrentHashMap<>()).putIfAbsent(watched, online) == null;
     }
 
     /** False when {@code c} was last told this very state of {@code watched}; records it otherwise. */

@@ -142,7 +142,7 @@ final class Subscriptions {
     void joined(Connection c, ChannelName name, Identity.Member member, SharedState.Joined joined) {
         String channel = name.value();
         if (joined.occupied()) {
-            app.listener.channelOccupied(app.config(), channel);
+            app.listener.channelOccupied(app.config(), channel, joined.vacancyCancelled());
         }
         if (joined.newMember()) {
             Frame added = Frame.membership(new ServerMessage.MemberAdded(channel, member.userId(),
@@ -152,7 +152,7 @@ final class Subscriptions {
             } else {
                 app.broadcast(channel, added, c);
             }
-            app.listener.memberAdded(app.config(), channel, member.userId());
+            app.listener.memberAdded(app.config(), channel, member.userId(), joined.removalCancelled());
         }
     }
 
@@ -179,7 +179,8 @@ final class Subscriptions {
     CompletionStage<Void> leave(Connection c, ChannelName name, String memberId) {
         app.channels.remove(c, name);
         String channel = name.value();
-        return Async.then(c.peer().executor(), app.state.leave(app.config().id(), channel, memberId, c.userId()), left -> {
+        return Async.then(c.peer().executor(), app.state.leave(app.config().id(), channel, memberId, c.userId(),
+                app.holdMillis(channel)), left -> {
             left(channel, memberId, left);
             app.listener.unsubscribed(app.config(), channel);
             return null;
@@ -189,10 +190,10 @@ final class Subscriptions {
     /** The events of a leave, whichever node's socket it was (a dead node's come through the same place). */
     void left(String channel, String memberId, SharedState.Left left) {
         if (left.memberRemoved()) {
-            memberRemoved(channel, memberId, left.position(), left.announced());
+            memberRemoved(channel, memberId, left.position(), left.announced(), left.removalHeld());
         }
         if (left.vacated()) {
-            app.listener.channelVacated(app.config(), channel);
+            app.listener.channelVacated(app.config(), channel, left.vacancyHeld());
         } else {
             countChanged(channel, left.subscriptionCount());
         }
@@ -200,13 +201,18 @@ final class Subscriptions {
 
     /** {@code announced}: the state already published it to the other nodes; this node tells only its own sockets. */
     void memberRemoved(String channel, String memberId, long position, boolean announced) {
+        memberRemoved(channel, memberId, position, announced, false);
+    }
+
+    /** As above; {@code held}: the state holds the removal for the webhooks (docs/webhooks.md). */
+    void memberRemoved(String channel, String memberId, long position, boolean announced, boolean held) {
         Frame removed = Frame.membership(new ServerMessage.MemberRemoved(channel, memberId), position);
         if (announced) {
             app.deliverHere(channel, removed, null);
         } else {
             app.broadcast(channel, removed, null);
         }
-        app.listener.memberRemoved(app.config(), channel, memberId);
+        app.listener.memberRemoved(app.config(), channel, memberId, held);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.config.WebhookConfig;
 import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.engine.SharedState;
 import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +36,8 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     /** Inbound events handled per run before timers and responses get a turn. */
     private static final int DRAIN_CHUNK = 10_000;
 
-    private record Inbound(AppConfig app, WebhookEvent event) {}
+    /** {@code flag}: a join that cancelled a held leave in the shared state; {@code mode}: how a leave is held. */
+    private record Inbound(AppConfig app, WebhookEvent event, boolean flag, LeaveDelay.Mode mode) {}
 
     private record AppTargets(AppConfig app, List<WebhookTarget> targets) {}
 
@@ -89,6 +91,15 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         return stats;
     }
 
+    /**
+     * Where leaves held in the shared state are confirmed at the end of their delay (docs/webhooks.md): the state the
+     * engine decides with. Set before the first event.
+     */
+    public WebhookDispatcher confirmWith(SharedState state) {
+        leaveDelay.confirmWith(state);
+        return this;
+    }
+
     /** Reports every webhook event that a target takes, as {@link EngineListener.Origin#WEBHOOK}. */
     public WebhookDispatcher tap(EngineListener value) {
         this.tap = value == null ? EngineListener.NONE : value;
@@ -99,22 +110,42 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
 
     @Override
     public void channelOccupied(AppConfig app, String channel) {
-        offer(app, WebhookEvent.channel(WebhookEventType.CHANNEL_OCCUPIED, channel));
+        channelOccupied(app, channel, false);
+    }
+
+    @Override
+    public void channelOccupied(AppConfig app, String channel, boolean cancelsHeld) {
+        offer(app, WebhookEvent.channel(WebhookEventType.CHANNEL_OCCUPIED, channel), cancelsHeld);
     }
 
     @Override
     public void channelVacated(AppConfig app, String channel) {
-        offer(app, WebhookEvent.channel(WebhookEventType.CHANNEL_VACATED, channel));
+        offerLeave(app, WebhookEvent.channel(WebhookEventType.CHANNEL_VACATED, channel), LeaveDelay.Mode.HERE);
+    }
+
+    @Override
+    public void channelVacated(AppConfig app, String channel, boolean held) {
+        offerLeave(app, WebhookEvent.channel(WebhookEventType.CHANNEL_VACATED, channel), held ? LeaveDelay.Mode.IN_STATE : LeaveDelay.Mode.AT_ONCE);
     }
 
     @Override
     public void memberAdded(AppConfig app, String channel, String userId) {
-        offer(app, WebhookEvent.member(WebhookEventType.MEMBER_ADDED, channel, userId));
+        memberAdded(app, channel, userId, false);
+    }
+
+    @Override
+    public void memberAdded(AppConfig app, String channel, String userId, boolean cancelsHeld) {
+        offer(app, WebhookEvent.member(WebhookEventType.MEMBER_ADDED, channel, userId), cancelsHeld);
     }
 
     @Override
     public void memberRemoved(AppConfig app, String channel, String userId) {
-        offer(app, WebhookEvent.member(WebhookEventType.MEMBER_REMOVED, channel, userId));
+        offerLeave(app, WebhookEvent.member(WebhookEventType.MEMBER_REMOVED, channel, userId), LeaveDelay.Mode.HERE);
+    }
+
+    @Override
+    public void memberRemoved(AppConfig app, String channel, String userId, boolean held) {
+        offerLeave(app, WebhookEvent.member(WebhookEventType.MEMBER_REMOVED, channel, userId), held ? LeaveDelay.Mode.IN_STATE : LeaveDelay.Mode.AT_ONCE);
     }
 
     @Override
@@ -135,12 +166,22 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
 
     @Override
     public void userOnline(AppConfig app, String userId) {
-        offer(app, WebhookEvent.user(WebhookEventType.USER_ONLINE, userId));
+        userOnline(app, userId, false);
+    }
+
+    @Override
+    public void userOnline(AppConfig app, String userId, boolean cancelsHeld) {
+        offer(app, WebhookEvent.user(WebhookEventType.USER_ONLINE, userId), cancelsHeld);
     }
 
     @Override
     public void userOffline(AppConfig app, String userId) {
-        offer(app, WebhookEvent.user(WebhookEventType.USER_OFFLINE, userId));
+        offerLeave(app, WebhookEvent.user(WebhookEventType.USER_OFFLINE, userId), LeaveDelay.Mode.HERE);
+    }
+
+    @Override
+    public void userOffline(AppConfig app, String userId, boolean held) {
+        offerLeave(app, WebhookEvent.user(WebhookEventType.USER_OFFLINE, userId), held ? LeaveDelay.Mode.IN_STATE : LeaveDelay.Mode.AT_ONCE);
     }
 
     @Override
@@ -148,8 +189,20 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         offer(app, WebhookEvent.user(WebhookEventType.USER_TERMINATED, userId));
     }
 
-    /** Never blocks, never throws: a queue offer, two atomics, at most one task submission. */
     private void offer(AppConfig app, WebhookEvent event) {
+        offer(app, event, false);
+    }
+
+    private void offerLeave(AppConfig app, WebhookEvent event, LeaveDelay.Mode mode) {
+        offer(app, event, false, mode);
+    }
+
+    private void offer(AppConfig app, WebhookEvent event, boolean flag) {
+        offer(app, event, flag, LeaveDelay.Mode.HERE);
+    }
+
+    /** Never blocks, never throws: a queue offer, two atomics, at most one task submission. */
+    private void offer(AppConfig app, WebhookEvent event, boolean flag, LeaveDelay.Mode mode) {
         try {
             if (app == null || app.webhooks().isEmpty() || closed.get()) {
                 return;
@@ -165,7 +218,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
                 log.warn("overload", "Webhook thread is behind by " + settings.inboxLimit() + " events; dropping events");
                 return;
             }
-            inbox.offer(new Inbound(app, event));
+            inbox.offer(new Inbound(app, event, flag, mode));
             if (drainScheduled.compareAndSet(false, true)) {
                 thread.execute(this::drain);
             }
@@ -186,7 +239,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         while ((in = inbox.poll()) != null) {
             inboxSize.decrementAndGet();
             try {
-                handle(in.app(), in.event());
+                handle(in.app(), in.event(), in.flag(), in.mode());
             } catch (RuntimeException e) {
                 LOG.error("Webhook event {} of app {} failed", in.event().type().wireName(), in.app().id(), e);
             }
@@ -199,12 +252,14 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         }
     }
 
-    private void handle(AppConfig app, WebhookEvent e) {
+    private void handle(AppConfig app, WebhookEvent e, boolean flag, LeaveDelay.Mode mode) {
         WebhookEventType type = e.type();
         if (LeaveDelay.isLeave(type)) {
-            leaveDelay.leave(app, e);
+            leaveDelay.leave(app, e, mode);
         } else if (LeaveDelay.isJoin(type)) {
-            if (!leaveDelay.join(app, e)) {
+            if (flag) {
+                leaveDelay.cancelledInState(app, e);
+            } else if (!leaveDelay.join(app, e)) {
                 emit(app, e);
             }
         } else if (type == WebhookEventType.CACHE_MISS) {
@@ -307,7 +362,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
                 drain();
                 delivery.closing = true;
                 closeWaiter = idle;
-                leaveDelay.flushAll();
+                leaveDelay.flushAll(settings.closeGraceMillis() / 2);
                 for (WebhookTarget t : allTargets()) {
                     t.seal();
                 }

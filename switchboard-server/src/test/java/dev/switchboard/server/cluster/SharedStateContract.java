@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * two instances sharing one store where the implementation is clustered, the same instance where it is the
  * one-node case — either way each transition must be decided exactly once.
  */
-public abstract class SharedStateContract {
+public abstract class SharedStateContract implements HeldLeavesContract {
     protected static final String APP = "app-1";
 
     /** Node A's and node B's state (the same object for a one-node implementation), started. */
@@ -41,6 +41,16 @@ public abstract class SharedStateContract {
     protected final RecordedTransitions transitionsA = new RecordedTransitions();
     protected final RecordedTransitions transitionsB = new RecordedTransitions();
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+    @Override
+    public SharedState nodeA() {
+        return a;
+    }
+
+    @Override
+    public SharedState nodeB() {
+        return b;
+    }
 
     @AfterEach
     void stopPool() {

@@ -59,8 +59,7 @@ class DrainTest {
             exited.get(60, TimeUnit.SECONDS);
 
             assertThat(upAnswers).as("/up once the drain began").isNotEmpty().containsOnly(503);
-            // 503 while the drain was still closing clients (how many were left depends on the machine's load).
-            assertThat(openWhenFirst503).as("clients still open when /up first said 503").isPositive();
+            assertThat(openWhenFirst503).as("clients still open when /up first said 503").isGreaterThan(CLIENTS / 2);
             for (RawSocket c : clients) {
                 assertThat(c.awaitCloseCode(Duration.ofSeconds(5))).isEqualTo(4200);
                 assertThat(c.last()).contains("\"code\":4200");

@@ -1,12 +1,8 @@
 package dev.switchboard.server.cluster.redis;
 
-import dev.switchboard.server.engine.Topic;
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -32,8 +28,6 @@ final class HeldPresence {
 
     private final ArrayDeque<Held> queue = new ArrayDeque<>();
     private final long holdNanos;
-    /** When the heartbeat first tried to release held changes (0: none held); only the heartbeat's thread. */
-    private long releasingSince;
 
     HeldPresence(long holdMillis) {
         this.holdNanos = holdMillis * 1_000_000L;
@@ -68,49 +62,11 @@ final class HeldPresence {
     }
 
     /**
-     * Each heartbeat once this node's share is written back (not under the monitor: it asks Redis): held changes are
-     * decided once, per channel, every node holding sockets in it, and this one, listens on its shard again
-     * ({@code listeners.lua}). The announcement is published once, and a node that re-subscribes later would miss
-     * it (the joiner itself gets the roster from the script). A node that never does (it died and its lease runs
-     * out; this node's last socket there left) delays them one node timeout at most.
-     */
-    void releaseReady(Object monitor, RedisLink link, String node) throws Exception {
-        Set<NodeMirror.Key> channels;
-        synchronized (monitor) {
-            channels = channels();
-        }
-        if (channels.isEmpty()) {
-            releasingSince = 0;
-            return;
-        }
-        long now = System.nanoTime();
-        if (releasingSince == 0) {
-            releasingSince = now;
-        }
-        boolean waitedEnough = now - releasingSince > link.settings.nodeTimeoutMillis() * 1_000_000L;
-        Set<NodeMirror.Key> ready = new HashSet<>();
-        for (NodeMirror.Key k : channels) {
-            if (!waitedEnough) {
-                List<Object> r = Replies.list(link.eval(Script.LISTENERS,
-                        new String[] {link.keys.channelKeys(k.app(), k.name())[0]},
-                        link.keys.topicChannel(Topic.channel(k.app(), k.name())), node)
-                        .get(link.settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS));
-                if (Replies.num(r.get(1)) < Replies.num(r.get(0))) {
-                    continue;
-                }
-            }
-            ready.add(k);
-        }
-        synchronized (monitor) {
-            release(ready);
-        }
-    }
-
-    /**
      * Under the mirror's monitor, with Redis answering and this node's share written back: the held changes of each
-     * channel in {@code ready} are decided through Redis, in order; a channel not ready keeps its changes, in order,
-     * for a later beat. One that Redis refuses again is held again by the deciding code (behind the rest: its turn
-     * came and went).
+     * channel in {@code ready} are decided through Redis, in order. The announcement a decision makes is published
+     * once, so a channel is ready when every node holding sockets in it listens on its shard again (after a failover
+     * each node re-subscribes at its own pace); a channel not ready keeps its changes, in order, for a later beat.
+     * One that Redis refuses again is held again by the deciding code (behind the rest: its turn came and went).
      */
     void release(Set<NodeMirror.Key> ready) {
         for (int n = queue.size(); n > 0; n--) {

@@ -7,6 +7,7 @@ import static dev.switchboard.server.cluster.redis.Replies.strings;
 
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.SharedState.Transitions;
+import dev.switchboard.server.engine.Topic;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,8 @@ final class NodeLeases {
     private final NodeRejoin rejoin;
     /** How long Redis remembers that a node was declared dead (a node cut off for longer is taken for new). */
     static final long DEAD_MARK_MILLIS = TimeUnit.DAYS.toMillis(1);
+    /** When this node first tried to release held presence changes (0: none held). */
+    private long releasingSince;
 
     NodeLeases(RedisState state, NodeFence fence) {
         this.state = state;
@@ -297,9 +300,42 @@ final class NodeLeases {
         link.recovered();
     }
 
-    /** Held presence changes whose channel every node listens to again are decided now ({@link HeldPresence}). */
+    /**
+     * Presence changes Redis could not decide ({@link HeldPresence}) are decided once this node's share is back and,
+     * per channel, every node holding sockets in it, and this one, listens on its shard again: the announcement is
+     * published once, and a node that re-subscribes later would miss it (the joiner itself gets the roster from the
+     * script). A node that never does (it died and its lease runs out; this node's last socket there left) delays
+     * them one node timeout at most.
+     */
     private void releaseHeld() throws Exception {
-        state.held().releaseReady(state.mirror, link, state.node);
+        Set<NodeMirror.Key> channels;
+        synchronized (state.mirror) {
+            channels = state.held().channels();
+        }
+        if (channels.isEmpty()) {
+            releasingSince = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (releasingSince == 0) {
+            releasingSince = now;
+        }
+        boolean waitedEnough = now - releasingSince > TimeUnit.MILLISECONDS.toNanos(link.settings.nodeTimeoutMillis());
+        Set<NodeMirror.Key> ready = new HashSet<>();
+        for (NodeMirror.Key k : channels) {
+            if (waitedEnough) {
+                ready.add(k);
+                continue;
+            }
+            List<Object> r = list(get(link.eval(Script.LISTENERS, new String[] {keys.channelKeys(k.app(), k.name())[0]},
+                    keys.topicChannel(Topic.channel(k.app(), k.name())), state.node)));
+            if (num(r.get(1)) >= num(r.get(0))) {
+                ready.add(k);
+            }
+        }
+        synchronized (state.mirror) {
+            state.held().release(ready);
+        }
     }
 
     /**

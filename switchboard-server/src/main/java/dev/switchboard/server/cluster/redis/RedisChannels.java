@@ -71,10 +71,6 @@ final class RedisChannels {
         Joined local;
         CompletableFuture<Object> sent;
         synchronized (mirror) {
-            if (!alone && member != null && share.held.enabled() && !link.isUp()) {
-                // Redis went away since join() looked (another command failed meanwhile): held after all.
-                return holdJoin(appId, channel, member, signedInUserId, maxMembers);
-            }
             local = mirror.join(appId, channel, member, signedInUserId, maxMembers);
             if (local.full()) {
                 return CompletableFuture.completedFuture(local); // the cluster holds at least this node's members
@@ -89,12 +85,12 @@ final class RedisChannels {
             }
             boolean info = member != null && member.userInfoJson() != null;
             if (member == null) {
-                sent = link.eval(Script.JOIN, keys.channelKeys(appId, channel), node, "", "0", "",
+                sent = link.eval(Script.JOIN, keys.channelKeysTopicAndHeld(appId, channel), node, "", "0", "",
                         Integer.toString(maxMembers));
             } else {
                 // The script publishes the member_added in the step that decides it (docs/cluster.md).
                 String added = text(new ServerMessage.MemberAdded(channel, member.userId(), member.userInfoJson()));
-                sent = link.eval(Script.JOIN, keys.channelKeysAndTopic(appId, channel), node, member.userId(),
+                sent = link.eval(Script.JOIN, keys.channelKeysTopicAndHeld(appId, channel), node, member.userId(),
                         info ? "1" : "0", info ? member.userInfoJson() : "", Integer.toString(maxMembers),
                         node, publishCommand(link), added);
             }
@@ -118,12 +114,13 @@ final class RedisChannels {
                 }
                 return CompletableFuture.completedFuture(Joined.refused());
             }
+            boolean vacancyCancelled = flag(reply.get(5));
             if (member == null) {
-                return CompletableFuture.completedFuture(
-                        new Joined(false, flag(reply.get(1)), false, (int) num(reply.get(3)), null));
+                return CompletableFuture.completedFuture(new Joined(false, flag(reply.get(1)), false,
+                        (int) num(reply.get(3)), null, 0, false, vacancyCancelled, false));
             }
             Map<String, String> roster = new LinkedHashMap<>();
-            for (int i = 5; i + 1 < reply.size(); i += 2) {
+            for (int i = 7; i + 1 < reply.size(); i += 2) {
                 roster.put((String) reply.get(i), (String) reply.get(i + 1));
             }
             boolean added = flag(reply.get(2));
@@ -131,7 +128,7 @@ final class RedisChannels {
                 link.messagesOut.incrementAndGet();
             }
             return CompletableFuture.completedFuture(new Joined(false, flag(reply.get(1)), added,
-                    (int) num(reply.get(3)), roster, num(reply.get(4)), true));
+                    (int) num(reply.get(3)), roster, num(reply.get(4)), true, vacancyCancelled, flag(reply.get(6))));
         }).thenCompose(j -> j);
     }
 
@@ -144,34 +141,36 @@ final class RedisChannels {
         userChannel(appId, signedInUserId, channel, -1);
     }
 
-    /** A leave, decided by leave.lua; a presence leave Redis cannot decide now is held as a join is. */
-    CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId) {
+    /**
+     * A leave, decided by leave.lua; a presence leave Redis cannot decide now is held as a join is. {@code holdMillis}
+     * &gt; 0: the vacancy or removal it decides is also held for this node's webhook (SharedState#leave).
+     */
+    CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId, long holdMillis) {
         if (memberId != null && share.held.enabled()) {
             synchronized (mirror) {
                 if (share.held.busy() || !link.isUp()) {
-                    return holdLeave(appId, channel, memberId, signedInUserId);
+                    return holdLeave(appId, channel, memberId, signedInUserId, holdMillis);
                 }
             }
         }
-        return decideLeave(appId, channel, memberId, signedInUserId, false);
+        return decideLeave(appId, channel, memberId, signedInUserId, holdMillis, false);
     }
 
     /** Under the mirror's monitor. */
-    private CompletionStage<Left> holdLeave(String appId, String channel, String memberId, String signedInUserId) {
+    private CompletionStage<Left> holdLeave(String appId, String channel, String memberId, String signedInUserId,
+                                            long holdMillis) {
         share.leases.dirty();
-        return share.held.hold(appId, channel, () -> decideLeave(appId, channel, memberId, signedInUserId, false),
-                () -> decideLeave(appId, channel, memberId, signedInUserId, true));
+        return share.held.hold(appId, channel,
+                () -> decideLeave(appId, channel, memberId, signedInUserId, holdMillis, false),
+                () -> decideLeave(appId, channel, memberId, signedInUserId, holdMillis, true));
     }
 
     private CompletionStage<Left> decideLeave(String appId, String channel, String memberId, String signedInUserId,
-                                              boolean alone) {
+                                              long holdMillis, boolean alone) {
         Left local;
         CompletableFuture<Object> sent;
         String info;
         synchronized (mirror) {
-            if (!alone && memberId != null && share.held.enabled() && !link.isUp()) {
-                return holdLeave(appId, channel, memberId, signedInUserId);
-            }
             NodeMirror.ChannelPart part = mirror.channels.get(new NodeMirror.Key(appId, channel));
             NodeMirror.MemberPart held = part == null || memberId == null ? null : part.members.get(memberId);
             info = held == null ? null : held.info;
@@ -183,9 +182,10 @@ final class RedisChannels {
                 share.leases.dirty();
                 return CompletableFuture.completedFuture(local);
             }
+            String hold = Long.toString(Math.max(0, holdMillis));
             sent = memberId == null
-                    ? link.eval(Script.LEAVE, keys.channelKeys(appId, channel), node, "")
-                    : link.eval(Script.LEAVE, keys.channelKeysAndTopic(appId, channel), node, memberId, node,
+                    ? link.eval(Script.LEAVE, keys.channelKeysTopicAndHeld(appId, channel), node, "", hold)
+                    : link.eval(Script.LEAVE, keys.channelKeysTopicAndHeld(appId, channel), node, memberId, hold, node,
                             publishCommand(link), text(new ServerMessage.MemberRemoved(channel, memberId)));
             userChannel(appId, signedInUserId, channel, -1);
         }
@@ -198,7 +198,7 @@ final class RedisChannels {
                         mirror.join(appId, channel, new Member(memberId, info), signedInUserId, -1);
                         share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
                         userChannel(appId, signedInUserId, channel, 1);
-                        return holdLeave(appId, channel, memberId, signedInUserId);
+                        return holdLeave(appId, channel, memberId, signedInUserId, holdMillis);
                     }
                 }
                 return CompletableFuture.completedFuture(local);
@@ -208,8 +208,10 @@ final class RedisChannels {
             if (removed) {
                 link.messagesOut.incrementAndGet();
             }
-            return CompletableFuture.completedFuture(
-                    new Left(flag(reply.get(0)), removed, (int) num(reply.get(2)), num(reply.get(3)), removed));
+            boolean vacated = flag(reply.get(0));
+            boolean held = holdMillis > 0;
+            return CompletableFuture.completedFuture(new Left(vacated, removed, (int) num(reply.get(2)),
+                    num(reply.get(3)), removed, held && vacated, held && removed));
         }).thenCompose(l -> l);
     }
 

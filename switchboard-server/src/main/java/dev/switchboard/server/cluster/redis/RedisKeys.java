@@ -49,6 +49,19 @@ final class RedisKeys {
         return out;
     }
 
+    /** The channel's held leaves (webhooks, lib.lua): a hash field per held vacancy or member removal. */
+    String channelHeld(String app, String channel) {
+        return channelTag(app, channel) + ":held";
+    }
+
+    /** What join.lua and leave.lua take: the channel script keys, its topic, its held leaves. */
+    String[] channelKeysTopicAndHeld(String app, String channel) {
+        String[] k = channelKeysAndTopic(app, channel);
+        String[] out = java.util.Arrays.copyOf(k, k.length + 1);
+        out[k.length] = channelHeld(app, channel);
+        return out;
+    }
+
     String cache(String app, String channel) {
         return channelTag(app, channel) + ":cache";
     }
@@ -82,11 +95,25 @@ final class RedisKeys {
         return userTag(app, user) + ":inbox";
     }
 
-    /** The user keys plus the inbox: what sign_in.lua takes. */
+    /** The user keys plus the inbox and the held going offline: what sign_in.lua takes. */
     String[] userKeysWithInbox(String app, String user) {
         String[] k = userKeys(app, user);
-        String[] out = java.util.Arrays.copyOf(k, k.length + 1);
+        String[] out = java.util.Arrays.copyOf(k, k.length + 2);
         out[k.length] = inbox(app, user);
+        out[k.length + 1] = userHeld(app, user);
+        return out;
+    }
+
+    /** The user's held going offline (webhooks, lib.lua): a hash with one field. */
+    String userHeld(String app, String user) {
+        return userTag(app, user) + ":held";
+    }
+
+    /** What sign_out.lua takes: the user keys and the held going offline. */
+    String[] userKeysWithHeld(String app, String user) {
+        String[] k = userKeys(app, user);
+        String[] out = java.util.Arrays.copyOf(k, k.length + 1);
+        out[k.length] = userHeld(app, user);
         return out;
     }
 

@@ -118,8 +118,9 @@ public final class RedisState implements SharedState {
     }
 
     @Override
-    public CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId) {
-        return redisChannels.leave(appId, channel, memberId, signedInUserId);
+    public CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId,
+                                       long holdMillis) {
+        return redisChannels.leave(appId, channel, memberId, signedInUserId, holdMillis);
     }
 
     @Override
@@ -156,8 +157,21 @@ public final class RedisState implements SharedState {
     }
 
     @Override
-    public CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels) {
-        return redisUsers.signOut(appId, userId, channels);
+    public CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels,
+                                              long holdMillis) {
+        return redisUsers.signOut(appId, userId, channels, holdMillis);
+    }
+
+    @Override
+    public CompletionStage<Boolean> confirmHeld(String appId, Hold hold, String channel, String userId) {
+        String key = hold == Hold.OFFLINE ? keys.userHeld(appId, userId) : keys.channelHeld(appId, channel);
+        String field = switch (hold) {
+            case VACANCY -> "v";
+            case REMOVAL -> "m|" + userId;
+            case OFFLINE -> "o";
+        };
+        return link.eval(Script.CONFIRM_HELD, new String[] {key}, field, node)
+                .thenApply(r -> flag(list(r).get(0)));
     }
 
     @Override

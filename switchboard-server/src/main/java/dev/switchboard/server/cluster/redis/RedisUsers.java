@@ -105,12 +105,13 @@ final class RedisUsers {
             }
             List<KeptEvent> missed = new ArrayList<>();
             int expired = InboxEntries.unexpired(strings(reply.get(2)), System.currentTimeMillis(), missed);
-            SignedIn in = new SignedIn(flag(reply.get(0)), missed, expired);
+            SignedIn in = new SignedIn(flag(reply.get(0)), missed, expired, false, flag(reply.get(3)));
             return CompletableFuture.allOf(index.toArray(CompletableFuture[]::new)).<SignedIn>handle((v, e) -> in);
         }).thenCompose(Function.identity());
     }
 
-    CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels) {
+    /** {@code holdMillis} &gt; 0: going offline is held for this node's webhook (SharedState#signOut). */
+    CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels, long holdMillis) {
         boolean localLast;
         CompletableFuture<Object> sent;
         synchronized (mirror) {
@@ -124,8 +125,9 @@ final class RedisUsers {
             }
             List<String> args = new ArrayList<>();
             args.add(node);
+            args.add(Long.toString(Math.max(0, holdMillis)));
             args.addAll(channels);
-            sent = link.eval(Script.SIGN_OUT, keys.userKeys(appId, userId), args.toArray(String[]::new));
+            sent = link.eval(Script.SIGN_OUT, keys.userKeysWithHeld(appId, userId), args.toArray(String[]::new));
         }
         return sent.handle((r, err) -> {
             if (err != null) {
@@ -137,7 +139,7 @@ final class RedisUsers {
                 return new SignedOut(false);
             }
             unwatch(appId, userId, strings(reply, 1));
-            return new SignedOut(true);
+            return new SignedOut(true, holdMillis > 0);
         });
     }
 

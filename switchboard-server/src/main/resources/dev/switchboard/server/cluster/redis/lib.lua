@@ -36,3 +36,14 @@ local function announce(topic, cmd, origin, frame, pos)
   local p = string.format('%.0f', pos)
   redis.call(cmd, topic, string.char(2, 0, #origin) .. origin .. string.char(0, 0, #p) .. p .. frame)
 end
+-- Held leaves (docs/webhooks.md): a vacancy (field 'v'), a member's removal ('m|<user>') or a user going offline
+-- ('o'), recorded with the node that holds its webhook in the script that decides it. A join that finds it cancels
+-- both webhooks; the holder sends its webhook only if confirm_held.lua still finds its own record. The hash expires
+-- keep_ms after its last record: a record whose holder died goes with it.
+local function hold(key, field, node, keep_ms)
+  redis.call('HSET', key, field, node)
+  redis.call('PEXPIRE', key, keep_ms)
+end
+local function unhold(key, field)
+  return redis.call('HDEL', key, field)
+end

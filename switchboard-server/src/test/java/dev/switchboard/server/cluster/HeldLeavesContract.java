@@ -1,0 +1,109 @@
+package dev.switchboard.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.SharedState.Hold;
+import dev.switchboard.server.engine.SharedState.Joined;
+import dev.switchboard.server.engine.SharedState.Left;
+import dev.switchboard.server.engine.SharedState.Member;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The held leaves of the webhooks (docs/webhooks.md), part of {@link SharedStateContract}: a leave recorded as held
+ * is cancelled by a join on any node, in the step that decides the join, and confirmed at most once, by the node that
+ * holds it.
+ */
+interface HeldLeavesContract {
+    String HELD_APP = "app-held";
+    long HOLD = 3_000;
+
+    SharedState nodeA();
+
+    SharedState nodeB();
+
+    private static <T> T done(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    default void aHeldVacancyAndRemovalAreCancelledByAJoinOnAnyNodeAndThenNotConfirmed() {
+        String ch = "presence-held-1";
+        done(nodeA().join(HELD_APP, ch, new Member("ann", null), null, 100));
+        Left left = done(nodeA().leave(HELD_APP, ch, "ann", null, HOLD));
+        assertThat(left.vacated()).isTrue();
+        assertThat(left.vacancyHeld()).isTrue();
+        assertThat(left.removalHeld()).isTrue();
+
+        Joined back = done(nodeB().join(HELD_APP, ch, new Member("ann", null), null, 100));
+        assertThat(back.occupied()).isTrue();
+        assertThat(back.newMember()).isTrue();
+        assertThat(back.vacancyCancelled()).isTrue();
+        assertThat(back.removalCancelled()).isTrue();
+        assertThat(done(nodeA().confirmHeld(HELD_APP, Hold.VACANCY, ch, null))).isFalse();
+        assertThat(done(nodeA().confirmHeld(HELD_APP, Hold.REMOVAL, ch, "ann"))).isFalse();
+    }
+
+    @Test
+    default void aHeldLeaveNobodyCancelledIsConfirmedOnceAndTheNextJoinCancelsNothing() {
+        String ch = "presence-held-2";
+        done(nodeA().join(HELD_APP, ch, new Member("bob", null), null, 100));
+        done(nodeA().leave(HELD_APP, ch, "bob", null, HOLD));
+        assertThat(done(nodeA().confirmHeld(HELD_APP, Hold.REMOVAL, ch, "bob"))).isTrue();
+        assertThat(done(nodeA().confirmHeld(HELD_APP, Hold.REMOVAL, ch, "bob"))).isFalse();
+        assertThat(done(nodeA().confirmHeld(HELD_APP, Hold.VACANCY, ch, null))).isTrue();
+
+        Joined back = done(nodeB().join(HELD_APP, ch, new Member("bob", null), null, 100));
+        assertThat(back.vacancyCancelled()).isFalse();
+        assertThat(back.removalCancelled()).isFalse();
+    }
+
+    @Test
+    default void aLeaveWithoutHoldRecordsNothing() {
+        String ch = "presence-held-3";
+        done(nodeA().join(HELD_APP, ch, new Member("cy", null), null, 100));
+        Left left = done(nodeA().leave(HELD_APP, ch, "cy", null, 0));
+        assertThat(left.vacancyHeld()).isFalse();
+        assertThat(left.removalHeld()).isFalse();
+        Joined back = done(nodeB().join(HELD_APP, ch, new Member("cy", null), null, 100));
+        assertThat(back.vacancyCancelled()).isFalse();
+        assertThat(back.removalCancelled()).isFalse();
+    }
+
+    @Test
+    default void aHeldGoingOfflineIsCancelledBySigningInOnAnyNode() {
+        done(nodeA().signIn(HELD_APP, "dee", null, List.of(), List.of(), false));
+        assertThat(done(nodeA().signOut(HELD_APP, "dee", List.of(), HOLD)).held()).isTrue();
+        SharedState.SignedIn in = done(nodeB().signIn(HELD_APP, "dee", null, List.of(), List.of(), false));
+        assertThat(in.cameOnline()).isTrue();
+        assertThat(in.offlineCancelled()).isTrue();
+        assertThat(done(nodeA().confirmHeld(HELD_APP, Hold.OFFLINE, null, "dee"))).isFalse();
+
+        assertThat(done(nodeB().signOut(HELD_APP, "dee", List.of(), HOLD)).held()).isTrue();
+        assertThat(done(nodeB().confirmHeld(HELD_APP, Hold.OFFLINE, null, "dee"))).isTrue();
+        assertThat(done(nodeA().signIn(HELD_APP, "dee", null, List.of(), List.of(), false)).offlineCancelled())
+                .isFalse();
+    }
+
+    @Test
+    default void onAClusterOnlyTheNodeWhoseLeaveIsHeldConfirmsIt() {
+        if (nodeA() == nodeB()) {
+            return; // one node: every hold is its own
+        }
+        String ch = "presence-held-4";
+        done(nodeA().join(HELD_APP, ch, new Member("eve", null), null, 100));
+        done(nodeA().leave(HELD_APP, ch, "eve", null, HOLD));
+        done(nodeB().join(HELD_APP, ch, new Member("eve", null), null, 100));
+        done(nodeB().leave(HELD_APP, ch, "eve", null, HOLD));
+        // A's delay ends first: the removal held now is B's, sent when B's delay ends
+        assertThat(done(nodeA().confirmHeld(HELD_APP, Hold.REMOVAL, ch, "eve"))).isFalse();
+        assertThat(done(nodeB().confirmHeld(HELD_APP, Hold.REMOVAL, ch, "eve"))).isTrue();
+    }
+}
