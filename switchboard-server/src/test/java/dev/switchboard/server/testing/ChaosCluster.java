@@ -59,9 +59,10 @@ public final class ChaosCluster implements AutoCloseable {
         settings.put("host", "127.0.0.1");
         settings.put("cluster_heartbeat_millis", heartbeatMillis);
         settings.put("cluster_node_timeout_millis", nodeTimeoutMillis);
-        // Webhooks of different nodes are ordered by arrival here; a held leave (default 3 s) on one node and the
-        // re-join on another would arrive out of order whatever the fence does (said in the report).
-        settings.put("webhook_leave_delay_millis", 0);
+        // Webhooks of different nodes are ordered by arrival here. With a leave delay: a leave is held in the state
+        // and cancelled by a re-join on any node, and a cleaner's leaves go at once (docs/webhooks.md); short, so
+        // that the removals of each scenario arrive within its wait.
+        settings.put("webhook_leave_delay_millis", 300);
         settings.put("webhook_batch_millis", 50);
         settings.put("shutdown_grace_seconds", 2);
         Map<String, Object> app = new LinkedHashMap<>();
