@@ -80,6 +80,12 @@ final class RedisChannels {
                 share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
             }
             if (alone || !link.isUp()) {
+                if (!alone && member != null && share.held.enabled()) {
+                    // Redis went away since join() looked: another command failed meanwhile, or the index write
+                    // above failed at once and marked it down. Held after all, not decided alone.
+                    undoJoin(appId, channel, member.userId(), signedInUserId);
+                    return holdJoin(appId, channel, member, signedInUserId, maxMembers);
+                }
                 share.leases.dirty();
                 return CompletableFuture.completedFuture(local);
             }
@@ -179,6 +185,10 @@ final class RedisChannels {
                 share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), false);
             }
             if (alone || !link.isUp()) {
+                if (!alone && memberId != null && share.held.enabled()) {
+                    undoLeave(appId, channel, memberId, info, signedInUserId);
+                    return holdLeave(appId, channel, memberId, signedInUserId, holdMillis);
+                }
                 share.leases.dirty();
                 return CompletableFuture.completedFuture(local);
             }
@@ -194,10 +204,7 @@ final class RedisChannels {
                 share.failed(err);
                 if (memberId != null && share.held.enabled() && NodeShare.isOutage(err)) {
                     synchronized (mirror) {
-                        // Back as it was (the mirror is what the write-back puts), and decided after it.
-                        mirror.join(appId, channel, new Member(memberId, info), signedInUserId, -1);
-                        share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
-                        userChannel(appId, signedInUserId, channel, 1);
+                        undoLeave(appId, channel, memberId, info, signedInUserId);
                         return holdLeave(appId, channel, memberId, signedInUserId, holdMillis);
                     }
                 }
@@ -213,6 +220,13 @@ final class RedisChannels {
             return CompletableFuture.completedFuture(new Left(vacated, removed, (int) num(reply.get(2)),
                     num(reply.get(3)), removed, held && vacated, held && removed));
         }).thenCompose(l -> l);
+    }
+
+    /** Under the mirror's monitor: the member back as it was (the mirror is what the write-back puts). */
+    private void undoLeave(String appId, String channel, String memberId, String info, String signedInUserId) {
+        mirror.join(appId, channel, new Member(memberId, info), signedInUserId, -1);
+        share.index(keys.nodeChannels(node), RedisKeys.pair(appId, channel), true);
+        userChannel(appId, signedInUserId, channel, 1);
     }
 
     /** A frame as the text a script takes (and publishes byte for byte: the link encodes it back to UTF-8). */
