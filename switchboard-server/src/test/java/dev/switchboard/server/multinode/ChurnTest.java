@@ -103,15 +103,18 @@ class ChurnTest {
         long end = started + TimeUnit.SECONDS.toNanos(SECONDS);
         long killAt = started + TimeUnit.SECONDS.toNanos(SECONDS) / 3;
         boolean killed = false;
+        StringBuffer events = new StringBuffer();
         try {
             while (System.nanoTime() < end) {
                 if (!killed && System.nanoTime() >= killAt) {
                     killed = true;
+                    events.append(java.time.Instant.now()).append(" node 2 killed\n");
                     cluster.node(2).kill9();
                     restarter = new Thread(() -> {
                         // past the lease, so node 1 or 3 has cleaned node 2's users up before it comes back
                         sleep(NODE_TIMEOUT + 1000);
                         cluster.node(2).restart();
+                        events.append(java.time.Instant.now()).append(" node 2 restarted\n");
                     }, "churn-restarter");
                     restarter.start();
                 }
@@ -150,8 +153,17 @@ class ChurnTest {
                     .isPositive();
             report(run, truthMillis, lost);
         } catch (AssertionError | RuntimeException e) {
+            events.append(java.time.Instant.now()).append(" failed\n");
+            StringBuilder seen = new StringBuilder();
+            int shown = 0;
+            for (ChurnClient c : clients) {
+                if (shown < 3 && e.getMessage() != null && e.getMessage().contains(c.name() + "#")) {
+                    seen.append(c.transcript());
+                    shown++;
+                }
+            }
             throw new AssertionError("churn run " + run + ": " + e.getMessage() + "\nnot true: "
-                    + truthMissing(clients, channels, users, history) + "\n" + cluster.logs(), e);
+                    + truthMissing(clients, channels, users, history) + "\n" + events + seen + cluster.logs(), e);
         } finally {
             clients.forEach(ChurnClient::disconnect);
         }

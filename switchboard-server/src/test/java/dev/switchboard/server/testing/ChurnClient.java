@@ -32,6 +32,8 @@ public final class ChurnClient {
     private final HttpClient http;
     private final PresenceHistory history;
     private final Map<String, State> channels = new LinkedHashMap<>();
+    /** Every frame of every connection with its arrival time, for the report of a failed run. */
+    private final Map<String, List<String>> log = new LinkedHashMap<>();
     private int connections;
     private int lost;
     private String conn;
@@ -51,12 +53,26 @@ public final class ChurnClient {
         this.history = history;
     }
 
+    public String name() {
+        return name;
+    }
+
     public String userId() {
         return userId;
     }
 
     public List<String> watchlist() {
         return watchlist;
+    }
+
+    /** What each connection received, in order, with times (for a failed run's report). */
+    public synchronized String transcript() {
+        StringBuilder out = new StringBuilder();
+        log.forEach((c, frames) -> {
+            out.append(c).append(":\n");
+            frames.forEach(f -> out.append("    ").append(f).append('\n'));
+        });
+        return out.toString();
     }
 
     /** Whether a connection is open or being opened. */
@@ -103,10 +119,12 @@ public final class ChurnClient {
         }
         if (channels.remove(channel) == State.IN) {
             history.unsubscribed(conn, channel);
+            note(conn, "unsubscribe " + channel);
             send(Json.write(Map.of("event", "pusher:unsubscribe", "data", Map.of("channel", channel))));
             return;
         }
         channels.put(channel, State.PENDING);
+        note(conn, "subscribe " + channel);
         JsonNode a = Json.parse(auth.channels(new PresenceUser(userId)).authorize(channel, socketId));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("channel", channel);
@@ -146,11 +164,16 @@ public final class ChurnClient {
         sends.exceptionally(e -> null);
     }
 
+    private void note(String c, String what) {
+        log.computeIfAbsent(c, k -> new java.util.ArrayList<>()).add(java.time.Instant.now() + " " + what);
+    }
+
     private synchronized void gone(String c, boolean byUs) {
         if (!c.equals(conn)) {
             return;
         }
         history.closed(c);
+        note(c, byUs ? "closed by the client" : "closed");
         if (!byUs) {
             lost++;
         }
@@ -165,6 +188,7 @@ public final class ChurnClient {
         if (!c.equals(conn)) {
             return; // a frame of a connection already counted as gone
         }
+        note(c, frame);
         JsonNode json = Json.parse(frame);
         String event = json.path("event").asText();
         String channel = json.path("channel").asText();
