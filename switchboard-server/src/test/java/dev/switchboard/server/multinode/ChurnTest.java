@@ -162,8 +162,13 @@ class ChurnTest {
                     shown++;
                 }
             }
+            StringBuilder state = new StringBuilder("clients at the failure (connection, signed in, channels):\n");
+            clients.forEach(c -> state.append("  ").append(c.name()).append(' ').append(c.userId()).append(' ')
+                    .append(c.connection()).append(' ').append(c.signedIn()).append(' ').append(c.channels())
+                    .append('\n'));
             throw new AssertionError("churn run " + run + ": " + e.getMessage() + "\nnot true: "
-                    + truthMissing(clients, channels, users, history) + "\n" + events + seen + cluster.logs(), e);
+                    + truthMissing(clients, channels, users, history) + "\n" + events + state + seen + cluster.logs(),
+                    e);
         } finally {
             clients.forEach(ChurnClient::disconnect);
         }
