@@ -92,6 +92,7 @@ public final class ChurnClient {
         }
         String c = name + "#" + ++connections;
         conn = c;
+        note(c, "connect to port " + port);
         URI uri = URI.create("ws://127.0.0.1:" + port + "/app/" + ChaosCluster.APP_KEY + RawSocket.PUSHER_JS_QUERY);
         http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, new Listener(c))
                 .whenComplete((w, err) -> {
