@@ -173,14 +173,6 @@ public final class AppEngine {
         broker.publish(Topic.channel(config.id(), channel), frame, except == null ? null : except.socketId());
     }
 
-    /**
-     * A membership frame that the shared state already published to the other nodes in the channel's order: only
-     * this node's subscribers get it from here.
-     */
-    void deliverHere(String channel, Frame frame, Connection except) {
-        deliver(Topic.channel(config.id(), channel), frame, except == null ? null : except.socketId());
-    }
-
     /** What the broker brings to this node for one of its topics. */
     void deliver(Topic topic, Frame frame, String exceptSocketId) {
         switch (topic.kind()) {
@@ -217,7 +209,7 @@ public final class AppEngine {
 
     /**
      * Another node's socket left the presence channel for good (its node died): the usual member_removed, at its
-     * position in the membership order and already published to the other nodes when {@code announced}.
+     * position in the membership order and already published to every node, this one included, when {@code announced}.
      */
     void memberRemoved(String channel, String userId, long position, boolean announced) {
         subscriptions.memberRemoved(channel, userId, position, announced);

@@ -156,8 +156,9 @@ public interface SharedState extends AutoCloseable {
      * <p>Presence only: {@code position} is the join's place in the channel's membership order, decided in the same
      * step as the roster: the roster holds every membership change at or below it and none above it, and a new
      * member's member_added is at it ({@code Frame.UNORDERED}, 0, when decided outside the order: a node cut off).
-     * {@code announced}: the state has already published the member_added to the other nodes, in the channel's
-     * order, so this node only delivers it to its own sockets. {@code vacancyCancelled} / {@code removalCancelled}:
+     * {@code announced}: the state has already published the member_added to every node, this one included, in the
+     * channel's order; the broker delivers it here in that order, so the engine does not (a delivery from the answer
+     * could overtake another node's earlier change still on its way). {@code vacancyCancelled} / {@code removalCancelled}:
      * the occupancy / new member found the channel's vacancy / the member's removal still held ({@link #leave}) and
      * cancelled it in the same step: its webhook never went out, so this one is not sent either.
      */
@@ -266,7 +267,8 @@ public interface SharedState extends AutoCloseable {
 
         /**
          * A member removed at {@code position} in the channel's membership order, already published by the state to
-         * the other nodes: this node tells its own sockets (and the webhooks).
+         * every node, this one included (its broker delivers it to its sockets in the channel's order): this node
+         * tells the webhooks.
          */
         default void memberRemoved(String appId, String channel, String userId, long position) {
             memberRemoved(appId, channel, userId);

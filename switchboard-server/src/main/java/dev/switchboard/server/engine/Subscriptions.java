@@ -147,9 +147,10 @@ final class Subscriptions {
         if (joined.newMember()) {
             Frame added = Frame.membership(new ServerMessage.MemberAdded(channel, member.userId(),
                     member.userInfoJson()), joined.position());
-            if (joined.announced()) {
-                app.deliverHere(channel, added, c);
-            } else {
+            // Announced: the state published it to every node, this one included, in the channel's order; its
+            // broker brings it here in that order (a local delivery now could overtake an earlier change of another
+            // node still on its way). The joiner's roster already holds it (its position), so it drops it.
+            if (!joined.announced()) {
                 app.broadcast(channel, added, c);
             }
             app.listener.memberAdded(app.config(), channel, member.userId(), joined.removalCancelled());
@@ -199,18 +200,15 @@ final class Subscriptions {
         }
     }
 
-    /** {@code announced}: the state already published it to the other nodes; this node tells only its own sockets. */
+    /** {@code announced}: the state already published it to every node, this one included (see {@link #joined}). */
     void memberRemoved(String channel, String memberId, long position, boolean announced) {
         memberRemoved(channel, memberId, position, announced, false);
     }
 
     /** As above; {@code held}: the state holds the removal for the webhooks (docs/webhooks.md). */
     void memberRemoved(String channel, String memberId, long position, boolean announced, boolean held) {
-        Frame removed = Frame.membership(new ServerMessage.MemberRemoved(channel, memberId), position);
-        if (announced) {
-            app.deliverHere(channel, removed, null);
-        } else {
-            app.broadcast(channel, removed, null);
+        if (!announced) {
+            app.broadcast(channel, Frame.membership(new ServerMessage.MemberRemoved(channel, memberId), position), null);
         }
         app.listener.memberRemoved(app.config(), channel, memberId, held);
     }

@@ -24,7 +24,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Churn with a node killed and restarted (issue 20): three node processes on one redis-server; clients over a pool
@@ -41,13 +40,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * left out for the same reason (every channel has node 2's users).
  * Short by default (for the test command); {@code scripts/chaos --churn} runs 60 s of 150 clients over 50 users with
  * the default heartbeat and lease ({@code switchboard.chaos.*}, {@code switchboard.churn.*} properties).
- *
- * <p>Runs only with {@code -Dswitchboard.churn=on} ({@code scripts/chaos --churn} sets it): it reproduces two open
- * bugs (docs/cluster.md, "Open: a duplicate member_added under churn"; "Open: a watchlist left offline") in about one
- * short run of seven, and a test command that fails at random would stop every landing. It goes back into the test
- * command, ungated, with the fix that makes it pass every run.
  */
-@EnabledIfSystemProperty(named = "switchboard.churn", matches = "on")
 class ChurnTest {
     private static final int HEARTBEAT = Integer.getInteger("switchboard.chaos.heartbeat", 250);
     private static final int NODE_TIMEOUT = Integer.getInteger("switchboard.chaos.nodeTimeout", 2000);

@@ -64,6 +64,32 @@ record BrokerMessage(byte kind, String origin, String exceptSocketId, long posit
         }
     }
 
+    /**
+     * Whether the message carries a position in a membership order, without decoding the rest. Only the scripts
+     * that decide membership changes publish such messages (a node publishes positionless ones, {@code UNORDERED}
+     * when decided alone, itself); a node delivers its own from pub/sub, in the channel's order.
+     */
+    static boolean isOrderedMembership(byte[] m) {
+        int at = 3 + (m.length > 2 ? m[2] & 0xff : 0);
+        if (m.length < at + 3) {
+            return false;
+        }
+        at += 2 + (((m[at] & 0xff) << 8) | (m[at + 1] & 0xff));
+        if (m.length <= at) {
+            return false;
+        }
+        int digits = m[at] & 0xff;
+        if (digits == 0 || m.length < at + 1 + digits) {
+            return false;
+        }
+        for (int i = 0; i < digits; i++) {
+            if (m[at + 1 + i] != '0') {
+                return true; // a position above UNORDERED (0)
+            }
+        }
+        return false;
+    }
+
     /** The origin without decoding the rest (own messages are skipped before any copy). */
     static boolean isFrom(byte[] m, byte[] origin) {
         if (m.length < 3 + origin.length || (m[2] & 0xff) != origin.length) {

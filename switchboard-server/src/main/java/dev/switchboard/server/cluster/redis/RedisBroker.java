@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * The broker on Redis pub/sub, routed by interest: the node SUBSCRIBEs to a topic's channel only while it has local
  * listeners for it, so it receives nothing for topics nobody on it listens to. What it publishes is delivered here
  * at once (local delivery never waits for Redis and survives an outage) and published for the others; a message
- * that comes back from Redis with this node as its origin is skipped.
+ * that comes back from Redis with this node as its origin is skipped. Except a membership change at a position:
+ * the script that decided it published it (docs/cluster.md, "Presence: one membership order per channel"), and
+ * this node delivers it from here like any other node's, so its sockets get the channel's changes in the order
+ * they were decided (delivered from the script's answer, it could overtake another node's earlier change).
  *
  * <p>The pub/sub loop is watched, not trusted: every heartbeat the node publishes a probe to itself; a loop that
  * stays silent for a lease (a link that fell silent without closing, or that carries one way only) makes the node
@@ -67,7 +70,7 @@ public final class RedisBroker implements Broker {
     private long probes;
     /** Received while the lease was not surely held, in order, until the heartbeat says deliver or drop. */
     private final ArrayDeque<byte[][]> held = new ArrayDeque<>();
-    /** Messages of other nodes handed to local delivery (own ones are skipped, not counted). */
+    /** Messages of other nodes handed to local delivery (own ones are not counted). */
     final AtomicLong delivered = new AtomicLong();
 
     RedisBroker(RedisLink link, String nodeId, NodeFence fence) {
@@ -172,10 +175,13 @@ public final class RedisBroker implements Broker {
             unansweredSinceNanos = 0;
             return;
         }
-        if (BrokerMessage.isFrom(message, origin)) {
-            return;
+        boolean own = BrokerMessage.isFrom(message, origin);
+        if (own && !BrokerMessage.isOrderedMembership(message)) {
+            return; // delivered here when it was published
         }
-        link.messagesIn.incrementAndGet();
+        if (!own) {
+            link.messagesIn.incrementAndGet();
+        }
         synchronized (held) {
             switch (fence.admission()) {
                 case DROP -> {
@@ -227,7 +233,9 @@ public final class RedisBroker implements Broker {
         if (topic == null || m == null) {
             return;
         }
-        delivered.incrementAndGet();
+        if (!BrokerMessage.isFrom(message, origin)) {
+            delivered.incrementAndGet();
+        }
         if (m.kind() == BrokerMessage.TERMINATE) {
             local.terminateUser(topic.appId(), topic.name());
         } else {
