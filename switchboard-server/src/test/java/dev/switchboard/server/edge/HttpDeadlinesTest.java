@@ -52,6 +52,7 @@ class HttpDeadlinesTest {
                 byte[] buf = new byte[4096];
                 int n = s.getInputStream().read(buf);
                 assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+                // Pacing, not waiting: the client idles half the idle timeout between requests, as a real one would.
                 Thread.sleep(1000);
             }
         }

@@ -68,6 +68,7 @@ class ChangeFloodTest {
                                 && f.contains("\"" + channel + "\"")));
                 served++;
                 rssMax = Math.max(rssMax, node.rssKib());
+                // Pacing, not waiting: the good client asks every 200 ms for as long as the flood lasts.
                 Thread.sleep(200);
             }
             assertThat(node.running()).as("node alive after the flood\n" + node.logTail(3000)).isTrue();

@@ -274,6 +274,7 @@ class ChurnTest {
         return out;
     }
 
+    /** Pacing of the churn (steps per second, the kill's moment); never a wait for a condition. */
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
