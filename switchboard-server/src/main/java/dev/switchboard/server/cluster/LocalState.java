@@ -48,9 +48,10 @@ public final class LocalState implements SharedState {
         final ConcurrentHashMap<String, Set<String>> watchers = new ConcurrentHashMap<>();
         final ConcurrentHashMap<String, CachedEvent> caches = new ConcurrentHashMap<>();
         /**
-         * The membership order of every presence channel of the app: one counter for all of them, moved only inside a
-         * channel's compute, so each channel's changes get increasing positions, and a channel vacated and occupied
-         * again continues above its old ones (an event of its old life still on its way is then never news).
+         * The membership order of every presence channel of the app, and the online/offline order of every user: one
+         * counter for all of them, moved only inside a channel's (or user's) compute, so each channel's and user's
+         * changes get increasing positions, and a channel vacated and occupied again (a user gone and back) continues
+         * above its old ones (an event of its old life still on its way is then never news).
          */
         final AtomicLong positions = new AtomicLong();
         /** Touched only inside {@code users.compute} for the same user id (see {@link LocalInbox}). */
@@ -283,6 +284,7 @@ public final class LocalState implements SharedState {
         List<String>[] previous = newListHolder();
         List<KeptEvent> missed = new ArrayList<>();
         int[] expired = new int[1];
+        long[] position = new long[1];
         app.users.compute(userId, (k, u) -> {
             boolean counts = !repeat || u == null || u.connections == 0;
             if (counts && maxConnections >= 0 && u != null && u.connections >= maxConnections) {
@@ -301,6 +303,7 @@ public final class LocalState implements SharedState {
                 }
             }
             if (first[0]) {
+                position[0] = app.positions.incrementAndGet();
                 expired[0] = app.inbox.take(k, missed);
                 cancelled[0] = app.holds.take(LocalHolds.key(Hold.OFFLINE, null, k));
             }
@@ -312,7 +315,7 @@ public final class LocalState implements SharedState {
             return done(SignedIn.refusal());
         }
         reindexWatchlist(app, userId, previous[0], watchlist);
-        return done(new SignedIn(first[0], missed, expired[0], false, cancelled[0]));
+        return done(new SignedIn(first[0], missed, expired[0], false, cancelled[0], position[0], false));
     }
 
     @Override
@@ -320,6 +323,7 @@ public final class LocalState implements SharedState {
                                               long holdMillis) {
         App app = app(appId);
         boolean[] last = new boolean[1];
+        long[] position = new long[1];
         List<String>[] watchlist = newListHolder();
         app.users.computeIfPresent(userId, (k, u) -> {
             for (String ch : channels) {
@@ -329,6 +333,7 @@ public final class LocalState implements SharedState {
                 return u;
             }
             last[0] = true;
+            position[0] = app.positions.incrementAndGet();
             watchlist[0] = u.watchlist;
             if (holdMillis > 0) {
                 app.holds.hold(LocalHolds.key(Hold.OFFLINE, null, k), holdMillis);
@@ -338,7 +343,7 @@ public final class LocalState implements SharedState {
         if (last[0]) {
             reindexWatchlist(app, userId, watchlist[0], List.of());
         }
-        return done(new SignedOut(last[0], last[0] && holdMillis > 0));
+        return done(new SignedOut(last[0], last[0] && holdMillis > 0, position[0], false));
     }
 
     @Override
@@ -385,6 +390,27 @@ public final class LocalState implements SharedState {
             }
         }
         return done(out);
+    }
+
+    /**
+     * Each user read inside its own compute, with the app's position counter as it stands there: every online/offline
+     * change of that user so far is at or below it and in the answer, every later one above it.
+     */
+    @Override
+    public CompletionStage<OnlineNow> onlineNow(String appId, Collection<String> userIds) {
+        App app = app(appId);
+        Set<String> online = new LinkedHashSet<>();
+        Map<String, Long> positions = new HashMap<>();
+        for (String id : userIds) {
+            app.users.compute(id, (k, u) -> {
+                positions.put(k, app.positions.get());
+                if (u != null) {
+                    online.add(k);
+                }
+                return u;
+            });
+        }
+        return done(new OnlineNow(online, positions));
     }
 
     @Override

@@ -223,8 +223,9 @@ public final class AppEngine {
         subscriptions.countChanged(channel, count);
     }
 
-    void userOffline(String userId) {
-        signIns.wentOffline(userId);
+    /** {@code announced}: the state already told the watchers, at {@code position} (SharedState.Transitions). */
+    void userOffline(String userId, long position, boolean announced) {
+        signIns.wentOffline(userId, false, position, announced);
     }
 
     // ------------------------------------------------------------------ HTTP API queries (cluster-wide)

@@ -273,7 +273,15 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
     public void userOffline(String appId, String userId) {
         AppEngine app = byId.get(appId);
         if (app != null) {
-            app.userOffline(userId);
+            app.userOffline(userId, Frame.UNORDERED, false);
+        }
+    }
+
+    @Override
+    public void userOffline(String appId, String userId, long position) {
+        AppEngine app = byId.get(appId);
+        if (app != null) {
+            app.userOffline(userId, position, true);
         }
     }
 

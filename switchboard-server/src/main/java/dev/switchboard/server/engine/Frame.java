@@ -37,7 +37,8 @@ public final class Frame {
     /**
      * A member_added or member_removed at {@code position} in its channel's membership order ({@link #UNORDERED}
      * when decided outside it): delivered only to subscribers whose roster came before that position (docs/cluster.md,
-     * "Presence: one membership order per channel").
+     * "Presence: one membership order per channel"). Also a watchlist online/offline at its place in the user's own
+     * order, which a watcher holding a newer one drops.
      */
     public static Frame membership(ServerMessage message, long position) {
         return new Frame(WireCodec.encode(message), Math.max(UNORDERED, position));

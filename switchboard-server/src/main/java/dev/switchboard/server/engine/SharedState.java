@@ -108,6 +108,11 @@ public interface SharedState extends AutoCloseable {
     /** Which of these users have a signed-in connection anywhere. */
     CompletionStage<Set<String>> online(String appId, Collection<String> userIds);
 
+    /** As {@link #online}, with the positions a watcher reading it at sign-in needs ({@link OnlineNow}). */
+    default CompletionStage<OnlineNow> onlineNow(String appId, Collection<String> userIds) {
+        return online(appId, userIds).thenApply(online -> new OnlineNow(online, Map.of()));
+    }
+
     /** Null when nothing is held about the user. */
     CompletionStage<UserSnapshot> user(String appId, String userId);
 
@@ -206,11 +211,23 @@ public interface SharedState extends AutoCloseable {
      * first, now handed to this connection and removed (only when it came online); {@code expired}: kept events
      * found past their time and dropped. {@code offlineCancelled}: coming online cancelled the user's held going
      * offline (as {@link Joined#removalCancelled()}).
+     *
+     * <p>Coming online only: {@code position} is its place in the user's own order of online/offline changes
+     * (increasing over the user's successive lives; {@code Frame.UNORDERED}, 0, when decided outside it), which a
+     * watcher uses to drop a change older than what it holds (docs/users.md, "Watchlists in a cluster").
+     * {@code announced}: the state has already published the online to the user's watchers, on every node, this one
+     * included, in the user's order; the engine does not.
      */
     record SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired, boolean refused,
-                    boolean offlineCancelled) {
+                    boolean offlineCancelled, long position, boolean announced) {
         public SignedIn {
             missed = missed == null ? List.of() : List.copyOf(missed);
+        }
+
+        /** Decided outside the user's order, nothing announced. */
+        public SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired, boolean refused,
+                        boolean offlineCancelled) {
+            this(cameOnline, missed, expired, refused, offlineCancelled, 0, false);
         }
 
         public SignedIn(boolean cameOnline, List<KeptEvent> missed, int expired, boolean refused) {
@@ -250,10 +267,31 @@ public interface SharedState extends AutoCloseable {
         }
     }
 
-    /** {@code wentOffline}: the user's last signed-in connection anywhere went; {@code held} as in {@link Left}. */
-    record SignedOut(boolean wentOffline, boolean held) {
+    /**
+     * {@code wentOffline}: the user's last signed-in connection anywhere went; {@code held} as in {@link Left};
+     * {@code position} and {@code announced} as in {@link SignedIn}.
+     */
+    record SignedOut(boolean wentOffline, boolean held, long position, boolean announced) {
+        /** Decided outside the user's order, nothing announced. */
+        public SignedOut(boolean wentOffline, boolean held) {
+            this(wentOffline, held, 0, false);
+        }
+
         public SignedOut(boolean wentOffline) {
             this(wentOffline, false);
+        }
+    }
+
+    /**
+     * Which of {@code userIds} are online, and for each the position in its own order up to which that answer holds
+     * (an online/offline change at or below it is already in the answer): a watcher that reads this at sign-in drops
+     * a change at or below it that reaches it afterwards. 0 where the store does not say: its announcements then
+     * reach a node in the order decided, after any change the answer holds.
+     */
+    record OnlineNow(Set<String> online, Map<String, Long> positions) {
+        public long position(String userId) {
+            Long p = positions.get(userId);
+            return p == null ? 0 : p;
         }
     }
 
@@ -279,6 +317,14 @@ public interface SharedState extends AutoCloseable {
         void subscriptionCountChanged(String appId, String channel, int count);
 
         void userOffline(String appId, String userId);
+
+        /**
+         * A user gone offline at {@code position} in its own order, already announced by the state to its watchers on
+         * every node, this one included: this node tells the webhooks.
+         */
+        default void userOffline(String appId, String userId, long position) {
+            userOffline(appId, userId);
+        }
 
         /**
          * The cluster declared this node dead while it was cut off, and told everyone its members left: every

@@ -18,11 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SignIns {
     private final AppEngine app;
     /**
-     * What each signed-in connection here was last told about each user it watches. The state a watcher reads at
-     * sign-in and the events published meanwhile may say the same thing twice (the design above prefers twice to
-     * never); a watcher is never told a state it already holds, so online and offline alternate for it.
+     * What each signed-in connection here was last told about each user it watches, and the newest position of the
+     * user's order it has seen. The state a watcher reads at sign-in and the events published meanwhile may say the
+     * same thing twice (the design above prefers twice to never); a watcher is never told a state it already holds,
+     * so online and offline alternate for it, and a change older than one it has seen (decided first, arrived
+     * later: two threads or two nodes deciding one user's changes) is dropped, so it ends on the last one.
      */
-    private final ConcurrentHashMap<Connection, ConcurrentHashMap<String, Boolean>> told = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Connection, ConcurrentHashMap<String, Told>> told = new ConcurrentHashMap<>();
+
+    /** {@code position}: the newest of the watched user's order seen ({@link Frame#UNORDERED} when none). */
+    private record Told(boolean online, long position) {}
 
     SignIns(AppEngine app) {
         this.app = app;
@@ -57,22 +62,22 @@ final class SignIns {
                         + app.config().maxWatchlistSize() + " user ids are watched: " + String.join(",", user.watchlist())));
             }
             if (!watching || user.watchlist().isEmpty()) {
-                signedIn(user.id(), signedIn.cameOnline(), signedIn.offlineCancelled());
+                signedIn(user.id(), signedIn);
                 return null;
             }
-            return Async.then(c.peer().executor(), app.state.online(app.config().id(), user.watchlist()), online -> {
+            return Async.then(c.peer().executor(), app.state.onlineNow(app.config().id(), user.watchlist()), now -> {
                 List<String> on = new ArrayList<>();
                 List<String> off = new ArrayList<>();
                 for (String id : user.watchlist()) {
-                    boolean isOnline = online.contains(id);
-                    if (tell(c, id, isOnline)) {
+                    boolean isOnline = now.online().contains(id);
+                    if (tell(c, id, isOnline, now.position(id))) {
                         (isOnline ? on : off).add(id);
                     }
                 }
                 if (!on.isEmpty() || !off.isEmpty()) {
                     c.send(new ServerMessage.WatchlistEvents(on, off));
                 }
-                signedIn(user.id(), signedIn.cameOnline(), signedIn.offlineCancelled());
+                signedIn(user.id(), signedIn);
                 return null;
             });
         });
@@ -113,13 +118,13 @@ final class SignIns {
         app.listener.inboxDrained(app.config(), signedIn.missed().size(), signedIn.expired());
     }
 
-    private void signedIn(String userId, boolean cameOnline, boolean cancelsHeld) {
-        if (cameOnline) {
-            notifyWatchers(userId, true);
+    private void signedIn(String userId, SharedState.SignedIn in) {
+        if (in.cameOnline() && !in.announced()) {
+            notifyWatchers(userId, true, in.position());
         }
         app.listener.signedIn(app.config(), userId);
-        if (cameOnline) {
-            app.listener.userOnline(app.config(), userId, cancelsHeld);
+        if (in.cameOnline()) {
+            app.listener.userOnline(app.config(), userId, in.offlineCancelled());
         }
     }
 
@@ -133,29 +138,36 @@ final class SignIns {
         return Async.then(c.peer().executor(), app.state.signOut(app.config().id(), userId, c.subscribedChannels(),
                 app.holdMillis(null)), out -> {
             if (out.wentOffline()) {
-                wentOffline(userId, out.held());
+                wentOffline(userId, out.held(), out.position(), out.announced());
             }
             return null;
         });
     }
 
-    /** The user's last signed-in connection anywhere is gone (or its data was erased): tell its watchers. */
+    /** The user's data was erased: tell its watchers it is offline (outside its order: whatever they hold). */
     void wentOffline(String userId) {
-        wentOffline(userId, false);
+        wentOffline(userId, false, Frame.UNORDERED, false);
     }
 
-    /** As above; {@code held}: the state holds the going offline for the webhooks (docs/webhooks.md). */
-    void wentOffline(String userId, boolean held) {
-        notifyWatchers(userId, false);
+    /**
+     * The user's last signed-in connection anywhere is gone: its watchers are told, by this node unless the state
+     * already {@code announced} it, at {@code position} in the user's order. {@code held}: the state holds the going
+     * offline for the webhooks (docs/webhooks.md).
+     */
+    void wentOffline(String userId, boolean held, long position, boolean announced) {
+        if (!announced) {
+            notifyWatchers(userId, false, position);
+        }
         app.listener.userOffline(app.config(), userId, held);
     }
 
-    private void notifyWatchers(String userId, boolean online) {
+    private void notifyWatchers(String userId, boolean online, long position) {
         if (!app.config().enableWatchlistEvents()) {
             return;
         }
-        Frame frame = Frame.of(online ? new ServerMessage.WatchlistEvents(List.of(userId), List.of())
-                : new ServerMessage.WatchlistEvents(List.of(), List.of(userId)));
+        ServerMessage message = online ? new ServerMessage.WatchlistEvents(List.of(userId), List.of())
+                : new ServerMessage.WatchlistEvents(List.of(), List.of(userId));
+        Frame frame = position > 0 ? Frame.membership(message, position) : Frame.of(message);
         app.broker.publish(Topic.watchers(app.config().id(), userId), frame, null);
     }
 
@@ -164,17 +176,32 @@ final class SignIns {
         boolean online = !saysOffline(frame);
         for (String watcher : app.watchlists.watchersOf(watched)) {
             for (Connection c : app.users.connections(watcher)) {
-                if (tell(c, watched, online)) {
+                if (tell(c, watched, online, frame.position())) {
                     c.peer().send(frame);
                 }
             }
         }
     }
 
-    /** False when {@code c} was last told this very state of {@code watched}; records it otherwise. */
-    private boolean tell(Connection c, String watched, boolean online) {
-        Boolean before = told.computeIfAbsent(c, k -> new ConcurrentHashMap<>()).put(watched, online);
-        return before == null || before != online;
+    /**
+     * Records that {@code c} learns {@code watched} is {@code online}, as of {@code position} in the user's order (0
+     * or less: outside it); true when that is news to tell it. Not news: the state it holds, or a change older than
+     * the newest it has seen.
+     */
+    private boolean tell(Connection c, String watched, boolean online, long position) {
+        boolean[] news = new boolean[1];
+        told.computeIfAbsent(c, k -> new ConcurrentHashMap<>()).compute(watched, (k, before) -> {
+            if (before == null) {
+                news[0] = true;
+                return new Told(online, Math.max(Frame.UNORDERED, position));
+            }
+            if (position > Frame.UNORDERED && position <= before.position()) {
+                return before; // decided before a change it has already seen
+            }
+            news[0] = before.online() != online;
+            return new Told(online, Math.max(before.position(), position));
+        });
+        return news[0];
     }
 
     private static final byte[] OFFLINE = "\"name\":\"offline\"".getBytes(StandardCharsets.US_ASCII);

@@ -150,6 +150,39 @@ class UsersTest {
         }
     }
 
+    /**
+     * Issue 20, the watchlist left offline under churn: one user's online and offline, decided by two threads (or two
+     * nodes) in one order, can reach a watcher in the other. Each carries its place in the user's order; a watcher
+     * drops one older than what it holds, the state read at sign-in included, so it ends on the last decided.
+     */
+    @Test
+    void aWatcherDropsAChangeOlderThanOneItHolds() {
+        try (EngineFixture f = new EngineFixture()) {
+            EngineFixture.Client bob = f.connect();
+            bob.signin("{\"id\":\"bob\"}");
+            bob.awaitFrame("signin_success");
+            EngineFixture.Client w = f.connect();
+            w.signin("{\"id\":\"w\",\"watchlist\":[\"bob\"]}");
+            w.awaitFrame("{\"name\":\"online\",\"user_ids\":[\"bob\"]}");
+            Topic watchers = Topic.watchers(f.appEngine().config().id(), "bob");
+            ServerMessage on = new ServerMessage.WatchlistEvents(List.of("bob"), List.of());
+            ServerMessage off = new ServerMessage.WatchlistEvents(List.of(), List.of("bob"));
+            String online = "{\"event\":\"pusher_internal:watchlist_events\",\"data\":{\"events\":[{\"name\":\"online\","
+                    + "\"user_ids\":[\"bob\"]}]}}";
+            String offline = online.replace("online", "offline");
+            // bob's online (position 1) is in the state w read at its sign-in: an offline decided before it is old news
+            f.engine.deliver(watchers, Frame.membership(off, 1), null);
+            f.engine.deliver(watchers, Frame.membership(off, 1001), null);
+            f.engine.deliver(watchers, Frame.membership(on, 1003), null);
+            f.engine.deliver(watchers, Frame.membership(off, 1002), null); // decided before the online it follows
+            f.engine.deliver(watchers, Frame.membership(off, 1004), null);
+            f.engine.deliver(watchers, Frame.of(on), null); // outside the order (erasure, a node cut off): news
+            dev.switchboard.server.testing.Waits.eventually().until(() -> w.peer.count(online) == 3);
+            assertThat(w.peer.count(offline)).isEqualTo(2); // at 1001 and 1004
+            assertThat(w.peer.count(online)).isEqualTo(3); // the sign-in's state, 1003, the unordered one
+        }
+    }
+
     @Test
     void watchlistOverTheLimitKeepsTheFirstIdsAndSends4302() {
         try (EngineFixture f = new EngineFixture(Apps.with(Map.of("maxWatchlistSize", 2)))) {

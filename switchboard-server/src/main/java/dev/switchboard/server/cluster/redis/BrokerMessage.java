@@ -65,11 +65,12 @@ record BrokerMessage(byte kind, String origin, String exceptSocketId, long posit
     }
 
     /**
-     * Whether the message carries a position in a membership order, without decoding the rest. Only the scripts
-     * that decide membership changes publish such messages (a node publishes positionless ones, {@code UNORDERED}
-     * when decided alone, itself); a node delivers its own from pub/sub, in the channel's order.
+     * Whether the message carries a position in an order (a channel's membership, a user's online/offline), without
+     * decoding the rest. Only the scripts that decide those changes publish such messages (a node publishes
+     * positionless ones, {@code UNORDERED} when decided alone, itself); a node delivers its own from pub/sub, in the
+     * order they were decided.
      */
-    static boolean isOrderedMembership(byte[] m) {
+    static boolean isOrdered(byte[] m) {
         int at = 3 + (m.length > 2 ? m[2] & 0xff : 0);
         if (m.length < at + 3) {
             return false;

@@ -182,10 +182,11 @@ final class NodeLeases {
         }
         for (String member : get(link.call(c -> c.smembers(keys.nodeUsers(dead))))) {
             String[] pair = RedisKeys.unpair(member);
-            List<Object> r = list(get(link.eval(Script.DROP_NODE_USER, keys.userKeys(pair[0], pair[1]), dead)));
+            List<Object> r = list(get(link.eval(Script.DROP_NODE_USER, keys.dropUserKeys(pair[0], pair[1]), dead,
+                    state.node, RedisChannels.publishCommand(link), RedisUsers.offlineFrame(pair[1]))));
             if (flag(r.get(0))) {
-                state.unwatch(pair[0], pair[1], strings(r, 1));
-                t.userOffline(pair[0], pair[1]);
+                state.unwatch(pair[0], pair[1], strings(r, 2));
+                t.userOffline(pair[0], pair[1], num(r.get(1)));
             }
         }
         for (String app : get(link.call(c -> c.smembers(keys.nodeApps(dead))))) {
@@ -235,7 +236,9 @@ final class NodeLeases {
             for (String old : oldUsers) {
                 if (!users.contains(old)) {
                     String[] p = RedisKeys.unpair(old);
-                    sent.add(link.eval(Script.DROP_NODE_USER, keys.userKeys(p[0], p[1]), node));
+                    // Its share gone may take the user offline: announced like any going offline.
+                    sent.add(link.eval(Script.DROP_NODE_USER, keys.dropUserKeys(p[0], p[1]), node, node,
+                            RedisChannels.publishCommand(link), RedisUsers.offlineFrame(p[1])));
                 }
             }
             for (String app : oldApps) {

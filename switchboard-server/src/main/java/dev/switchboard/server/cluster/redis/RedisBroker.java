@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * The broker on Redis pub/sub, routed by interest: the node SUBSCRIBEs to a topic's channel only while it has local
  * listeners for it, so it receives nothing for topics nobody on it listens to. What it publishes is delivered here
  * at once (local delivery never waits for Redis and survives an outage) and published for the others; a message
- * that comes back from Redis with this node as its origin is skipped. Except a membership change at a position:
- * the script that decided it published it (docs/cluster.md, "Presence: one membership order per channel"), and
- * this node delivers it from here like any other node's, so its sockets get the channel's changes in the order
- * they were decided (delivered from the script's answer, it could overtake another node's earlier change).
+ * that comes back from Redis with this node as its origin is skipped. Except a change at a position (a channel's
+ * membership, a user's online or offline): the script that decided it published it (docs/cluster.md, "Presence: one
+ * membership order per channel"), and this node delivers it from here like any other node's, so its sockets get
+ * the changes in the order they were decided (delivered from the script's answer, it could overtake another node's
+ * earlier change).
  *
  * <p>The pub/sub loop is watched, not trusted: every heartbeat the node publishes a probe to itself; a loop that
  * stays silent for a lease (a link that fell silent without closing, or that carries one way only) makes the node
@@ -176,7 +177,7 @@ public final class RedisBroker implements Broker {
             return;
         }
         boolean own = BrokerMessage.isFrom(message, origin);
-        if (own && !BrokerMessage.isOrderedMembership(message)) {
+        if (own && !BrokerMessage.isOrdered(message)) {
             return; // delivered here when it was published
         }
         if (!own) {

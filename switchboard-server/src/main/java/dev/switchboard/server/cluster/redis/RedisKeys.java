@@ -95,12 +95,38 @@ final class RedisKeys {
         return userTag(app, user) + ":inbox";
     }
 
-    /** The user keys plus the inbox and the held going offline: what sign_in.lua takes. */
-    String[] userKeysWithInbox(String app, String user) {
-        String[] k = userKeys(app, user);
-        String[] out = java.util.Arrays.copyOf(k, k.length + 2);
-        out[k.length] = inbox(app, user);
-        out[k.length + 1] = userHeld(app, user);
+    /**
+     * The user keys plus the inbox, the held going offline, the user's watch order and its watchers' topic: what
+     * sign_in.lua takes.
+     */
+    String[] signInKeys(String app, String user) {
+        return with(userKeys(app, user), inbox(app, user), userHeld(app, user), watchOrder(app, user),
+                watchTopic(app, user));
+    }
+
+    /** The counter of a user's online/offline positions (lib.lua, announce_watch). */
+    String watchOrder(String app, String user) {
+        return userTag(app, user) + ":wseq";
+    }
+
+    /** The pub/sub channel of the user's watchers ({@link #topicChannel} of its WATCHERS topic). */
+    String watchTopic(String app, String user) {
+        return userTag(app, user) + ":watch";
+    }
+
+    /** The user keys plus its watch order and watchers' topic: what drop_node_user.lua takes. */
+    String[] dropUserKeys(String app, String user) {
+        return with(userKeys(app, user), watchOrder(app, user), watchTopic(app, user));
+    }
+
+    /** The user keys plus its watch order (whose name holds the user id): what erase_user.lua takes. */
+    String[] eraseKeys(String app, String user) {
+        return with(userKeys(app, user), watchOrder(app, user));
+    }
+
+    private static String[] with(String[] keys, String... more) {
+        String[] out = java.util.Arrays.copyOf(keys, keys.length + more.length);
+        System.arraycopy(more, 0, out, keys.length, more.length);
         return out;
     }
 
@@ -109,12 +135,9 @@ final class RedisKeys {
         return userTag(app, user) + ":held";
     }
 
-    /** What sign_out.lua takes: the user keys and the held going offline. */
-    String[] userKeysWithHeld(String app, String user) {
-        String[] k = userKeys(app, user);
-        String[] out = java.util.Arrays.copyOf(k, k.length + 1);
-        out[k.length] = userHeld(app, user);
-        return out;
+    /** What sign_out.lua takes: the user keys, the held going offline, the watch order and the watchers' topic. */
+    String[] signOutKeys(String app, String user) {
+        return with(userKeys(app, user), userHeld(app, user), watchOrder(app, user), watchTopic(app, user));
     }
 
     // ------------------------------------------------------------------ app slot
@@ -182,7 +205,7 @@ final class RedisKeys {
             case USER:
                 return userTag(topic.appId(), topic.name()) + ":msg";
             case WATCHERS:
-                return userTag(topic.appId(), topic.name()) + ":watch";
+                return watchTopic(topic.appId(), topic.name());
             default:
                 throw new IllegalArgumentException(topic.toString());
         }

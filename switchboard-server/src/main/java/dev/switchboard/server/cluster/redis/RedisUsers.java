@@ -6,6 +6,7 @@ import static dev.switchboard.server.cluster.redis.Replies.num;
 import static dev.switchboard.server.cluster.redis.Replies.strings;
 
 import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.engine.SharedState.Inbox;
 import dev.switchboard.server.engine.SharedState.Keep;
 import dev.switchboard.server.engine.SharedState.KeptEvent;
@@ -73,9 +74,11 @@ final class RedisUsers {
             args.add(userInfoJson != null ? userInfoJson : "");
             args.add(Integer.toString(watchlist.size()));
             args.add(Integer.toString(maxConnections));
+            args.add(RedisChannels.publishCommand(link));
+            args.add(onlineFrame(userId));
             args.addAll(watchlist);
             args.addAll(channels);
-            sent = link.eval(Script.SIGN_IN, keys.userKeysWithInbox(appId, userId), args.toArray(String[]::new));
+            sent = link.eval(Script.SIGN_IN, keys.signInKeys(appId, userId), args.toArray(String[]::new));
         }
         return sent.handle((r, err) -> {
             if (err != null) {
@@ -105,7 +108,9 @@ final class RedisUsers {
             }
             List<KeptEvent> missed = new ArrayList<>();
             int expired = InboxEntries.unexpired(strings(reply.get(2)), System.currentTimeMillis(), missed);
-            SignedIn in = new SignedIn(flag(reply.get(0)), missed, expired, false, flag(reply.get(3)));
+            long position = num(reply.get(4));
+            SignedIn in = new SignedIn(flag(reply.get(0)), missed, expired, false, flag(reply.get(3)), position,
+                    position > 0);
             return CompletableFuture.allOf(index.toArray(CompletableFuture[]::new)).<SignedIn>handle((v, e) -> in);
         }).thenCompose(Function.identity());
     }
@@ -126,8 +131,10 @@ final class RedisUsers {
             List<String> args = new ArrayList<>();
             args.add(node);
             args.add(Long.toString(Math.max(0, holdMillis)));
+            args.add(RedisChannels.publishCommand(link));
+            args.add(offlineFrame(userId));
             args.addAll(channels);
-            sent = link.eval(Script.SIGN_OUT, keys.userKeysWithHeld(appId, userId), args.toArray(String[]::new));
+            sent = link.eval(Script.SIGN_OUT, keys.signOutKeys(appId, userId), args.toArray(String[]::new));
         }
         return sent.handle((r, err) -> {
             if (err != null) {
@@ -138,9 +145,21 @@ final class RedisUsers {
             if (!flag(reply.get(0))) {
                 return new SignedOut(false);
             }
-            unwatch(appId, userId, strings(reply, 1));
-            return new SignedOut(true, holdMillis > 0);
+            unwatch(appId, userId, strings(reply, 2));
+            return new SignedOut(true, holdMillis > 0, num(reply.get(1)), true);
         });
+    }
+
+    /**
+     * The watchers' frames about one user, as the scripts that decide its online and offline publish them
+     * (lib.lua, announce_watch): a user's changes reach every node in the order they were decided.
+     */
+    static String onlineFrame(String userId) {
+        return RedisChannels.text(new ServerMessage.WatchlistEvents(List.of(userId), List.of()));
+    }
+
+    static String offlineFrame(String userId) {
+        return RedisChannels.text(new ServerMessage.WatchlistEvents(List.of(), List.of(userId)));
     }
 
     /** The user went offline: it no longer watches anyone (the reverse index the erasure reads). */
@@ -258,7 +277,7 @@ final class RedisUsers {
     }
 
     private CompletionStage<UserErasure> eraseHeld(String appId, String userId) {
-        return share.query(() -> link.eval(Script.ERASE_USER, keys.userKeys(appId, userId)).thenCompose(r -> {
+        return share.query(() -> link.eval(Script.ERASE_USER, keys.eraseKeys(appId, userId)).thenCompose(r -> {
             synchronized (mirror) {
                 if (mirror.erase(appId, userId) != null) {
                     share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);

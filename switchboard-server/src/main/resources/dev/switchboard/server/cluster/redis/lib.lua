@@ -36,6 +36,16 @@ local function announce(topic, cmd, origin, frame, pos)
   local p = string.format('%.0f', pos)
   redis.call(cmd, topic, string.char(2, 0, #origin) .. origin .. string.char(0, 0, #p) .. p .. frame)
 end
+-- A user's online or offline, announced to its watchers in the step that decides it, at the next position of the
+-- user's own order (so every node receives one user's changes in the order they were decided, and a watcher can
+-- drop one older than what it already holds). The order key outlives the user's offline by a day, so a user back
+-- soon continues above its old positions; one back later starts again from the clock, above them too.
+local function announce_watch(seq, topic, cmd, origin, frame)
+  local pos = next_position(seq)
+  redis.call('PEXPIRE', seq, 86400000)
+  announce(topic, cmd, origin, frame, pos)
+  return pos
+end
 -- Held leaves (docs/webhooks.md): a vacancy (field 'v'), a member's removal ('m|<user>') or a user going offline
 -- ('o'), recorded with the node that holds its webhook in the script that decides it. A join that finds it cancels
 -- both webhooks; the holder sends its webhook only if confirm_held.lua still finds its own record. The hash expires
