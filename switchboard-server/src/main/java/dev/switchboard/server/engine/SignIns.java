@@ -123,7 +123,7 @@ final class SignIns {
             notifyWatchers(userId, true, in.position());
         }
         app.listener.signedIn(app.config(), userId);
-        if (in.cameOnline()) {
+        if (in.cameOnline() && in.position() != Frame.UNORDERED) {
             app.listener.userOnline(app.config(), userId, in.offlineCancelled());
         }
     }
@@ -137,7 +137,11 @@ final class SignIns {
         }
         return Async.then(c.peer().executor(), app.state.signOut(app.config().id(), userId, c.subscribedChannels(),
                 app.holdMillis(null)), out -> {
-            if (out.wentOffline()) {
+            if (out.wentOffline() && out.position() == Frame.UNORDERED) {
+                // decided alone, the shared state out of reach: watchers here are told, no webhook goes out (the
+                // node rejoins when it reaches the state again; Subscriptions#decidedAlone says why)
+                notifyWatchers(userId, false, Frame.UNORDERED);
+            } else if (out.wentOffline()) {
                 wentOffline(userId, out.held(), out.position(), out.announced());
             }
             return null;

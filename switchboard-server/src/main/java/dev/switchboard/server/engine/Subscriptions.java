@@ -153,8 +153,20 @@ final class Subscriptions {
             if (!joined.announced()) {
                 app.broadcast(channel, added, c);
             }
-            app.listener.memberAdded(app.config(), channel, member.userId(), joined.removalCancelled());
+            if (!decidedAlone(joined.position())) {
+                app.listener.memberAdded(app.config(), channel, member.userId(), joined.removalCancelled());
+            }
         }
+    }
+
+    /**
+     * A presence change outside the channel's order was decided by this node alone, the shared state out of reach:
+     * its own clients are told, but no webhook goes out. The node rejoins the cluster when it reaches the state
+     * again, and the cluster's own transitions (the removal of what it held before, the return of who is there now)
+     * are the ones the webhooks report, once (docs/cluster.md, "Partitions: the fence").
+     */
+    private static boolean decidedAlone(long position) {
+        return position == Frame.UNORDERED;
     }
 
     /** After the subscriber's subscription_succeeded: the cache (or cache_miss) and the new count. */
@@ -191,7 +203,8 @@ final class Subscriptions {
     /** The events of a leave, whichever node's socket it was (a dead node's come through the same place). */
     void left(String channel, String memberId, SharedState.Left left) {
         if (left.memberRemoved()) {
-            memberRemoved(channel, memberId, left.position(), left.announced(), left.removalHeld());
+            memberRemoved(channel, memberId, left.position(), left.announced(), left.removalHeld(),
+                    !decidedAlone(left.position()));
         }
         if (left.vacated()) {
             app.listener.channelVacated(app.config(), channel, left.vacancyHeld());
@@ -202,15 +215,21 @@ final class Subscriptions {
 
     /** {@code announced}: the state already published it to every node, this one included (see {@link #joined}). */
     void memberRemoved(String channel, String memberId, long position, boolean announced) {
-        memberRemoved(channel, memberId, position, announced, false);
+        memberRemoved(channel, memberId, position, announced, false, true);
     }
 
-    /** As above; {@code held}: the state holds the removal for the webhooks (docs/webhooks.md). */
-    void memberRemoved(String channel, String memberId, long position, boolean announced, boolean held) {
+    /**
+     * As above; {@code held}: the state holds the removal for the webhooks (docs/webhooks.md); {@code webhook}: false
+     * for a removal this node decided alone ({@link #decidedAlone}).
+     */
+    void memberRemoved(String channel, String memberId, long position, boolean announced, boolean held,
+                       boolean webhook) {
         if (!announced) {
             app.broadcast(channel, Frame.membership(new ServerMessage.MemberRemoved(channel, memberId), position), null);
         }
-        app.listener.memberRemoved(app.config(), channel, memberId, held);
+        if (webhook) {
+            app.listener.memberRemoved(app.config(), channel, memberId, held);
+        }
     }
 
     /**

@@ -175,6 +175,24 @@ public final class PresenceHistory {
         return out;
     }
 
+    /** The roster {@code client} holds of {@code channel} now; null when it holds none. */
+    public synchronized Set<String> roster(String client, String channel) {
+        List<Event> events = presence.getOrDefault(client, Map.of()).get(channel);
+        if (events == null) {
+            return null;
+        }
+        Set<String> roster = null;
+        for (Event e : events) {
+            switch (e.kind()) {
+                case ROSTER -> roster = new TreeSet<>(e.users());
+                case UNSUBSCRIBED -> roster = null;
+                case ADDED -> { if (roster != null) roster.addAll(e.users()); }
+                case REMOVED -> { if (roster != null) roster.removeAll(e.users()); }
+            }
+        }
+        return roster;
+    }
+
     /** The clients that hold a roster of {@code channel} now (subscribed and not unsubscribed since). */
     public synchronized Set<String> subscribers(String channel) {
         Set<String> out = new TreeSet<>();

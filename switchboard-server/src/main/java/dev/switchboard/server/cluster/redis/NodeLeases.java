@@ -71,6 +71,16 @@ final class NodeLeases {
         return liveNodes;
     }
 
+    /**
+     * A presence member's join or leave, or a user's online or offline, was decided by this node alone (Redis out of
+     * reach): only its own clients heard of it, and a write-back would make it true in Redis silently, so the others'
+     * rosters and watchlists would never learn it. At its next good heartbeat the node resigns instead, like a node
+     * cut off for longer than the lease: its clients reconnect and rejoin through the cluster (docs/cluster.md).
+     */
+    void decidedAlone(String what) {
+        fence.requestResign(what + " was decided while Redis was out of reach");
+    }
+
     /** Something this node did did not reach Redis: write the whole share back at the next good heartbeat. */
     void dirty() {
         dirty = true;

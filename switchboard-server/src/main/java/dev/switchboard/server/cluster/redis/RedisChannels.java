@@ -87,7 +87,7 @@ final class RedisChannels {
                     return holdJoin(appId, channel, member, signedInUserId, maxMembers);
                 }
                 share.leases.dirty();
-                return CompletableFuture.completedFuture(local);
+                return CompletableFuture.completedFuture(alone(local));
             }
             boolean info = member != null && member.userInfoJson() != null;
             if (member == null) {
@@ -111,7 +111,7 @@ final class RedisChannels {
                         return holdJoin(appId, channel, member, signedInUserId, maxMembers);
                     }
                 }
-                return CompletableFuture.completedFuture(local);
+                return CompletableFuture.completedFuture(alone(local));
             }
             List<Object> reply = list(r);
             if (flag(reply.get(0))) {
@@ -136,6 +136,22 @@ final class RedisChannels {
             return CompletableFuture.completedFuture(new Joined(false, flag(reply.get(1)), added,
                     (int) num(reply.get(3)), roster, num(reply.get(4)), true, vacancyCancelled, flag(reply.get(6))));
         }).thenCompose(j -> j);
+    }
+
+    /** A join decided by this node alone: a new presence member makes it resign at its next good heartbeat. */
+    private Joined alone(Joined local) {
+        if (local.newMember()) {
+            share.leases.decidedAlone("a presence member's join");
+        }
+        return local;
+    }
+
+    /** A leave decided by this node alone: a presence member removed makes it resign, as above. */
+    private Left alone(Left local) {
+        if (local.memberRemoved()) {
+            share.leases.decidedAlone("a presence member's leave");
+        }
+        return local;
     }
 
     /** Under the mirror's monitor: takes back a join Redis refused, or did not decide. */
@@ -190,7 +206,7 @@ final class RedisChannels {
                     return holdLeave(appId, channel, memberId, signedInUserId, holdMillis);
                 }
                 share.leases.dirty();
-                return CompletableFuture.completedFuture(local);
+                return CompletableFuture.completedFuture(alone(local));
             }
             String hold = Long.toString(Math.max(0, holdMillis));
             sent = memberId == null
@@ -208,7 +224,7 @@ final class RedisChannels {
                         return holdLeave(appId, channel, memberId, signedInUserId, holdMillis);
                     }
                 }
-                return CompletableFuture.completedFuture(local);
+                return CompletableFuture.completedFuture(alone(local));
             }
             List<Object> reply = list(r);
             boolean removed = flag(reply.get(1));

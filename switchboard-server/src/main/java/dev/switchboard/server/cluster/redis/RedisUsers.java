@@ -65,7 +65,7 @@ final class RedisUsers {
             }
             if (!link.isUp()) {
                 share.leases.dirty();
-                return CompletableFuture.completedFuture(new SignedIn(localFirst));
+                return CompletableFuture.completedFuture(signedInAlone(localFirst));
             }
             List<String> args = new ArrayList<>();
             args.add(node);
@@ -83,7 +83,7 @@ final class RedisUsers {
         return sent.handle((r, err) -> {
             if (err != null) {
                 share.failed(err);
-                return CompletableFuture.completedFuture(new SignedIn(localFirst));
+                return CompletableFuture.completedFuture(signedInAlone(localFirst));
             }
             List<Object> reply = list(r);
             if (num(reply.get(0)) < 0) {
@@ -126,7 +126,7 @@ final class RedisUsers {
             }
             if (!link.isUp()) {
                 share.leases.dirty();
-                return CompletableFuture.completedFuture(new SignedOut(localLast));
+                return CompletableFuture.completedFuture(signedOutAlone(localLast));
             }
             List<String> args = new ArrayList<>();
             args.add(node);
@@ -139,7 +139,7 @@ final class RedisUsers {
         return sent.handle((r, err) -> {
             if (err != null) {
                 share.failed(err);
-                return new SignedOut(localLast);
+                return signedOutAlone(localLast);
             }
             List<Object> reply = list(r);
             if (!flag(reply.get(0))) {
@@ -160,6 +160,24 @@ final class RedisUsers {
 
     static String offlineFrame(String userId) {
         return RedisChannels.text(new ServerMessage.WatchlistEvents(List.of(), List.of(userId)));
+    }
+
+    /**
+     * Decided by this node alone (Redis out of reach), outside the user's order: coming online or going offline makes
+     * the node resign at its next good heartbeat (NodeLeases#decidedAlone).
+     */
+    private SignedIn signedInAlone(boolean cameOnline) {
+        if (cameOnline) {
+            share.leases.decidedAlone("a user's coming online");
+        }
+        return new SignedIn(cameOnline);
+    }
+
+    private SignedOut signedOutAlone(boolean wentOffline) {
+        if (wentOffline) {
+            share.leases.decidedAlone("a user's going offline");
+        }
+        return new SignedOut(wentOffline);
     }
 
     /** The user went offline: it no longer watches anyone (the reverse index the erasure reads). */

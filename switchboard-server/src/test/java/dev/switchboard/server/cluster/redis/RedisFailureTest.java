@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -244,11 +245,23 @@ class RedisFailureTest {
         eventually().until(() -> redis.command("ZCARD", "sbtest:{nodes}:cleanups").equals(":0"));
     }
 
+    /**
+     * A node started while Redis is down serves its clients alone; a presence join it decided alone is news the other
+     * nodes never heard, so once Redis is up it resigns instead of writing it back silently (issue 20): its clients
+     * are told to reconnect, and their joins then go through the cluster, where the other node sees them.
+     */
     @Test
-    void aNodeStartedWhileRedisIsDownServesAloneAndJoinsOnceRedisIsUp() {
+    void aNodeStartedWhileRedisIsDownServesAloneAndRejoinsOnceRedisIsUp() {
         redis.kill();
         BrokerContract.Recorded db = new BrokerContract.Recorded();
-        RedisCluster a = node(redis.url(), new RecordedTransitions(), new BrokerContract.Recorded());
+        RecordedTransitions ta = new RecordedTransitions();
+        RedisCluster[] holder = new RedisCluster[1];
+        CompletableFuture<Void> reconnect = new CompletableFuture<>();
+        ta.onReconnectAll = () -> {
+            holder[0].state().leave(APP, "presence-x", "u1", null); // the engine closes the client's socket
+            reconnect.complete(null);
+        };
+        RedisCluster a = holder[0] = node(redis.url(), ta, new BrokerContract.Recorded());
         RedisCluster b = node(redis.url(), new RecordedTransitions(), db);
         assertThat(a.degradedReason()).contains("redis unreachable");
         assertThat(await(a.state().join(APP, "presence-x", new Member("u1", null), null, 100)).newMember()).isTrue();
@@ -256,7 +269,12 @@ class RedisFailureTest {
         await(b.broker().interest(room, true));
 
         redis.restart();
+        await(reconnect);
         eventually().until(() -> a.degradedReason() == null && b.degradedReason() == null);
+        // the client back, through the cluster this time: the join is news to every node
+        SharedState.Joined again = await(a.state().join(APP, "presence-x", new Member("u1", null), null, 100));
+        assertThat(again.newMember()).isTrue();
+        assertThat(again.announced()).isTrue();
         assertThat(await(b.state().members(APP, "presence-x"))).containsExactly("u1");
         int[] n = {0};
         eventually().until(() -> {
