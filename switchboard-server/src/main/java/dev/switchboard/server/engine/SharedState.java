@@ -214,7 +214,7 @@ public interface SharedState extends AutoCloseable {
      *
      * <p>Coming online only: {@code position} is its place in the user's own order of online/offline changes
      * (increasing over the user's successive lives; {@code Frame.UNORDERED}, 0, when decided outside it), which a
-     * watcher uses to drop a change older than what it holds (docs/users.md, "Watchlists in a cluster").
+     * watcher uses to drop a change older than what it holds (docs/cluster.md, "Watchlists: one order per user").
      * {@code announced}: the state has already published the online to the user's watchers, on every node, this one
      * included, in the user's order; the engine does not.
      */
