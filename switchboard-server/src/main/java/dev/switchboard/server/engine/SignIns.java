@@ -41,9 +41,8 @@ final class SignIns {
     CompletionStage<Void> signIn(Connection c, Identity.User user, String userData, boolean repeat,
                                  String previousInfo) {
         boolean watching = app.config().enableWatchlistEvents();
-        UserRegistry.Added added = app.users.add(c, user.id(), user.watchlist());
-        CompletionStage<Void> indexed = watching
-                ? app.watchlists.replace(user.id(), added.previousWatchlist(), user.watchlist()) : Async.DONE;
+        UserRegistry.Added added = app.users.add(c, user.id(), user.watchlist(), watching ? app.watchlists : null);
+        CompletionStage<Void> indexed = added.watching();
         // The user's topic is listened to before the sign-in is decided: an event sent to the user right after the
         // decision (which hands over what its inbox kept) is then delivered live here, never lost between the two.
         CompletionStage<SharedState.SignedIn> ready = added.ready().thenCombine(indexed, (a, b) -> b)
@@ -90,14 +89,9 @@ final class SignIns {
     private void refused(Connection c, Identity.User user, UserRegistry.Added added, boolean repeat,
                          String previousInfo) {
         if (!repeat) {
-            List<String> lastHere = app.users.remove(c, user.id());
-            if (app.config().enableWatchlistEvents()) {
-                if (lastHere != null) {
-                    app.watchlists.removeWatcher(user.id(), lastHere);
-                } else {
-                    app.watchlists.replace(user.id(), user.watchlist(), added.previousWatchlist());
-                    app.users.restoreWatchlist(user.id(), added.previousWatchlist());
-                }
+            Watchlists index = app.config().enableWatchlistEvents() ? app.watchlists : null;
+            if (app.users.remove(c, user.id(), index) == null && added.previousWatchlist() != null) {
+                app.users.restoreWatchlist(user.id(), user.watchlist(), added.previousWatchlist(), index);
             }
         }
         c.signInRefused(repeat, previousInfo);
@@ -131,10 +125,7 @@ final class SignIns {
     /** A signed-in connection goes: out of its user here, then out of the shared state. */
     CompletionStage<Void> signOut(Connection c, String userId) {
         told.remove(c);
-        List<String> lastHere = app.users.remove(c, userId);
-        if (lastHere != null && app.config().enableWatchlistEvents()) {
-            app.watchlists.removeWatcher(userId, lastHere);
-        }
+        app.users.remove(c, userId, app.config().enableWatchlistEvents() ? app.watchlists : null);
         return Async.then(c.peer().executor(), app.state.signOut(app.config().id(), userId, c.subscribedChannels(),
                 app.holdMillis(null)), out -> {
             if (out.wentOffline() && out.position() == Frame.UNORDERED) {

@@ -22,18 +22,29 @@ final class UserRegistry {
         CompletionStage<Void> ready;
     }
 
-    /** A sign-in here: when the user's topic is ready, and the watchlist it replaced (null when first here). */
-    record Added(CompletionStage<Void> ready, List<String> previousWatchlist) {}
+    /**
+     * A sign-in here: when the user's topic is ready, the watchlist it replaced (null when first here), and when the
+     * watched users' topics are listened to.
+     */
+    record Added(CompletionStage<Void> ready, List<String> previousWatchlist, CompletionStage<Void> watching) {}
 
     UserRegistry(String appId, Broker broker) {
         this.appId = appId;
         this.broker = broker;
     }
 
-    /** The ready stage completes when frames for the user from every node reach this one. */
-    Added add(Connection c, String userId, List<String> watchlist) {
+    /**
+     * The ready stage completes when frames for the user from every node reach this one. {@code index}: the watchers'
+     * index to keep in step (null: watchlist events off), changed in the same step as the user's entry here: a
+     * sign-out of the user's last connection here and a sign-in of a new one, on two event loops at once, must not
+     * interleave between the two (the sign-out took the user out of the index after the sign-in had put it back in,
+     * and the new connection never heard of its watchlist again: the "watchlist left offline" of docs/cluster.md).
+     */
+    Added add(Connection c, String userId, List<String> watchlist, Watchlists index) {
         @SuppressWarnings("unchecked")
         List<String>[] previous = new List[1];
+        @SuppressWarnings("unchecked")
+        CompletionStage<Void>[] watching = new CompletionStage[] {Async.DONE};
         Local local = users.compute(userId, (k, u) -> {
             if (u == null) {
                 u = new Local();
@@ -43,21 +54,33 @@ final class UserRegistry {
             }
             u.connections.add(c);
             u.watchlist = List.copyOf(watchlist);
+            if (index != null) {
+                watching[0] = index.replace(k, previous[0], u.watchlist);
+            }
             return u;
         });
-        return new Added(local.ready, previous[0]);
+        return new Added(local.ready, previous[0], watching[0]);
     }
 
-    /** Puts back the watchlist a refused sign-in replaced (the user's other connections here keep theirs). */
-    void restoreWatchlist(String userId, List<String> watchlist) {
+    /**
+     * Puts back the watchlist a refused sign-in replaced (the user's other connections here keep theirs), in the
+     * watchers' index too ({@code index}, as for {@link #add}).
+     */
+    void restoreWatchlist(String userId, List<String> refused, List<String> watchlist, Watchlists index) {
         users.computeIfPresent(userId, (k, u) -> {
             u.watchlist = watchlist;
+            if (index != null) {
+                index.replace(k, refused, watchlist);
+            }
             return u;
         });
     }
 
-    /** The user's watchlist here when this was its last connection here, else null. */
-    List<String> remove(Connection c, String userId) {
+    /**
+     * The user's watchlist here when this was its last connection here, else null; then the user leaves the watchers'
+     * {@code index} in the same step ({@link #add} says why).
+     */
+    List<String> remove(Connection c, String userId, Watchlists index) {
         @SuppressWarnings("unchecked")
         List<String>[] last = new List[1];
         users.computeIfPresent(userId, (k, u) -> {
@@ -65,6 +88,9 @@ final class UserRegistry {
                 return u;
             }
             last[0] = u.watchlist;
+            if (index != null) {
+                index.removeWatcher(k, u.watchlist);
+            }
             broker.interest(Topic.user(appId, k), false);
             return null;
         });
