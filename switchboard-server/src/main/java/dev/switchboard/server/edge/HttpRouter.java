@@ -226,14 +226,12 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         WebSocketFrameHandler frames = new WebSocketFrameHandler(target, edge);
         p.replace(this, "ws", frames);
         ChannelHandlerContext wsCtx = p.context(frames);
-        // The handshake swaps the HTTP codec for the WebSocket decoder and encoder and drops the aggregator.
+        // The handshake swaps the HTTP codec for the WebSocket decoder and drops the aggregator; the session opens
+        // behind the 101, and the 101 and connection_established leave in one flush.
         Channel ch = ctx.channel();
         try {
-            handshaker.handshake(ch, req).addListener(f -> {
-                if (f.isSuccess()) {
-                    ServerFrames.dropEncoder(ch.pipeline());
-                    frames.upgraded(wsCtx);
-                } else {
+            OneFlushHandshake.handshake(handshaker, ch, req, () -> frames.upgraded(wsCtx)).addListener(f -> {
+                if (!f.isSuccess()) {
                     wsCtx.close();
                 }
             });

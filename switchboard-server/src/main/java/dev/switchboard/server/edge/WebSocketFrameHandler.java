@@ -85,7 +85,10 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         stopLiveness();
     }
 
-    /** The 101 response is out: refuse the target or open the session. On the event loop. */
+    /**
+     * The 101 response is written (and flushed together with whatever this writes: {@link OneFlushHandshake}):
+     * refuse the target or open the session. On the event loop.
+     */
     void upgraded(ChannelHandlerContext ctx) {
         WebSocketTarget target = this.target;
         this.target = null;
