@@ -46,11 +46,20 @@ class WebSocketTargetTest {
         assertThat(WebSocketTarget.parse("/app/x?protocol=").refusal()).isEqualTo(CloseCode.UNSUPPORTED_PROTOCOL);
         assertThat(WebSocketTarget.parse("/app/x?protocol=3").refusal()).isEqualTo(CloseCode.UNSUPPORTED_PROTOCOL);
         assertThat(WebSocketTarget.parse("/app/x?protocol=7&version=1.2.x").refusal()).isEqualTo(CloseCode.INVALID_VERSION);
+        assertThat(WebSocketTarget.parse("/app/?protocol=7").refusal()).isEqualTo(CloseCode.PATH_NOT_FOUND);
+        assertThat(WebSocketTarget.parse("ws/app/x?protocol=7").refusal()).isEqualTo(CloseCode.PATH_NOT_FOUND);
+        // A prefix is a '/' and anything but a line break (the regular expression's '.' this check replaced).
+        assertThat(WebSocketTarget.parse("/a\u0085b/app/x?protocol=7").refusal()).isEqualTo(CloseCode.PATH_NOT_FOUND);
+        for (String v : new String[] {"1.", "1..2", ".1", "v1", "1.2_3", "-1"}) {
+            assertThat(WebSocketTarget.parse("/app/x?protocol=7&version=" + v).refusal()).as(v)
+                    .isEqualTo(CloseCode.INVALID_VERSION);
+        }
     }
 
     @Test
     void versionsThatAreFine() {
-        for (String v : new String[] {"8.6.0", "2.4.4", "10", "8.6.0-beta.1", "2.4.4-SNAPSHOT", "1.0%2Bbuild.5", ""}) {
+        for (String v : new String[] {"8.6.0", "2.4.4", "10", "8.6.0-beta.1", "2.4.4-SNAPSHOT", "1.0%2Bbuild.5", "",
+                "1-", "1.2--.X"}) {
             assertThat(WebSocketTarget.parse("/app/x?protocol=7&version=" + v).refused()).as(v).isFalse();
         }
     }
