@@ -124,6 +124,11 @@ public final class Switchboard implements AutoCloseable {
         return edge.openChannels();
     }
 
+    /** Whether each open socket has TCP_NODELAY on (see {@link EdgeServer#socketsTcpNoDelay()}). */
+    public List<Boolean> socketsTcpNoDelay() {
+        return edge.socketsTcpNoDelay();
+    }
+
     /** Each open socket's handler classes, by simple name (see {@link EdgeServer#socketHandlers()}). */
     public List<List<String>> socketHandlers() {
         return edge.socketHandlers();

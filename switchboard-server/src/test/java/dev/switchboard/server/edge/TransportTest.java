@@ -26,6 +26,8 @@ class TransportTest {
         try (EdgeFixture edge = EdgeFixture.start("--transport=" + name)) {
             RawWebSocket client = edge.subscribe("t");
             assertThat(edge.server().transport()).isEqualTo(name);
+            // On by the transport's own default, not by a child option (one setsockopt(2) fewer per socket).
+            assertThat(edge.server().socketsTcpNoDelay()).isNotEmpty().containsOnly(true);
             var app = edge.app();
             for (int i = 0; i < 200; i++) {
                 app.trigger("t", "n", Integer.toString(i), null);
