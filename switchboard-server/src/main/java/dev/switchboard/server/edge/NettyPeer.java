@@ -238,14 +238,54 @@ final class NettyPeer implements Peer {
     @Override
     public void send(Frame frame) {
         if (loop.inEventLoop()) {
+            sendNow(frame);
+        } else {
+            loop.execute(() -> sendNow(frame));
+        }
+    }
+
+    private void sendNow(Frame frame) {
+        if (!sendAlone(frame)) {
             write(frame);
             flush();
-        } else {
-            loop.execute(() -> {
-                write(frame);
-                flush();
-            });
         }
+    }
+
+    /**
+     * A frame sent at once with nothing queued before it (connection_established, signin_success, a subscription's
+     * answer: most of what a connecting client is sent): from the event loop's scratch buffer with one send(2), as
+     * {@link #flush} sends a held frame, but without making the frame's shared direct buffer, which only a fan-out
+     * to many sockets pays back. False when it does not apply: then the usual way sends it.
+     */
+    private boolean sendAlone(Frame frame) {
+        if (!direct || closing || held != null || out.totalPendingWriteBytes() != 0 || !fd.isOpen()) {
+            return false;
+        }
+        ByteBuf scratch = ServerFrames.scratchText(frame.bytes());
+        if (scratch == null) {
+            return false;
+        }
+        int length = scratch.readableBytes();
+        long address = scratch.memoryAddress() + scratch.readerIndex();
+        int n = 0;
+        try {
+            n = SEND && fd instanceof Socket socket ? socket.sendAddress(address, 0, length)
+                    : fd.writeAddress(address, 0, length);
+            if (n == length) {
+                return true;
+            }
+        } catch (IOException e) {
+            // Netty's own write below meets the same error and closes the channel its usual way.
+        }
+        // The socket took part of the frame (or none): the rest, copied out of the scratch buffer before anything
+        // else can use it, goes the usual way, and Netty waits for the socket to become writable again.
+        ChannelHandlerContext head = channel.pipeline().firstContext();
+        if (head != null) {
+            head.write(channel.alloc().directBuffer(length - n).writeBytes(scratch, n, length - n),
+                    channel.voidPromise());
+            head.flush();
+        }
+        return true;
     }
 
     @Override

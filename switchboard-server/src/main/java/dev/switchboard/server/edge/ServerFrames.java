@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.ByteBuffer;
 
 /**
@@ -68,6 +69,39 @@ final class ServerFrames {
         writeHeader(out, TEXT, n);
         out.writeBytes(payload);
         return Unpooled.unreleasableBuffer(out);
+    }
+
+    /**
+     * The largest frame {@link #scratchText} encodes: what a socket is sent on its own (connection_established,
+     * signin_success, a subscription's answer with its roster) fits; a larger one takes the shared path.
+     */
+    static final int SCRATCH_BYTES = 16 * 1024;
+    /** One per event loop; never released (it lives as long as its thread). */
+    private static final FastThreadLocal<ByteBuf> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuf initialValue() {
+            return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(SCRATCH_BYTES)));
+        }
+    };
+
+    /**
+     * A text frame in this thread's scratch buffer, to be sent before anything else on the thread encodes into it:
+     * a frame for one socket without a buffer of its own (an {@code allocateDirect} and its Cleaner per frame were
+     * 2 % of a connecting client's CPU, docs/performance.md). Null when it does not fit, or the buffer has no native
+     * address to send from.
+     */
+    static ByteBuf scratchText(byte[] payload) {
+        int n = payload.length;
+        if (headerLength(n) + n > SCRATCH_BYTES) {
+            return null;
+        }
+        ByteBuf out = SCRATCH.get();
+        if (!out.hasMemoryAddress()) {
+            return null;
+        }
+        out.clear();
+        writeHeader(out, TEXT, n);
+        return out.writeBytes(payload);
     }
 
     /** After the upgrade: from then on every frame the server writes is already bytes. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.engine.AppEngine;
+import dev.switchboard.server.testing.ClientFrames;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,31 @@ class DirectWriteTest {
             assertThat(two.get("data").asText()).isEqualTo(second);
             var three = WireCodec.parse(client.readUntil(RawWebSocket.TEXT).text());
             assertThat(three.get("event").asText()).isEqualTo("third");
+        }
+    }
+
+    /**
+     * Frames sent to one socket on their own (sendToUser) go from the event loop's scratch buffer: once the socket's
+     * buffers are full a send takes part of one (or none), and the rest must follow through Netty, whole and in order,
+     * with the frames queued behind it.
+     */
+    @Test
+    void framesSentToOneSocketOnTheirOwnArriveWholeAndInOrderWhenTheSocketFillsUp() throws Exception {
+        try (EdgeFixture edge = EdgeFixture.start(RAISED_MARKS);
+             RawWebSocket client = RawWebSocket.connect(edge.port(), "/app/app-key?protocol=7", 4096)) {
+            var established = WireCodec.parse(client.read().text());
+            String socketId = WireCodec.parse(established.get("data").asText()).get("socket_id").asText();
+            client.sendText(ClientFrames.signin(edge.app().config(), socketId, "{\"id\":\"u1\"}"));
+            assertThat(client.readUntil(RawWebSocket.TEXT).text()).contains("pusher:signin_success");
+            // 600 × 9 KiB while the client reads nothing: far more than the loopback socket's buffers take.
+            String padding = "x".repeat(9 * 1024);
+            for (int i = 0; i < 600; i++) {
+                edge.app().trigger("#server-to-user-u1", "n", i + ":" + padding, null);
+            }
+            for (int i = 0; i < 600; i++) {
+                var m = WireCodec.parse(client.readUntil(RawWebSocket.TEXT).text());
+                assertThat(m.get("data").asText()).isEqualTo(i + ":" + padding);
+            }
         }
     }
 
