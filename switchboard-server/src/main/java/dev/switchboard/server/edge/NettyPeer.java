@@ -33,7 +33,9 @@ import java.lang.invoke.VarHandle;
  * the flush and sent to the socket's descriptor there, one send(2) with no view, outbound-buffer entry, promise or
  * flush bookkeeping (the common case at low rates to many sockets: 10k subscribers × 10 events/s,
  * docs/performance.md sections 6 and 8). A second frame before the flush, a partial write or a close sends
- * everything through Netty again, in order, so bursts still go out as one writev.
+ * everything through Netty again, in order, so bursts still go out as one writev. A frame sent on its own
+ * ({@link #send}) with nothing queued does not even make the shared buffer: it is encoded into the event loop's
+ * scratch buffer and sent from there (most of what a connecting client is sent goes to it alone).
  *
  * <p>Backpressure: the channel's write-buffer water marks bound what a socket may have queued. A write to a
  * channel that is over its high mark drops the frame and closes the socket once with 4101 (slow consumer):
