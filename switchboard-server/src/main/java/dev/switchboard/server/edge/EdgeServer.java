@@ -16,7 +16,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
-import io.netty.util.internal.PlatformDependent;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -29,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -169,40 +169,40 @@ public final class EdgeServer {
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()));
+                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        // Before anything is read or allocated for it: over a cap, the descriptor goes back at once.
+                        Object admitted = httpConnections.admit(ch.remoteAddress());
+                        if (!(admitted instanceof HttpConnections.Slot slot)) {
+                            (admitted == HttpConnections.Refusal.NODE ? counters.httpRefusedNode
+                                    : counters.httpRefusedAddress).increment();
+                            ch.close();
+                            return;
+                        }
+                        channels.add(ch);
+                        if (secure) {
+                            // The TLS handler stays first for the socket's life; NettyPeer writes through it.
+                            ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch));
+                        }
+                        HttpGuard guard = new HttpGuard(httpConnections, slot, guardSweeps.get(ch.eventLoop()),
+                                counters);
+                        ch.pipeline()
+                                .addLast("http-guard", guard)
+                                .addLast("http-codec", new HttpServerCodec())
+                                .addLast("http-in-flight", new HttpInFlight(guard))
+                                .addLast("http-aggregator", new JsonHttpObjectAggregator(config.maxHttpBodyBytes(),
+                                        config.maxHttpDiscardBytes(), counters))
+                                .addLast("http", new HttpRouter(EdgeServer.this));
+                    }
+                });
         if (!PlatformDependent.canEnableTcpNoDelayByDefault()) {
             // Every transport's socket config turns TCP_NODELAY on by itself where it can (all but Android): setting
             // it again was one more setsockopt(2) per accepted socket, 1 % of a connecting client's CPU
             // (docs/performance.md, "A cold node and the connect path").
             b.childOption(ChannelOption.TCP_NODELAY, true);
         }
-        b.childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                // Before anything is read or allocated for it: over a cap, the descriptor goes back at once.
-                Object admitted = httpConnections.admit(ch.remoteAddress());
-                if (!(admitted instanceof HttpConnections.Slot slot)) {
-                    (admitted == HttpConnections.Refusal.NODE ? counters.httpRefusedNode
-                            : counters.httpRefusedAddress).increment();
-                    ch.close();
-                    return;
-                }
-                channels.add(ch);
-                if (secure) {
-                    // The TLS handler stays first for the socket's life; NettyPeer writes through it.
-                    ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch));
-                }
-                HttpGuard guard = new HttpGuard(httpConnections, slot, guardSweeps.get(ch.eventLoop()),
-                        counters);
-                ch.pipeline()
-                        .addLast("http-guard", guard)
-                        .addLast("http-codec", new HttpServerCodec())
-                        .addLast("http-in-flight", new HttpInFlight(guard))
-                        .addLast("http-aggregator", new JsonHttpObjectAggregator(config.maxHttpBodyBytes(),
-                                config.maxHttpDiscardBytes(), counters))
-                        .addLast("http", new HttpRouter(EdgeServer.this));
-            }
-        });
         ChannelFuture bound = b.bind(config.host(), port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
