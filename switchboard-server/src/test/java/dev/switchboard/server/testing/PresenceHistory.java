@@ -154,19 +154,7 @@ public final class PresenceHistory {
     public synchronized List<String> endViolations(String channel, Set<String> truth) {
         List<String> out = new ArrayList<>();
         presence.forEach((client, channels) -> {
-            List<Event> events = channels.get(channel);
-            if (events == null) {
-                return;
-            }
-            Set<String> roster = null;
-            for (Event e : events) {
-                switch (e.kind()) {
-                    case ROSTER -> roster = new LinkedHashSet<>(e.users());
-                    case UNSUBSCRIBED -> roster = null;
-                    case ADDED -> { if (roster != null) roster.addAll(e.users()); }
-                    case REMOVED -> { if (roster != null) roster.removeAll(e.users()); }
-                }
-            }
+            Set<String> roster = roster(client, channel);
             if (roster != null && !roster.equals(truth)) {
                 out.add(client + " " + channel + " ends with " + new TreeSet<>(roster) + ", true set "
                         + new TreeSet<>(truth));
@@ -178,10 +166,10 @@ public final class PresenceHistory {
     /** The roster {@code client} holds of {@code channel} now; null when it holds none. */
     public synchronized Set<String> roster(String client, String channel) {
         List<Event> events = presence.getOrDefault(client, Map.of()).get(channel);
+        Set<String> roster = null;
         if (events == null) {
             return null;
         }
-        Set<String> roster = null;
         for (Event e : events) {
             switch (e.kind()) {
                 case ROSTER -> roster = new TreeSet<>(e.users());
