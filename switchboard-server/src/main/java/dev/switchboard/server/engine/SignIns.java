@@ -64,7 +64,15 @@ final class SignIns {
                 signedIn(user.id(), signedIn);
                 return null;
             }
-            return Async.then(c.peer().executor(), app.state.onlineNow(app.config().id(), user.watchlist()), now -> {
+            // A state that cannot be read now leaves the watchlist untold here (the state makes the client come back
+            // for a fresh read: RedisUsers#onlineNow); the sign-in itself was decided, and is reported as such.
+            CompletionStage<SharedState.OnlineNow> read = app.state.onlineNow(app.config().id(), user.watchlist())
+                    .exceptionally(unreadable -> null);
+            return Async.then(c.peer().executor(), read, now -> {
+                if (now == null) {
+                    signedIn(user.id(), signedIn);
+                    return null;
+                }
                 List<String> on = new ArrayList<>();
                 List<String> off = new ArrayList<>();
                 for (String id : user.watchlist()) {

@@ -135,6 +135,29 @@ public abstract class SharedStateContract implements HeldLeavesContract {
         assertThat(await(b.join(APP, ch, new Member("dan", null), null, 100)).position()).isGreaterThan(cid.position());
     }
 
+    /**
+     * Issue 20: a user's online and offline take increasing positions of its own order, and the state a watcher reads
+     * at sign-in says up to which position it holds, so that the watcher drops a change at or below it that reaches it
+     * afterwards (docs/cluster.md, "Watchlists: one order per user").
+     */
+    @Test
+    void onlineAndOfflineTakeIncreasingPositionsAndTheReadSaysWhichItHolds() {
+        SharedState.SignedIn in = await(a.signIn(APP, "pos", null, List.of(), List.of(), false));
+        assertThat(in.cameOnline()).isTrue();
+        assertThat(in.position()).isPositive();
+        SharedState.OnlineNow now = await(b.onlineNow(APP, List.of("pos", "never")));
+        assertThat(now.online()).containsExactly("pos");
+        assertThat(now.position("pos")).isGreaterThanOrEqualTo(in.position());
+        SharedState.SignedOut out = await(a.signOut(APP, "pos", List.of()));
+        assertThat(out.wentOffline()).isTrue();
+        assertThat(out.position()).isGreaterThan(in.position());
+        SharedState.OnlineNow later = await(b.onlineNow(APP, List.of("pos")));
+        assertThat(later.online()).isEmpty();
+        assertThat(later.position("pos")).isGreaterThanOrEqualTo(out.position());
+        SharedState.SignedIn again = await(b.signIn(APP, "pos", null, List.of(), List.of(), false));
+        assertThat(again.position()).isGreaterThan(out.position());
+    }
+
     @Test
     void presenceLimitCountsEveryNode() {
         String ch = "presence-small";

@@ -180,6 +180,11 @@ public final class RedisState implements SharedState {
     }
 
     @Override
+    public CompletionStage<OnlineNow> onlineNow(String appId, Collection<String> userIds) {
+        return redisUsers.onlineNow(appId, userIds);
+    }
+
+    @Override
     public CompletionStage<UserSnapshot> user(String appId, String userId) {
         return redisUsers.user(appId, userId);
     }

@@ -7,6 +7,7 @@ import static dev.switchboard.server.cluster.redis.Replies.strings;
 
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.server.engine.SharedState;
 import dev.switchboard.server.engine.SharedState.Inbox;
 import dev.switchboard.server.engine.SharedState.Keep;
 import dev.switchboard.server.engine.SharedState.KeptEvent;
@@ -185,6 +186,45 @@ final class RedisUsers {
         for (String watched : watchlist) {
             share.fire(c -> c.srem(keys.watchers(appId, watched), userId));
         }
+    }
+
+    /**
+     * Which users are online, each with the position of its watch order read just before (SharedState.OnlineNow): a
+     * watcher drops a change at or below it that reaches it later. The answer can reach the node after the pub/sub
+     * messages of changes it does not hold yet (two connections), so without the position the read, older than
+     * those changes, told the watcher a stale state last. Read first, on the same connection and slot as the
+     * count, the position never claims a change the count does not hold. A read that fails leaves the watcher
+     * without its watchlist's state: the node then resigns at its next good heartbeat, as for a change decided alone,
+     * and the client is back with a fresh read.
+     */
+    CompletionStage<SharedState.OnlineNow> onlineNow(String appId, Collection<String> userIds) {
+        CompletionStage<SharedState.OnlineNow> read = share.query(() -> {
+            Map<String, CompletableFuture<String>> positions = new LinkedHashMap<>();
+            Map<String, CompletableFuture<Long>> counts = new LinkedHashMap<>();
+            for (String id : new TreeSet<>(userIds)) {
+                positions.put(id, link.call(c -> c.get(keys.watchOrder(appId, id))));
+                counts.put(id, link.call(c -> c.hlen(keys.userConns(appId, id))));
+            }
+            return CompletableFuture.allOf(counts.values().toArray(CompletableFuture[]::new))
+                    .thenCombine(CompletableFuture.allOf(positions.values().toArray(CompletableFuture[]::new)),
+                            (a, b) -> {
+                                Set<String> online = new TreeSet<>();
+                                Map<String, Long> at = new LinkedHashMap<>();
+                                counts.forEach((id, f) -> {
+                                    if (f.join() > 0) {
+                                        online.add(id);
+                                    }
+                                    String p = positions.get(id).join();
+                                    at.put(id, p == null ? 0L : Long.parseLong(p));
+                                });
+                                return new SharedState.OnlineNow(online, at);
+                            });
+        });
+        return read.whenComplete((v, err) -> {
+            if (err != null) {
+                share.leases.decidedAlone("a watchlist's state at sign-in, which could not be read,");
+            }
+        });
     }
 
     CompletionStage<Set<String>> online(String appId, Collection<String> userIds) {
