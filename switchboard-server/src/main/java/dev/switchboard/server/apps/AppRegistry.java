@@ -5,7 +5,6 @@ import dev.switchboard.server.config.AppNames;
 import dev.switchboard.server.config.ConfigLoader.ConfigException;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.logging.RateLimitedLog;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,34 +37,21 @@ public final class AppRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppRegistry.class);
     /** Look-ups run per connecting client and per API request with an uncached key or id. */
     private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
-    /** While the database is down, how often it is tried again. */
-    private static final long DOWN_PROBE_MILLIS = 1000;
-    /** Tries of the first read at start-up (see {@link #readAtStart}). */
-    private static final int START_ATTEMPTS = 5;
 
     private final Map<String, AppConfig> fixedById;
     private final Map<String, AppConfig> fixedByKey;
     private final AppSource source;
     private final long ttlNanos;
-    private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Entry> byKey = new ConcurrentHashMap<>();
+    private final AppCache cache = new AppCache();
     private final ConcurrentHashMap<String, CompletableFuture<AppConfig>> inFlight = new ConcurrentHashMap<>();
-    private final List<Consumer<AppConfig>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> goneListeners = new CopyOnWriteArrayList<>();
     private final LookupGuard guard;
     /** Names already logged as refused (clash or bad row), so that each is logged once. */
     private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
-    /** Bumped on every change notification: a read that began before it is stored as already expired. */
-    private final AtomicLong generation = new AtomicLong();
     private final ThreadPoolExecutor lookups;
     private final ScheduledExecutorService timer;
     private final DatabaseHealth health;
-    private volatile Supplier<Collection<String>> activeIds = List::of;
-    /** When {@link #refreshActive} last read an app, in {@link System#nanoTime()} terms. */
-    private volatile long lastRead = System.nanoTime();
-
-    /** A database app as last read; {@code expiresAt} in {@link System#nanoTime()} terms. */
-    private record Entry(AppConfig app, long expiresAt) {}
+    private final AppRefresh refresh;
 
     /** No database thread is free and the queue is full: the caller answers "over capacity". */
     public static final class Overloaded extends RuntimeException {
@@ -115,9 +100,11 @@ public final class AppRegistry implements AutoCloseable {
             timer = null;
             health = null;
             guard = null;
+            refresh = null;
         } else {
             guard = new LookupGuard(config, System::nanoTime);
             health = new DatabaseHealth(source, () -> changed(null, null));
+            refresh = new AppRefresh(cache, guard, health, fixedById::containsKey, this::readAgain, this::byId, ttlNanos);
             lookups = new ThreadPoolExecutor(config.appsDbPoolSize(), config.appsDbPoolSize(), 30, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.appsDbQueueSize()), daemon("switchboard-apps-db-"));
             lookups.allowCoreThreadTimeOut(true);
@@ -155,61 +142,20 @@ public final class AppRegistry implements AutoCloseable {
     }
 
     static AppRegistry start(ServerConfig config, AppSource source, Runnable migrate) {
-        List<AppConfig> stored = readAtStart(config, source, migrate);
+        List<AppConfig> stored = StartupRead.read(config, source, migrate);
         AppRegistry r = new AppRegistry(config.apps(), source, config);
-        List<String> clashes = new ArrayList<>();
-        for (AppConfig a : stored) {
-            String clash = r.clash(a);
-            if (clash != null) {
-                clashes.add(clash);
-            }
-        }
-        if (!clashes.isEmpty()) {
+        String clashes = StartupRead.clashes(stored, r::clash);
+        if (clashes != null) {
             r.close();
             throw new IllegalStateException("Apps in both the config and " + source.describe() + ": "
-                    + String.join("; ", clashes) + ". Remove or rename one of each.");
+                    + clashes + ". Remove or rename one of each.");
         }
-        long now = System.nanoTime();
-        for (AppConfig a : stored) {
-            Entry e = new Entry(a, now + r.ttlNanos);
-            r.byId.put(a.id(), e);
-            r.byKey.put(a.key(), e);
-        }
+        r.cache.warm(stored, System.nanoTime() + r.ttlNanos);
         source.watch(r::changed, r.health::feed);
-        long tick = Math.max(1, Math.min(config.appsCacheTtlSeconds(), 30));
-        r.timer.scheduleWithFixedDelay(r::checkWhenIdle, tick, tick, TimeUnit.SECONDS);
-        // Every second, so that an app disabled or deleted (MySQL: no NOTIFY) closes its connections within the TTL.
-        r.timer.scheduleWithFixedDelay(r::refreshActive, 1, 1, TimeUnit.SECONDS);
-        r.timer.scheduleWithFixedDelay(r.guard::sweep, 1, 1, TimeUnit.SECONDS);
-        r.timer.scheduleWithFixedDelay(r::probeWhileDown, DOWN_PROBE_MILLIS, DOWN_PROBE_MILLIS, TimeUnit.MILLISECONDS);
+        r.refresh.schedule(r.timer, config.appsCacheTtlSeconds());
         log.info("Apps from {}: {} apps, cached for {} s{}", source.describe(), stored.size(),
                 config.appsCacheTtlSeconds(), source.hasChangeFeed() ? ", changes at once through NOTIFY" : "");
         return r;
-    }
-
-    /**
-     * The first read gets {@link #START_ATTEMPTS} tries, a look-up's timeout each: the pool is still making its
-     * first connection, and a node starting on a busy machine should not give up on the first slow answer.
-     */
-    private static List<AppConfig> readAtStart(ServerConfig config, AppSource source, Runnable migrate) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                migrate.run();
-                return source.all();
-            } catch (AppSource.Unavailable e) {
-                if (attempt >= START_ATTEMPTS) {
-                    throw new IllegalStateException("Cannot read apps from " + source.describe() + ": " + e.getMessage()
-                            + (config.appsMigrate() ? "" : " (to create the table, start once with --apps-migrate)"));
-                }
-                log.info("Apps database {} not answering yet ({}); trying again", source.describe(), e.getMessage());
-                try {
-                    TimeUnit.MILLISECONDS.sleep(DOWN_PROBE_MILLIS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while waiting for " + source.describe());
-                }
-            }
-        }
     }
 
     // ---------------------------------------------------------------- look-ups
@@ -220,8 +166,7 @@ public final class AppRegistry implements AutoCloseable {
         if (fixed != null || source == null) {
             return fixed;
         }
-        Entry e = byId.get(id);
-        return e == null ? null : e.app;
+        return cache.any(id, true);
     }
 
     public AppConfig cachedByKey(String key) {
@@ -229,8 +174,7 @@ public final class AppRegistry implements AutoCloseable {
         if (fixed != null || source == null) {
             return fixed;
         }
-        Entry e = byKey.get(key);
-        return e == null ? null : e.app;
+        return cache.any(key, false);
     }
 
     /**
@@ -269,17 +213,18 @@ public final class AppRegistry implements AutoCloseable {
             // No row can hold it (the same rule refuses such a row): unknown without a query.
             return CompletableFuture.completedFuture(null);
         }
-        Entry e = (isId ? byId : byKey).get(name);
-        if (e != null && System.nanoTime() - e.expiresAt < 0) {
-            return CompletableFuture.completedFuture(e.app);
+        AppConfig fresh = cache.fresh(name, isId, System.nanoTime());
+        if (fresh != null) {
+            return CompletableFuture.completedFuture(fresh);
         }
-        if (e == null && guard.knownMissing(name, isId)) {
+        AppConfig stale = cache.any(name, isId);
+        if (stale == null && guard.knownMissing(name, isId)) {
             return CompletableFuture.completedFuture(null);
         }
         if (!health.up()) {
             // Cached apps keep serving, unknown ones are unknown now: nobody waits on a database that is down.
             health.countUnavailable();
-            return CompletableFuture.completedFuture(e == null ? null : e.app);
+            return CompletableFuture.completedFuture(stale);
         }
         String flight = (isId ? "i:" : "k:") + name;
         CompletableFuture<AppConfig> running = inFlight.get(flight);
@@ -289,7 +234,7 @@ public final class AppRegistry implements AutoCloseable {
         }
         // Only names the cache does not hold are charged: re-reading an app cached (but expired) costs at most one
         // query per app per TTL whoever asks, and must not be held back, or a change would be served stale.
-        long wait = e == null ? guard.admit(client) : 0;
+        long wait = stale == null ? guard.admit(client) : 0;
         if (wait > 0) {
             return CompletableFuture.failedFuture(new TooManyLookups(wait, guard.rate()));
         }
@@ -304,16 +249,15 @@ public final class AppRegistry implements AutoCloseable {
                     mine.complete(load(name, isId));
                 } catch (Throwable t) {
                     limitedLog.error("lookup-failed", "Apps look-up failed", t);
-                    Entry stale = (isId ? byId : byKey).get(name);
-                    mine.complete(stale == null ? null : stale.app);
+                    mine.complete(cache.any(name, isId));
                 } finally {
                     inFlight.remove(flight, mine);
                 }
             });
         } catch (RejectedExecutionException r) {
             inFlight.remove(flight, mine);
-            if (e != null) {
-                mine.complete(e.app);
+            if (stale != null) {
+                mine.complete(stale);
             } else {
                 mine.completeExceptionally(new Overloaded());
             }
@@ -323,8 +267,7 @@ public final class AppRegistry implements AutoCloseable {
 
     /** Reads one app from the database and caches it; on a registry thread. */
     private AppConfig load(String name, boolean isId) {
-        Map<String, Entry> map = isId ? byId : byKey;
-        long gen = generation.get();
+        long gen = refresh.generation();
         AppConfig app;
         try {
             app = isId ? source.byId(name) : source.byKey(name);
@@ -332,8 +275,7 @@ public final class AppRegistry implements AutoCloseable {
         } catch (AppSource.Unavailable u) {
             health.failed(u);
             health.countUnavailable();
-            Entry stale = map.get(name);
-            return stale == null ? null : stale.app;
+            return cache.any(name, isId);
         } catch (ConfigException bad) {
             logOnce("row:" + name, "Apps database {}: refusing an app it holds: {}", source.describe(), bad.getMessage());
             app = null;
@@ -345,9 +287,9 @@ public final class AppRegistry implements AutoCloseable {
                 app = null;
             }
         }
-        boolean current = generation.get() == gen;
+        boolean current = refresh.generation() == gen;
         long expires = current ? System.nanoTime() + ttlNanos : System.nanoTime();
-        store(name, isId, app, expires);
+        cache.store(name, isId, app, expires);
         if (app == null) {
             if (current) {
                 guard.missing(name, isId);
@@ -362,29 +304,6 @@ public final class AppRegistry implements AutoCloseable {
             guard.found(app.id(), app.key());
         }
         return app;
-    }
-
-    private void store(String name, boolean isId, AppConfig app, long expires) {
-        if (app == null) {
-            // Gone (deleted, or refused): forget it under both names, so neither the id nor the key finds it.
-            Entry old = (isId ? byId : byKey).remove(name);
-            if (old != null && old.app != null) {
-                (isId ? byKey : byId).remove(isId ? old.app.key() : old.app.id());
-            }
-            return;
-        }
-        Entry e = new Entry(app, expires);
-        Entry previous = byId.put(app.id(), e);
-        byKey.put(app.key(), e);
-        if (previous != null && previous.app != null && !previous.app.key().equals(app.key())) {
-            // The key was changed: the old key no longer names this app.
-            byKey.remove(previous.app.key(), previous);
-        }
-        if (previous == null || !app.equals(previous.app)) {
-            for (Consumer<AppConfig> l : listeners) {
-                l.accept(app);
-            }
-        }
     }
 
     /** Why this database app cannot be served next to the config's apps; null when it can. */
@@ -403,7 +322,7 @@ public final class AppRegistry implements AutoCloseable {
 
     /** Called with each app whose settings changed (disabled, secret rotated...); on a registry thread. */
     public void onChange(Consumer<AppConfig> listener) {
-        listeners.add(listener);
+        cache.onChange(listener);
     }
 
     /**
@@ -416,81 +335,22 @@ public final class AppRegistry implements AutoCloseable {
 
     /** Ids of the apps in use on this node, kept fresh even when nothing looks them up. */
     public void keepFresh(Supplier<Collection<String>> ids) {
-        activeIds = ids;
+        if (refresh != null) {
+            refresh.keepFresh(ids);
+        }
     }
 
     /** From the change feed: the app (id, key) changed; both null: any may have. */
     void changed(String id, String key) {
-        generation.incrementAndGet();
-        List<String> refresh = new ArrayList<>();
-        if (id == null && key == null) {
-            expireAll(byId);
-            expireAll(byKey);
-            guard.forgetAll();
-            refresh.addAll(activeIds.get());
-        } else {
-            expire(byId, id);
-            expire(byKey, key);
-            guard.forget(id, key);
-            if (id != null) {
-                refresh.add(id);
-            }
-        }
-        for (String r : refresh) {
-            refreshNow(r);
-        }
+        refresh.changed(id, key);
     }
 
     /** A read of its own, not joined to one in flight, which may have begun before the change. */
-    private void refreshNow(String id) {
+    private void readAgain(String id) {
         try {
             lookups.execute(() -> load(id, true));
         } catch (RejectedExecutionException e) {
             // Busy: the app was expired, so its next look-up reads it.
-        }
-    }
-
-    private static void expire(Map<String, Entry> map, String name) {
-        if (name != null) {
-            map.computeIfPresent(name, (k, e) -> new Entry(e.app, System.nanoTime()));
-        }
-    }
-
-    private static void expireAll(Map<String, Entry> map) {
-        map.replaceAll((k, e) -> new Entry(e.app, System.nanoTime()));
-    }
-
-    /**
-     * Every second: re-read the apps in use whose entry expired (or was dropped by a look-up by a key that no
-     * longer exists), so their engines see a change, a disabling or a deletion within the TTL.
-     */
-    private void refreshActive() {
-        if (!health.up()) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (String id : activeIds.get()) {
-            if (fixedById.containsKey(id)) {
-                continue;
-            }
-            Entry e = byId.get(id);
-            if (e == null || now - e.expiresAt >= 0) {
-                lastRead = now;
-                byId(id);
-            }
-        }
-    }
-
-    /** Every TTL (at most 30 s): a ping when nothing was read meanwhile, so /up notices a database gone away. */
-    private void checkWhenIdle() {
-        if (health.up() && System.nanoTime() - lastRead >= ttlNanos) {
-            health.check();
-        }
-    }
-
-    private void probeWhileDown() {
-        if (!health.up()) {
-            health.check();
         }
     }
 
@@ -514,7 +374,7 @@ public final class AppRegistry implements AutoCloseable {
 
     /** Database apps cached (fresh or stale). */
     public int cachedApps() {
-        return byId.size();
+        return cache.size();
     }
 
     /** Look-ups answered without the database because it was down. */
