@@ -43,10 +43,10 @@ final class DashboardHttp {
         return path.equals("/dashboard") || path.startsWith("/dashboard/");
     }
 
-    static void handle(ChannelHandlerContext ctx, FullHttpRequest req, EdgeServer edge,
+    static void handle(ChannelHandlerContext ctx, FullHttpRequest req, EdgeContext edge,
                        Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard) {
         // Read everything needed from the request now: it is released when this method returns.
-        boolean keepAlive = !edge.draining() && HttpUtil.isKeepAlive(req);
+        boolean keepAlive = !edge.drain().begun() && HttpUtil.isKeepAlive(req);
         boolean http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
         boolean head = HttpMethod.HEAD.equals(req.method());
         DashboardRequest request = new DashboardRequest(req.method().name(), req.uri(),

@@ -1,29 +1,23 @@
 package dev.switchboard.server.edge;
 
-import java.util.LinkedHashMap;
-import dev.switchboard.server.engine.ClusterNode;
-import dev.switchboard.protocol.WireCodec;
+import dev.switchboard.server.access.BearerToken;
 import dev.switchboard.server.api.ApiRequest;
 import dev.switchboard.server.api.ApiResponse;
-import dev.switchboard.server.access.BearerToken;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.dashboard.DashboardRequest;
 import dev.switchboard.server.dashboard.DashboardResponse;
+import dev.switchboard.server.engine.ClusterNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -44,22 +38,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty server: one port for WebSocket and HTTP, one boss thread, {@code worker_threads} event loops
  * (0: one per core), pooled direct buffers, write-buffer water marks from the config, and graceful draining.
+ * It binds, counts and shuts down; what a socket's pipeline is lives in {@link ClientPipeline} and
+ * {@link MetricsPipeline}, and what the handlers read in one {@link EdgeContext} made at {@link #start}.
  */
 public final class EdgeServer {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
-    /** A scrape request has no body; anything larger is not a scraper. */
-    private static final int METRICS_MAX_REQUEST_BYTES = 8 * 1024;
     private final ServerConfig config;
     private final Sessions sessions;
     private final Function<ApiRequest, CompletionStage<ApiResponse>> api;
     private final Supplier<String> metrics;
     private final Supplier<Boolean> appsDatabaseUp;
-    private volatile ClusterNode node;
+    private ClusterNode node;
     private final Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard;
     private final EdgeCounters counters = new EdgeCounters();
     private final ConnectionLimits limits;
     private final WebSocketServerHandshakerFactory handshakers;
     private final Transport transport;
+    private final Drain drain = new Drain();
     private final ChannelGroup channels = new DefaultChannelGroup("switchboard-sockets", GlobalEventExecutor.INSTANCE);
     /** Apart from {@link #channels}: a scraper's keep-alive connection must not hold up the drain. */
     private final ChannelGroup metricsChannels = new DefaultChannelGroup("switchboard-metrics", GlobalEventExecutor.INSTANCE);
@@ -75,13 +70,8 @@ public final class EdgeServer {
     private Channel metricsServerChannel;
     /** Null without TLS. */
     private final TlsContexts tls;
-    /** One liveness sweep per worker event loop; filled in {@link #start}, read-only afterwards. */
-    private volatile Map<EventExecutor, LivenessSweep> sweeps = Map.of();
-    /** One sweep of the pre-upgrade deadlines per worker event loop; filled in {@link #start}. */
-    private volatile Map<EventExecutor, HttpGuardSweep> guardSweeps = Map.of();
     /** Connections not yet upgraded, per node and per address, admitted at accept. */
     private final HttpConnections httpConnections;
-    private volatile boolean draining;
 
     /**
      * @param metrics        Prometheus text for {@code GET /metrics}; null answers 404
@@ -119,24 +109,18 @@ public final class EdgeServer {
         int threads = config.workerThreads() > 0 ? config.workerThreads() : Runtime.getRuntime().availableProcessors();
         boss = transport.newGroup(1);
         workers = transport.newGroup(threads);
-        Map<EventExecutor, LivenessSweep> perLoop = new IdentityHashMap<>();
-        long activityMillis = TimeUnit.SECONDS.toMillis(config.activityTimeoutSeconds());
-        long pongMillis = TimeUnit.SECONDS.toMillis(config.pongTimeoutSeconds());
+        Map<EventExecutor, LoopSweeps> sweeps = new IdentityHashMap<>();
         for (EventExecutor loop : workers) {
-            perLoop.put(loop, new LivenessSweep((EventLoop) loop, activityMillis, pongMillis));
+            sweeps.put(loop, LoopSweeps.of((EventLoop) loop, config));
         }
-        sweeps = perLoop;
-        Map<EventExecutor, HttpGuardSweep> guards = new IdentityHashMap<>();
-        HttpGuardSweep.Deadlines deadlines = HttpGuardSweep.Deadlines.of(config);
-        for (EventExecutor loop : workers) {
-            guards.put(loop, new HttpGuardSweep((EventLoop) loop, deadlines));
-        }
-        guardSweeps = guards;
+        EdgeContext context = new EdgeContext(config, counters, limits, sessions, handshakers, drain, sweeps,
+                new Health(node, appsDatabaseUp), api, metrics, metricsToken, dashboard);
         boolean tlsOnMain = tls != null && config.tlsPort() < 0;
         try {
-            serverChannel = bind(config.port(), tlsOnMain);
+            serverChannel = bind(config.port(), new ClientPipeline(context, httpConnections, channels,
+                    tlsOnMain ? tls : null));
             if (tls != null && !tlsOnMain) {
-                tlsServerChannel = bind(config.tlsPort(), true);
+                tlsServerChannel = bind(config.tlsPort(), new ClientPipeline(context, httpConnections, channels, tls));
             }
             if (metrics != null && config.metricsPort() >= 0) {
                 metricsServerChannel = bindMetrics(config.metricsPort(),
@@ -156,7 +140,7 @@ public final class EdgeServer {
         }
     }
 
-    private Channel bind(int port, boolean secure) {
+    private Channel bind(int port, ClientPipeline pipeline) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -170,33 +154,7 @@ public final class EdgeServer {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // Before anything is read or allocated for it: over a cap, the descriptor goes back at once.
-                        Object admitted = httpConnections.admit(ch.remoteAddress());
-                        if (!(admitted instanceof HttpConnections.Slot slot)) {
-                            (admitted == HttpConnections.Refusal.NODE ? counters.httpRefusedNode
-                                    : counters.httpRefusedAddress).increment();
-                            ch.close();
-                            return;
-                        }
-                        channels.add(ch);
-                        if (secure) {
-                            // The TLS handler stays first for the socket's life; NettyPeer writes through it.
-                            ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch));
-                        }
-                        HttpGuard guard = new HttpGuard(httpConnections, slot, guardSweeps.get(ch.eventLoop()),
-                                counters);
-                        ch.pipeline()
-                                .addLast("http-guard", guard)
-                                .addLast("http-codec", new HttpServerCodec())
-                                .addLast("http-in-flight", new HttpInFlight(guard))
-                                .addLast("http-aggregator", new JsonHttpObjectAggregator(config.maxHttpBodyBytes(),
-                                        config.maxHttpDiscardBytes(), counters))
-                                .addLast("http", new HttpRouter(EdgeServer.this));
-                    }
-                });
+                .childHandler(pipeline);
         if (!PlatformDependent.canEnableTcpNoDelayByDefault()) {
             // Every transport's socket config turns TCP_NODELAY on by itself where it can (all but Android): setting
             // it again was one more setsockopt(2) per accepted socket, 1 % of a connecting client's CPU
@@ -222,16 +180,7 @@ public final class EdgeServer {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        metricsChannels.add(ch);
-                        ch.pipeline()
-                                .addLast("http-codec", new HttpServerCodec())
-                                .addLast("http-aggregator", new HttpObjectAggregator(METRICS_MAX_REQUEST_BYTES))
-                                .addLast("metrics", new MetricsHttp(metrics, counters));
-                    }
-                });
+                .childHandler(new MetricsPipeline(metricsChannels, metrics, counters));
         String host = config.metricsBindHost();
         ChannelFuture bound = b.bind(host, port).awaitUninterruptibly();
         if (bound.isSuccess()) {
@@ -246,9 +195,6 @@ public final class EdgeServer {
         }
         throw new IllegalStateException("Cannot listen for metrics on " + host + ":" + port + ": " + why, cause);
     }
-
-    /** The name of the TLS handler in a secure socket's pipeline. */
-    static final String TLS_HANDLER = "tls";
 
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
@@ -325,7 +271,7 @@ public final class EdgeServer {
      * stay open until {@link #stop}, so that {@code /up} says so until the process exits instead of going silent.
      */
     public void beginDrain() {
-        draining = true;
+        drain.begin();
         for (Channel ch : channels) {
             HttpInFlight.drain(ch);
         }
@@ -342,7 +288,7 @@ public final class EdgeServer {
 
     /** Last step: closes what is left and stops the event loops. */
     public void stop() {
-        draining = true;
+        drain.begin();
         closeListeners();
         if (tls != null) {
             tls.stop();
@@ -379,82 +325,9 @@ public final class EdgeServer {
         }
     }
 
-    // ---------------------------------------------------------------- for the handlers
-
-    boolean draining() {
-        return draining;
-    }
-
-    ServerConfig config() {
-        return config;
-    }
-
-    ConnectionLimits limits() {
-        return limits;
-    }
-
-    Sessions sessions() {
-        return sessions;
-    }
-
-    Function<ApiRequest, CompletionStage<ApiResponse>> api() {
-        return api;
-    }
-
     /** The node whose id, live nodes and degraded reason {@code GET /up} shows; before {@link #start}. */
     public EdgeServer node(ClusterNode value) {
         this.node = value;
         return this;
-    }
-
-    /**
-     * The body of {@code GET /up} while serving: 200 also when degraded (a node cut off from Redis still serves its
-     * own clients, and a load balancer taking every node out during a Redis outage would serve nobody).
-     */
-    byte[] upBody() {
-        ClusterNode n = node;
-        Boolean appsDb = appsDatabaseUp == null ? null : appsDatabaseUp.get();
-        if (n == null) {
-            return appsDb == null ? HttpResponses.OK : appsDb ? HttpResponses.OK_APPS_DB_UP
-                    : HttpResponses.OK_APPS_DB_DOWN;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ok", true);
-        if (appsDb != null) {
-            body.put("apps_db", appsDb ? "up" : "down");
-        }
-        body.put("node", n.nodeId());
-        body.put("live_nodes", n.liveNodes());
-        String degraded = n.degradedReason();
-        if (degraded != null) {
-            body.put("degraded", degraded);
-        }
-        return WireCodec.writeBytes(body);
-    }
-
-    Supplier<String> metrics() {
-        return metrics;
-    }
-
-    /** Null when {@code /metrics} on the client port is 404. */
-    BearerToken metricsToken() {
-        return metricsToken;
-    }
-
-    Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard() {
-        return dashboard;
-    }
-
-    WebSocketServerHandshakerFactory handshakers() {
-        return handshakers;
-    }
-
-    /** The liveness sweep of a worker event loop. */
-    LivenessSweep livenessSweep(EventLoop loop) {
-        LivenessSweep s = sweeps.get(loop);
-        if (s == null) {
-            throw new IllegalStateException("Not a worker event loop of this server: " + loop);
-        }
-        return s;
     }
 }

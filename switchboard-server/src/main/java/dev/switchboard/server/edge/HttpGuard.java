@@ -4,14 +4,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import dev.switchboard.server.config.ServerConfig;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The deadlines of a connection before its WebSocket upgrade (slowloris), and its slot of {@link HttpConnections}.
  * It sits in front of the HTTP codec and sees the raw bytes; {@link HttpInFlight}, behind the codec, tells it
- * where a request's head and body end and when its response has gone. Its event loop's {@link HttpGuardSweep}
- * checks it twice a second:
+ * where a request's head and body end and when its response has gone. Its event loop's sweep
+ * ({@link LoopSweeps#httpGuards}) checks it twice a second:
  * <ul>
  *   <li>nothing yet: the head must be complete {@code http_head_timeout_seconds} after the connection opened
  *       (nothing arrived: a plain close);</li>
@@ -24,7 +26,7 @@ import java.nio.charset.StandardCharsets;
  * Removed from the pipeline at the upgrade, which gives the slot back; an upgraded socket has its own liveness.
  * Touched only on the channel's event loop.
  */
-final class HttpGuard extends ChannelInboundHandlerAdapter {
+final class HttpGuard extends ChannelInboundHandlerAdapter implements LoopSweep.Member {
     /** A body's first seconds are not held to the minimum rate: a TCP window may open slowly. */
     static final long BODY_RATE_GRACE_NANOS = 5_000_000_000L;
     private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
@@ -33,11 +35,20 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
 
     enum Kind { HEAD, BODY, BODY_RATE, IDLE }
 
+    /** The settings, in nanoseconds. */
+    record Deadlines(long headNanos, long bodyNanos, long bodyMinBytesPerSecond, long idleNanos) {
+        static Deadlines of(ServerConfig c) {
+            return new Deadlines(TimeUnit.SECONDS.toNanos(c.httpHeadTimeoutSeconds()),
+                    TimeUnit.SECONDS.toNanos(c.httpBodyTimeoutSeconds()), c.httpBodyMinBytesPerSecond(),
+                    TimeUnit.SECONDS.toNanos(c.httpIdleTimeoutSeconds()));
+        }
+    }
+
     private enum State { FIRST, HEAD, BODY, BUSY, IDLE }
 
     private final HttpConnections connections;
     private final HttpConnections.Slot slot;
-    private final HttpGuardSweep sweep;
+    private final LoopSweep<HttpGuard> sweep;
     private final EdgeCounters counters;
     private ChannelHandlerContext ctx;
     private State state = State.FIRST;
@@ -48,13 +59,24 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private int responses;
     private boolean released;
     /** This guard's slot in its sweep; -1 when not in it. */
-    int sweepIndex = -1;
+    private int sweepIndex = -1;
 
-    HttpGuard(HttpConnections connections, HttpConnections.Slot slot, HttpGuardSweep sweep, EdgeCounters counters) {
+    HttpGuard(HttpConnections connections, HttpConnections.Slot slot, LoopSweep<HttpGuard> sweep,
+              EdgeCounters counters) {
         this.connections = connections;
         this.slot = slot;
         this.sweep = sweep;
         this.counters = counters;
+    }
+
+    @Override
+    public int sweepIndex() {
+        return sweepIndex;
+    }
+
+    @Override
+    public void sweepIndex(int index) {
+        sweepIndex = index;
     }
 
     @Override
@@ -119,7 +141,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     }
 
     /** From the sweep, on the event loop. */
-    void check(long now, HttpGuardSweep.Deadlines d) {
+    void check(long now, Deadlines d) {
         long age = now - sinceNanos;
         switch (state) {
             case FIRST -> {

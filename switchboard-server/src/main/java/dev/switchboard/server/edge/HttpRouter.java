@@ -37,11 +37,11 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     /** What a client can make happen again and again is logged at most once per 30 s per kind, with a count. */
     private static final RateLimitedLog limited = new RateLimitedLog(log);
 
-    private final EdgeServer edge;
+    private final EdgeContext edge;
     /** This connection's hang-up has been logged: a reset mid-body is reported twice by Netty. */
     private boolean hangUpLogged;
 
-    HttpRouter(EdgeServer edge) {
+    HttpRouter(EdgeContext edge) {
         this.edge = edge;
     }
 
@@ -86,8 +86,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         FullHttpResponse response;
         if (path.equals("/up") || path.equals("/health")) {
             response = !get ? methodNotAllowed()
-                    : edge.draining() ? HttpResponses.json(503, HttpResponses.SHUTTING_DOWN)
-                    : HttpResponses.json(200, edge.upBody());
+                    : edge.drain().begun() ? HttpResponses.json(503, HttpResponses.SHUTTING_DOWN)
+                    : HttpResponses.json(200, edge.health().upBody());
         } else if (path.equals("/metrics")) {
             response = !get ? methodNotAllowed() : metrics(req);
         } else {
@@ -172,7 +172,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private void respond(ChannelHandlerContext ctx, boolean requestKeepAlive, HttpVersion version,
                          FullHttpResponse response, boolean forceClose) {
-        boolean keepAlive = !forceClose && !edge.draining() && requestKeepAlive;
+        boolean keepAlive = !forceClose && !edge.drain().begun() && requestKeepAlive;
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (version.equals(HttpVersion.HTTP_1_0)) {
@@ -185,7 +185,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (edge.draining()) {
+        if (edge.drain().begun()) {
             // The node is closing its sockets (shutdown_drain_seconds): a new one would be closed again within
             // seconds. A refused upgrade makes pusher-js and the Java client retry after their back-off, by then
             // through a load balancer that has seen /up answer 503.

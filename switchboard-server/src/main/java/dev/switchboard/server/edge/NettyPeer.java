@@ -4,15 +4,12 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.Peer;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -88,17 +85,10 @@ final class NettyPeer implements Peer {
     private final ChannelOutboundBuffer out;
     /** The socket's descriptor for the direct write; null where {@link #direct} is false. */
     private final FileDescriptor fd;
-    /**
-     * A socket's descriptor is written with send(2): the kernel skips write(2)'s file layer (vfs_write, its checks
-     * and fsnotify), 4-14 % less CPU per delivery at 10k sockets (docs/performance.md, section 8).
-     * {@code -Dswitchboard.directSyscall=write} goes back to write(2), to compare.
-     */
-    private static final boolean SEND = !"write".equals(System.getProperty("switchboard.directSyscall"));
-
     NettyPeer(Channel channel, EdgeCounters counters) {
         this.channel = channel;
         this.counters = counters;
-        this.tls = channel.pipeline().get(EdgeServer.TLS_HANDLER) != null;
+        this.tls = channel.pipeline().get(ClientPipeline.TLS_HANDLER) != null;
         this.loop = channel.eventLoop();
         this.out = channel.unsafe().outboundBuffer();
         // -Dswitchboard.noDirectWrite=true turns it off, to measure it against Netty's path (docs/performance.md).
@@ -130,7 +120,7 @@ final class NettyPeer implements Peer {
             counters.framesDroppedAfterClose.increment();
             return;
         }
-        WireFrame wire = shared(frame);
+        WireFrame wire = WireFrame.of(frame);
         boolean onLoop = loop.inEventLoop();
         // Nothing queued means under the high water mark; a socket closed since is caught by the flush.
         if (direct && onLoop && held == null && out.totalPendingWriteBytes() == 0 && wire.address != 0) {
@@ -208,15 +198,9 @@ final class NettyPeer implements Peer {
                 counters.framesDroppedAfterClose.increment();
                 return;
             }
-            int n = 0;
-            try {
-                n = SEND && fd instanceof Socket socket ? socket.sendAddress(h.address, 0, h.length)
-                        : fd.writeAddress(h.address, 0, h.length);
-                if (n == h.length) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Netty's own write below meets the same error and closes the channel its usual way.
+            int n = DirectWrites.write(fd, h.address, h.length);
+            if (n == h.length) {
+                return;
             }
             // The socket took part of the frame (or none): the rest goes the usual way, and Netty waits for the
             // socket to become writable again.
@@ -254,40 +238,14 @@ final class NettyPeer implements Peer {
     }
 
     /**
-     * A frame sent at once with nothing queued before it (connection_established, signin_success, a subscription's
-     * answer: most of what a connecting client is sent): from the event loop's scratch buffer with one send(2), as
-     * {@link #flush} sends a held frame, but without making the frame's shared direct buffer, which only a fan-out
-     * to many sockets pays back. False when it does not apply: then the usual way sends it.
+     * A frame sent on its own with nothing queued before it goes from the loop's scratch buffer ({@link
+     * DirectWrites#sendAlone}); false when that does not apply, and the usual way sends it.
      */
     private boolean sendAlone(Frame frame) {
         if (!direct || closing || held != null || out.totalPendingWriteBytes() != 0 || !fd.isOpen()) {
             return false;
         }
-        ByteBuf scratch = ServerFrames.scratchText(frame.bytes());
-        if (scratch == null) {
-            return false;
-        }
-        int length = scratch.readableBytes();
-        long address = scratch.memoryAddress() + scratch.readerIndex();
-        int n = 0;
-        try {
-            n = SEND && fd instanceof Socket socket ? socket.sendAddress(address, 0, length)
-                    : fd.writeAddress(address, 0, length);
-            if (n == length) {
-                return true;
-            }
-        } catch (IOException e) {
-            // Netty's own write below meets the same error and closes the channel its usual way.
-        }
-        // The socket took part of the frame (or none): the rest, copied out of the scratch buffer before anything
-        // else can use it, goes the usual way, and Netty waits for the socket to become writable again.
-        ChannelHandlerContext head = channel.pipeline().firstContext();
-        if (head != null) {
-            head.write(channel.alloc().directBuffer(length - n).writeBytes(scratch, n, length - n),
-                    channel.voidPromise());
-            head.flush();
-        }
-        return true;
+        return DirectWrites.sendAlone(channel, fd, frame);
     }
 
     @Override
@@ -378,37 +336,6 @@ final class NettyPeer implements Peer {
         // bound for clients that never answer (or never read).
         channel.eventLoop().schedule(() -> channel.close(), backlog ? CLOSE_BACKLOG_MILLIS : CLOSE_TIMEOUT_MILLIS,
                 TimeUnit.MILLISECONDS);
-    }
-
-    static WireFrame shared(Frame frame) {
-        return frame.transport(WireFrame::of);
-    }
-
-    /**
-     * A frame's bytes as every socket writes them: one unreleasable direct buffer with the whole WebSocket frame
-     * ({@link ServerFrames#sharedText}), and its native address for the direct write. Never
-     * modified: Netty's path writes a {@link #view()} with its own indices.
-     */
-    static final class WireFrame {
-        final ByteBuf buffer;
-        /** Native address of the first byte, or 0 where the buffer has none. */
-        final long address;
-        final int length;
-
-        private WireFrame(ByteBuf buffer) {
-            this.buffer = buffer;
-            this.address = buffer.hasMemoryAddress() ? buffer.memoryAddress() + buffer.readerIndex() : 0;
-            this.length = buffer.readableBytes();
-        }
-
-        static WireFrame of(byte[] payload) {
-            return new WireFrame(ServerFrames.sharedText(payload));
-        }
-
-        /** A view with its own indices, for Netty's outbound buffer (which moves them as the socket takes bytes). */
-        ByteBuf view() {
-            return buffer.duplicate();
-        }
     }
 
     static String truncate(String reason) {

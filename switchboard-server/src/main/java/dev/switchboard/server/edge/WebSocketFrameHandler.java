@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One upgraded socket: refuses a bad target with its close code, opens the engine session, hands it every
  * text frame, answers pings and close frames, rejects binary frames, and takes part in the liveness check
- * (§1.3): its event loop's {@link LivenessSweep} pings it after {@code activityTimeout} of silence and closes it
+ * (§1.3): its event loop's sweep ({@link LoopSweeps#liveness}) pings it after {@code activityTimeout} of silence and closes it
  * 4201 when nothing arrives within {@code pongTimeout}. Any received frame counts as activity. All of it on the
  * channel's event loop, so no field needs a lock.
  *
@@ -37,16 +37,16 @@ import org.slf4j.LoggerFactory;
  * sends is encoded by {@link ServerFrames}). Fragmented messages are rare, so the {@link WebSocketFrameAggregator}
  * is put in front of this handler only when the first fragment arrives, and stays for the rest of the socket's
  * life. Per-server settings are read through the
- * {@link EdgeServer}, not copied into each socket.
+ * {@link EdgeContext}, not copied into each socket.
  */
-final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
+final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter implements LoopSweep.Member {
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
     /** What a client can make happen again and again is logged at most once per 30 s per kind, with a count. */
     private static final RateLimitedLog limited = new RateLimitedLog(log);
     private static final byte[] BINARY_REJECTED = Frame.of(
             ServerMessage.Error.plain("Binary frames are not supported")).bytes();
 
-    private final EdgeServer edge;
+    private final EdgeContext edge;
     /** Until {@link #upgraded}; then null (nothing needs it afterwards). */
     private WebSocketTarget target;
 
@@ -60,16 +60,26 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     /** Whether the aggregator has been put in front of us (the first fragmented message). */
     private boolean aggregating;
 
-    // Liveness, read and written by this socket's event loop only (here and in its LivenessSweep).
+    // Liveness, read and written by this socket's event loop only (here and in its sweep).
     /** This socket's slot in its event loop's sweep; -1 when not in it. */
-    int sweepIndex = -1;
+    private int sweepIndex = -1;
     private long lastReadNanos;
     private long pingSentNanos;
     private boolean awaitingPong;
 
-    WebSocketFrameHandler(WebSocketTarget target, EdgeServer edge) {
+    WebSocketFrameHandler(WebSocketTarget target, EdgeContext edge) {
         this.target = target;
         this.edge = edge;
+    }
+
+    @Override
+    public int sweepIndex() {
+        return sweepIndex;
+    }
+
+    @Override
+    public void sweepIndex(int index) {
+        sweepIndex = index;
     }
 
     @Override
@@ -77,7 +87,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         peer = new NettyPeer(ctx.channel(), edge.counters());
         lastReadNanos = System.nanoTime();
-        edge.livenessSweep(ctx.channel().eventLoop()).add(this);
+        edge.sweeps(ctx.channel().eventLoop()).liveness().add(this);
     }
 
     @Override
@@ -246,7 +256,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private void stopLiveness() {
         awaitingPong = false;
         if (sweepIndex >= 0) {
-            edge.livenessSweep(ctx.channel().eventLoop()).remove(this);
+            edge.sweeps(ctx.channel().eventLoop()).liveness().remove(this);
         }
     }
 
