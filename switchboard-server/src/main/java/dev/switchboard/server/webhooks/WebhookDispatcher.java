@@ -50,22 +50,32 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledThreadPoolExecutor thread;
     private final WebhookSender sender;
+    private final WebhookQueue queue;
     private final Delivery delivery;
     private final LeaveDelay leaveDelay;
     private final CacheMissFilter cacheMisses;
 
     // webhook thread only
     private final Map<String, AppTargets> apps = new HashMap<>();
-    private final List<WebhookTarget> retired = new ArrayList<>();
     private CompletableFuture<Void> closeWaiter;
     /** Told of each event handed to a target (the dashboard's console); set before the first event. */
     private volatile EngineListener tap = EngineListener.NONE;
 
     public WebhookDispatcher(ServerConfig config) {
-        this(WebhookSettings.from(config));
+        this(WebhookSettings.from(config), WebhookQueue.MEMORY);
+    }
+
+    /** Keeping batches in {@code queue} until delivered (Redis, a journal), which this dispatcher closes. */
+    public WebhookDispatcher(ServerConfig config, WebhookQueue queue) {
+        this(WebhookSettings.from(config), queue);
     }
 
     WebhookDispatcher(WebhookSettings settings) {
+        this(settings, WebhookQueue.MEMORY);
+    }
+
+    WebhookDispatcher(WebhookSettings settings, WebhookQueue queue) {
+        this.queue = queue;
         this.settings = settings;
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "switchboard-webhooks");
@@ -75,16 +85,51 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         // every page reload cancels a leave timer: do not keep cancelled timers in the queue
         thread.setRemoveOnCancelPolicy(true);
         this.sender = new WebhookSender(settings.timeoutMillis());
-        this.delivery = new Delivery(thread, sender, settings, stats, log);
+        this.delivery = new Delivery(thread, sender, settings, stats, log, queue);
         this.delivery.onSettled = this::settled;
         this.leaveDelay = new LeaveDelay(thread, settings.leaveDelayMillis(), this::emit, stats);
         this.cacheMisses = new CacheMissFilter(settings.cacheMissWindowMillis());
     }
 
-    /** Starts the webhook thread now rather than on the first event. Idempotent. */
+    /**
+     * Starts the webhook thread now rather than on the first event, and takes over what the queue holds for this
+     * node (the journal's batches, a dead node's), then keeps looking for batches of nodes that die. Once only.
+     */
     public WebhookDispatcher start() {
-        thread.prestartCoreThread();
+        if (thread.prestartCoreThread()) {
+            delivery.onWebhookThread(this::claim);
+            long every = queue.claimEveryMillis();
+            if (every > 0) {
+                thread.scheduleWithFixedDelay(() -> {
+                    if (!delivery.closing) {
+                        claim();
+                    }
+                }, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
         return this;
+    }
+
+    /** Asks the queue for batches owed by nodes that are gone; each resumes in the lane of its (app, URL). */
+    private void claim() {
+        queue.claim().whenComplete((batches, error) -> delivery.onWebhookThread(() -> {
+            if (error != null) {
+                log.warn("claim", "Could not look for webhook batches of nodes that are gone: " + error);
+                return;
+            }
+            for (QueuedBatch q : batches) {
+                try {
+                    delivery.lane(q.appId(), q.url()).resume(new WebhookBatch(q, sender.request(q), true));
+                } catch (IllegalArgumentException e) {
+                    stats.droppedRejected.incrementAndGet();
+                    stats.eventsDropped.addAndGet(q.events());
+                    queue.ack(q);
+                }
+            }
+            if (!batches.isEmpty()) {
+                LOG.info("Took over {} webhook batch(es) owed by a node that is gone", batches.size());
+            }
+        }));
     }
 
     public WebhookStats stats() {
@@ -296,10 +341,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         if (current != null && current.app() != app && !sameTargets(current.app(), app)) {
             // the app's webhook config changed: the old targets finish what they hold, new events go to new ones
             for (WebhookTarget t : current.targets()) {
-                t.seal();
-                if (!t.idle()) {
-                    retired.add(t);
-                }
+                t.seal(); // its lane, per (app, URL), finishes what it holds
             }
             current = null;
         }
@@ -320,9 +362,6 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     }
 
     private void settled() {
-        if (!retired.isEmpty()) {
-            retired.removeIf(WebhookTarget::idle);
-        }
         if (closeWaiter != null && allIdle()) {
             closeWaiter.complete(null);
         }
@@ -334,11 +373,16 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
                 return false;
             }
         }
+        for (DeliveryLane l : delivery.lanes()) {
+            if (!l.idle()) {
+                return false;
+            }
+        }
         return true;
     }
 
     private List<WebhookTarget> allTargets() {
-        List<WebhookTarget> all = new ArrayList<>(retired);
+        List<WebhookTarget> all = new ArrayList<>();
         for (AppTargets a : apps.values()) {
             all.addAll(a.targets());
         }
@@ -349,7 +393,8 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
 
     /**
      * Stops taking events, sends what is held (leave events and open batches, at once) and waits up to the close
-     * grace for those deliveries; whatever is left is counted as dropped on close. Then stops both threads.
+     * grace for those deliveries; whatever is left stays in a durable queue (for another node, or the next start)
+     * or is counted as dropped on close. Then stops both threads.
      */
     @Override
     public void close() {
@@ -384,6 +429,9 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
                 for (WebhookTarget t : allTargets()) {
                     t.abandon();
                 }
+                for (DeliveryLane l : delivery.lanes()) {
+                    l.abandon();
+                }
                 int left = inboxSize.getAndSet(0);
                 inbox.clear();
                 stats.eventsDropped.addAndGet(left);
@@ -392,5 +440,10 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sender.close();
+        try {
+            queue.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the webhook queue: {}", e.toString());
+        }
     }
 }

@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -44,21 +43,25 @@ final class WebhookSender {
                 .build();
     }
 
+    /** The batch's id, the same on every attempt and on every node that sends it: a receiver drops duplicates by it. */
+    static final String ID_HEADER = "X-Switchboard-Webhook-Id";
+
     /**
      * The POST for one batch. {@code Content-Type} is exactly {@code application/json}: pusher-http-node
-     * compares it with {@code ===} (PROTOCOL.md §7.1).
+     * compares it with {@code ===} (PROTOCOL.md §7.1). Throws {@link IllegalArgumentException} for a request the
+     * HTTP client refuses to build (a URL it rejects).
      */
-    HttpRequest request(URI uri, List<Map.Entry<String, String>> extraHeaders, String appKey, String signature,
-                        byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+    HttpRequest request(QueuedBatch b) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(b.url()))
                 .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Map.Entry<String, String> h : extraHeaders) {
-            b.header(h.getKey(), h.getValue());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(b.body()));
+        for (Map.Entry<String, String> h : b.headers().entrySet()) {
+            r.header(h.getKey(), h.getValue());
         }
-        return b.header("Content-Type", "application/json")
-                .header("X-Pusher-Key", appKey)
-                .header("X-Pusher-Signature", signature)
+        return r.header("Content-Type", "application/json")
+                .header("X-Pusher-Key", b.appKey())
+                .header("X-Pusher-Signature", b.signature())
+                .header(ID_HEADER, b.id())
                 .build();
     }
 

@@ -60,6 +60,21 @@ record WebhookSettings(int batchMillis, int batchMaxEvents, int leaveDelayMillis
     }
 
     /**
+     * For a batch taken over from a dead node (or replayed from the journal), whose failures so far are not known:
+     * the number of failures after which the back-off, at its longest, would have taken {@code elapsedMillis}. Its
+     * retries then go on with the back-off it would have reached, not from 1 s again.
+     */
+    int failuresWithin(long elapsedMillis) {
+        int n = 0;
+        long spent = 0;
+        while (n < 1000 && spent + backoffCeilingMillis(n + 1) <= elapsedMillis) {
+            spent += backoffCeilingMillis(n + 1);
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * The back-off before retry number {@code failures}, with jitter: between half the ceiling and the ceiling,
      * {@code unit} (in [0, 1), random) choosing where. The jitter spreads the retries of many batches that
      * failed together (a receiver that was down for everyone) so they do not all arrive together again; the

@@ -21,6 +21,10 @@ public final class WebhookStats {
     final AtomicLong leavesCancelled = new AtomicLong();
     final AtomicLong cacheMissesSuppressed = new AtomicLong();
     final AtomicLong queuedBatches = new AtomicLong();
+    final AtomicLong batchesKept = new AtomicLong();
+    final AtomicLong batchesClaimed = new AtomicLong();
+    final AtomicLong batchesRedelivered = new AtomicLong();
+    final AtomicLong batchesLeftKept = new AtomicLong();
     private final Map<String, AppWebhookStats> apps = new ConcurrentHashMap<>();
 
     /** The counters of one app (by id), made on first use. */
@@ -64,12 +68,25 @@ public final class WebhookStats {
     /** Batches currently waiting, in flight or waiting for a retry, over all targets (memory gauge). */
     public long queuedBatches() { return queuedBatches.get(); }
 
+    /** Batches kept by a durable queue (Redis, or the journal) before their first attempt. */
+    public long batchesKept() { return batchesKept.get(); }
+
+    /** Batches taken over: claimed from a node whose lease expired, or replayed from the journal at start. */
+    public long batchesClaimed() { return batchesClaimed.get(); }
+
+    /** Of those, batches delivered (2xx) by this node. */
+    public long batchesRedelivered() { return batchesRedelivered.get(); }
+
+    /** Batches still undelivered at shutdown and left in the durable queue for another node or the next start. */
+    public long batchesLeftKept() { return batchesLeftKept.get(); }
+
     @Override
     public String toString() {
         return "WebhookStats{sent=" + batchesSent() + " batches/" + eventsSent() + " events, failedAttempts="
                 + failedAttempts() + ", droppedQueueFull=" + droppedQueueFull() + ", droppedAfterRetries="
                 + droppedAfterRetries() + ", droppedRejected=" + droppedRejected() + ", droppedOnClose="
                 + droppedOnClose() + ", droppedOverload=" + droppedOverload() + ", eventsDropped=" + eventsDropped()
-                + ", queued=" + queuedBatches() + "}";
+                + ", queued=" + queuedBatches() + ", kept=" + batchesKept() + ", claimed=" + batchesClaimed()
+                + ", redelivered=" + batchesRedelivered() + ", leftKept=" + batchesLeftKept() + "}";
     }
 }

@@ -118,7 +118,8 @@ class WebhookDispatcherTest {
         Receiver r = receiver();
         WebhookDispatcher d = dispatcher(k -> {});
         AppConfig app = app(new WebhookConfig(r.url(), List.of(), null,
-                Map.of("X-Custom", "v", "Content-Type", "text/plain", "Host", "evil")));
+                Map.of("X-Custom", "v", "Content-Type", "text/plain", "Host", "evil",
+                        "X-Switchboard-Webhook-Id", "mine")));
 
         d.clientEvent(app, "private-ünïcode", "client-x", "{\"emoji\":\"😀\"}", "1.2", null);
 
@@ -127,6 +128,7 @@ class WebhookDispatcherTest {
         assertThat(req.headers().get("Content-Type")).containsExactly("application/json");
         assertThat(req.headers().get("X-Pusher-Key")).containsExactly(KEY);
         assertThat(req.headers().get("X-Custom")).containsExactly("v");
+        assertThat(req.headers().get("X-Switchboard-Webhook-Id")).hasSize(1).doesNotContain("mine");
         String signature = req.headers().getFirst("X-Pusher-Signature");
         assertThat(signature).isEqualTo(Signatures.hmacSha256Hex(SECRET, req.body()));
 
@@ -258,6 +260,9 @@ class WebhookDispatcherTest {
         assertThat(reqs.get(1).bodyText()).isEqualTo(reqs.get(0).bodyText());
         assertThat(reqs.get(1).headers().getFirst("X-Pusher-Signature"))
                 .isEqualTo(reqs.get(0).headers().getFirst("X-Pusher-Signature"));
+        // the id a receiver drops duplicates by: the same on the retry
+        assertThat(reqs.get(0).headers().getFirst("X-Switchboard-Webhook-Id")).isNotBlank()
+                .isEqualTo(reqs.get(1).headers().getFirst("X-Switchboard-Webhook-Id"));
         assertThat(d.stats().failedAttempts()).isEqualTo(1);
         assertThat(d.stats().eventsDropped()).isZero();
     }
