@@ -2,11 +2,11 @@ package dev.switchboard.server;
 
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
-import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.config.AllowedOrigins;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.edge.Sessions;
 import dev.switchboard.server.engine.AppEngine;
+import dev.switchboard.server.engine.AppLookup;
 import dev.switchboard.server.engine.Connection;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
@@ -66,11 +66,11 @@ final class EngineSessions implements Sessions {
         try {
             app = lookup.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof AppRegistry.Overloaded) {
+            if (e.getCause() instanceof AppLookup.Overloaded) {
                 peer.close(CloseCode.OVER_CAPACITY, CloseCode.OVER_CAPACITY.text());
                 return null;
             }
-            if (e.getCause() instanceof AppRegistry.TooManyLookups limited) {
+            if (e.getCause() instanceof AppLookup.TooManyLookups limited) {
                 // 4100, not 4001: the key may well exist; pusher-js backs off and tries again.
                 peer.close(CloseCode.OVER_CAPACITY, limited.getMessage());
                 return null;

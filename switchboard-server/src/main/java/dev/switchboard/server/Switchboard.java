@@ -293,7 +293,7 @@ public final class Switchboard implements AutoCloseable {
             webhooks.confirmWith(a.state());
             EngineListener all = prometheus == null ? EngineListener.of(webhooks, tap, listener)
                     : EngineListener.of(webhooks, prometheus, tap, listener);
-            Engine engine = new Engine(config, apps, a.broker(), a.state(), all, System::currentTimeMillis);
+            Engine engine = new Engine(config, apps, a.broker(), a.state(), all, System::currentTimeMillis).start();
             if (dashboard != null) {
                 dashboard.start(engine);
             }

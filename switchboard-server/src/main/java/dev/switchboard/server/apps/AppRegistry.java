@@ -4,6 +4,7 @@ import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.AppNames;
 import dev.switchboard.server.config.ConfigLoader.ConfigException;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.engine.AppLookup;
 import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * that changed (disabled, secret rotated, limits) is handed to the {@link #onChange} listeners, so the engine
  * swaps its config. While the database is down an app not cached is unknown at once, never a wait.
  */
-public final class AppRegistry implements AutoCloseable {
+public final class AppRegistry implements AppLookup, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppRegistry.class);
     /** Look-ups run per connecting client and per API request with an uncached key or id. */
     private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
@@ -52,36 +53,6 @@ public final class AppRegistry implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final DatabaseHealth health;
     private final AppRefresh refresh;
-
-    /** No database thread is free and the queue is full: the caller answers "over capacity". */
-    public static final class Overloaded extends RuntimeException {
-        Overloaded() {
-            super("Apps database look-ups are over capacity", null, false, false);
-        }
-    }
-
-    /**
-     * The client's address has used its {@code max_apps_db_lookups_per_ip_per_second}: the caller answers "over
-     * capacity" (4100) or 429, after {@link #retryAfterNanos}.
-     */
-    public static final class TooManyLookups extends RuntimeException {
-        private final long retryAfterNanos;
-        private final int rate;
-
-        TooManyLookups(long retryAfterNanos, int rate) {
-            super("Too many app look-ups from this address (limit " + rate + " per second)", null, false, false);
-            this.retryAfterNanos = retryAfterNanos;
-            this.rate = rate;
-        }
-
-        public long retryAfterNanos() {
-            return retryAfterNanos;
-        }
-
-        public int rate() {
-            return rate;
-        }
-    }
 
     private AppRegistry(List<AppConfig> fixed, AppSource source, ServerConfig config) {
         Map<String, AppConfig> ids = new HashMap<>();
@@ -161,6 +132,7 @@ public final class AppRegistry implements AutoCloseable {
     // ---------------------------------------------------------------- look-ups
 
     /** The app, fixed or cached (even stale); null when not known right now. Never blocks. */
+    @Override
     public AppConfig cachedById(String id) {
         AppConfig fixed = fixedById.get(id);
         if (fixed != null || source == null) {
@@ -169,6 +141,7 @@ public final class AppRegistry implements AutoCloseable {
         return cache.any(id, true);
     }
 
+    @Override
     public AppConfig cachedByKey(String key) {
         AppConfig fixed = fixedByKey.get(key);
         if (fixed != null || source == null) {
@@ -195,11 +168,13 @@ public final class AppRegistry implements AutoCloseable {
      * As {@link #byId}, asked by a client at {@code clientAddress}: a query it causes counts against its
      * {@code max_apps_db_lookups_per_ip_per_second}; may also fail with {@link TooManyLookups}.
      */
+    @Override
     public CompletableFuture<AppConfig> byId(String id, String clientAddress) {
         return lookup(id, true, clientAddress);
     }
 
     /** As {@link #byKey}, asked by a client at {@code clientAddress} (see {@link #byId(String, String)}). */
+    @Override
     public CompletableFuture<AppConfig> byKey(String key, String clientAddress) {
         return lookup(key, false, clientAddress);
     }
@@ -321,6 +296,7 @@ public final class AppRegistry implements AutoCloseable {
     // ---------------------------------------------------------------- changes and health
 
     /** Called with each app whose settings changed (disabled, secret rotated...); on a registry thread. */
+    @Override
     public void onChange(Consumer<AppConfig> listener) {
         cache.onChange(listener);
     }
@@ -329,11 +305,13 @@ public final class AppRegistry implements AutoCloseable {
      * Called with the id of each app the database no longer holds (deleted, or its row now refused), each time
      * a read by id finds none; on a registry thread. Often for ids this node never served: the listener ignores those.
      */
+    @Override
     public void onGone(Consumer<String> listener) {
         goneListeners.add(listener);
     }
 
     /** Ids of the apps in use on this node, kept fresh even when nothing looks them up. */
+    @Override
     public void keepFresh(Supplier<Collection<String>> ids) {
         if (refresh != null) {
             refresh.keepFresh(ids);

@@ -2,7 +2,6 @@ package dev.switchboard.server.engine;
 
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Names;
-import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import java.util.ArrayList;
@@ -18,31 +17,28 @@ import java.util.function.LongSupplier;
 /**
  * The node's engine: every app, the connection handshake, and the local end of the cluster seam (what the
  * {@link Broker} delivers and the {@link SharedState} decided elsewhere). It knows nothing of Netty (sockets are
- * {@link Peer}s) nor whether other nodes exist. Apps come from the {@link AppRegistry} (the config's, and a
+ * {@link Peer}s) nor whether other nodes exist. Apps come from the {@link AppLookup} (the config's, and a
  * database's): an app's engine is made the first time the app is looked up, and gets the app's new settings
- * when the registry sees them change.
+ * when the lookup sees them change.
  */
 public final class Engine implements Broker.Delivery, SharedState.Transitions {
     private final ServerConfig config;
     private final ChangeGate.Budget changeBudget;
-    private final AppRegistry registry;
+    private final AppLookup apps;
     private final Broker broker;
     private final SharedState state;
     private final EngineListener listener;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, AppEngine> byId = new ConcurrentHashMap<>();
     private final List<Consumer<AppEngine>> appWatchers = new CopyOnWriteArrayList<>();
+    private boolean started;
 
-    /** With the config's apps only. */
-    public Engine(ServerConfig config, Broker broker, SharedState state, EngineListener listener, LongSupplier clock) {
-        this(config, AppRegistry.of(config.apps()), broker, state, listener, clock);
-    }
-
-    public Engine(ServerConfig config, AppRegistry registry, Broker broker, SharedState state, EngineListener listener,
+    /** Call {@link #start()} before the first connection: the constructor hands {@code this} to no one. */
+    public Engine(ServerConfig config, AppLookup apps, Broker broker, SharedState state, EngineListener listener,
                   LongSupplier clock) {
         this.config = config;
         this.changeBudget = ChangeGate.Budget.of(config);
-        this.registry = registry;
+        this.apps = apps;
         this.broker = broker;
         this.state = state;
         this.listener = listener;
@@ -50,7 +46,18 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
         for (AppConfig app : config.apps()) {
             engineFor(app);
         }
-        registry.onChange(app -> {
+    }
+
+    /**
+     * Listens to the apps' changes and becomes the broker's and the state's local end. Apart from the constructor so
+     * that none of them can call back into an engine not yet fully made (its fields final and visible). Once.
+     */
+    public Engine start() {
+        if (started) {
+            throw new IllegalStateException("Engine already started");
+        }
+        started = true;
+        apps.onChange(app -> {
             AppEngine engine = byId.get(app.id());
             if (engine != null) {
                 syncConfig(engine);
@@ -60,15 +67,16 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
                 }
             }
         });
-        registry.onGone(id -> {
+        apps.onGone(id -> {
             AppEngine engine = byId.get(id);
             if (engine != null && engine.connectionCount() > 0) {
                 engine.closeAll(CloseCode.APP_NOT_FOUND, CloseCode.APP_NOT_FOUND.text() + ": " + Names.quote(id));
             }
         });
-        registry.keepFresh(this::idsInUse);
+        apps.keepFresh(this::idsInUse);
         broker.start(this);
         state.start(this);
+        return this;
     }
 
     private AppEngine engineFor(AppConfig app) {
@@ -82,7 +90,7 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
             return new AppEngine(app, broker, state, listener, clock, changeBudget, config.webhookLeaveDelayMillis());
         });
         if (made[0]) {
-            // The registry may have read a newer version while this one was being made.
+            // The lookup may have read a newer version while this one was being made.
             syncConfig(engine);
             for (Consumer<AppEngine> w : appWatchers) {
                 w.accept(engine);
@@ -92,12 +100,12 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
     }
 
     /**
-     * Gives the engine the registry's current version of its app. Always the registry's latest, read under the
+     * Gives the engine the lookup's current version of its app. Always the lookup's latest, read under the
      * engine's lock, so that two updates racing cannot leave an older version in place.
      */
     private void syncConfig(AppEngine engine) {
         synchronized (engine) {
-            AppConfig latest = registry.cachedById(engine.config().id());
+            AppConfig latest = apps.cachedById(engine.config().id());
             if (latest != null && !latest.equals(engine.config())) {
                 engine.reconfigure(latest);
             }
@@ -114,10 +122,6 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
         return ids;
     }
 
-    public AppRegistry registry() {
-        return registry;
-    }
-
     /** Calls {@code watcher} with every app engine, those there now and each one made later. */
     public void watchApps(Consumer<AppEngine> watcher) {
         appWatchers.add(watcher);
@@ -128,40 +132,40 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
 
     /** The app with this key, fresh within the cache TTL; completes at once when cached. */
     public CompletableFuture<AppEngine> resolveByKey(String key) {
-        return registry.byKey(key).thenApply(app -> app == null ? null : engineFor(app));
+        return apps.byKey(key, null).thenApply(app -> app == null ? null : engineFor(app));
     }
 
     /** The app with this id, fresh within the cache TTL; completes at once when cached. */
     public CompletableFuture<AppEngine> resolveById(String id) {
-        return registry.byId(id).thenApply(app -> app == null ? null : engineFor(app));
+        return apps.byId(id, null).thenApply(app -> app == null ? null : engineFor(app));
     }
 
     /**
      * As {@link #resolveByKey(String)} for a client at {@code clientAddress}, whose database look-ups are
-     * bounded; may fail with {@link AppRegistry.TooManyLookups} or {@link AppRegistry.Overloaded}.
+     * bounded; may fail with {@link AppLookup.TooManyLookups} or {@link AppLookup.Overloaded}.
      */
     public CompletableFuture<AppEngine> resolveByKey(String key, String clientAddress) {
-        return registry.byKey(key, clientAddress).thenApply(app -> app == null ? null : engineFor(app));
+        return apps.byKey(key, clientAddress).thenApply(app -> app == null ? null : engineFor(app));
     }
 
     /** As {@link #resolveById(String)} for a client at {@code clientAddress} (see {@link #resolveByKey(String, String)}). */
     public CompletableFuture<AppEngine> resolveById(String id, String clientAddress) {
-        return registry.byId(id, clientAddress).thenApply(app -> app == null ? null : engineFor(app));
+        return apps.byId(id, clientAddress).thenApply(app -> app == null ? null : engineFor(app));
     }
 
     public ServerConfig config() {
         return config;
     }
 
-    /** Null when no app has this key, as far as the registry knows without asking the database. */
+    /** Null when no app has this key, as far as the lookup knows without asking the database. */
     public AppEngine appByKey(String key) {
-        AppConfig app = registry.cachedByKey(key);
+        AppConfig app = apps.cachedByKey(key);
         return app == null ? null : engineFor(app);
     }
 
-    /** Null when no app has this id, as far as the registry knows without asking the database. */
+    /** Null when no app has this id, as far as the lookup knows without asking the database. */
     public AppEngine appById(String id) {
-        AppConfig app = registry.cachedById(id);
+        AppConfig app = apps.cachedById(id);
         return app == null ? null : engineFor(app);
     }
 

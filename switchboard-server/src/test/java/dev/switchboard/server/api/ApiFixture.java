@@ -2,6 +2,7 @@ package dev.switchboard.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.WireCodec;
+import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.cluster.LocalBroker;
 import dev.switchboard.server.cluster.LocalState;
 import dev.switchboard.server.config.AppConfig;
@@ -46,7 +47,8 @@ final class ApiFixture implements AutoCloseable {
     ApiFixture(Map<String, Object> appOverrides) {
         this.app = Apps.with(appOverrides);
         this.config = ServerConfig.defaults().withApps(List.of(app));
-        this.engine = new Engine(config, new LocalBroker(), new LocalState(millis::get), EngineListener.NONE, millis::get);
+        this.engine = new Engine(config, AppRegistry.of(config.apps()), new LocalBroker(), new LocalState(millis::get),
+                EngineListener.NONE, millis::get).start();
         this.api = new HttpApi(engine, config, new TestClock());
         this.signer = new SdkSigner(app.key(), app.secret());
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.server.engine;
 
+import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.cluster.LocalBroker;
 import dev.switchboard.server.cluster.LocalState;
 import dev.switchboard.server.config.AppConfig;
@@ -30,15 +31,15 @@ final class EngineFixture implements AutoCloseable {
     /** With server-level settings too (the defaults' apps are replaced by {@code app}). */
     EngineFixture(ServerConfig server, AppConfig app, java.util.function.LongSupplier clock) {
         this.app = app;
-        this.engine = new Engine(server.withApps(List.of(app)), new LocalBroker(), new LocalState(clock),
-                EngineListener.NONE, clock);
+        this.engine = new Engine(server.withApps(List.of(app)), AppRegistry.of(List.of(app)), new LocalBroker(),
+                new LocalState(clock), EngineListener.NONE, clock).start();
     }
 
     /** With another broker in front of the one-node one (e.g. one whose interest is confirmed when a test says). */
     EngineFixture(AppConfig app, Broker broker) {
         this.app = app;
-        this.engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), broker,
-                new LocalState(System::currentTimeMillis), EngineListener.NONE, System::currentTimeMillis);
+        this.engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), AppRegistry.of(List.of(app)), broker,
+                new LocalState(System::currentTimeMillis), EngineListener.NONE, System::currentTimeMillis).start();
     }
 
     EngineFixture() {

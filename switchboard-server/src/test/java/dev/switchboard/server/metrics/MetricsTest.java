@@ -2,6 +2,7 @@ package dev.switchboard.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.cluster.LocalBroker;
 import dev.switchboard.server.cluster.LocalState;
 import dev.switchboard.server.config.AppConfig;
@@ -23,7 +24,8 @@ class MetricsTest {
     @Test
     void countsPerAppAndExposesPrometheusText() {
         Metrics metrics = new Metrics();
-        Engine engine = new Engine(ServerConfig.defaults(), new LocalBroker(), new LocalState(System::currentTimeMillis), metrics, System::currentTimeMillis);
+        Engine engine = new Engine(ServerConfig.defaults(), AppRegistry.of(ServerConfig.defaults().apps()), new LocalBroker(),
+                new LocalState(System::currentTimeMillis), metrics, System::currentTimeMillis).start();
         metrics.bind(engine);
         AppConfig app = engine.appById("app-id").config();
         metrics.connectionOpened(app);

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Signatures;
 import dev.switchboard.protocol.WireCodec;
+import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.cluster.LocalBroker;
 import dev.switchboard.server.cluster.LocalState;
 import dev.switchboard.server.config.AppConfig;
@@ -46,7 +47,8 @@ class WebhooksWithEngineTest {
         k.leaveDelayMillis = 200;
         webhooks = new WebhookDispatcher(k.settings()).start();
         app = app(hook(receiver.url()));
-        engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), new LocalBroker(), new LocalState(System::currentTimeMillis), webhooks, System::currentTimeMillis);
+        engine = new Engine(ServerConfig.defaults().withApps(List.of(app)), AppRegistry.of(List.of(app)), new LocalBroker(),
+                new LocalState(System::currentTimeMillis), webhooks, System::currentTimeMillis).start();
     }
 
     @AfterEach
