@@ -290,7 +290,7 @@ public final class Switchboard implements AutoCloseable {
             EngineListener tap = dashboard == null ? EngineListener.NONE : dashboard.listener();
             webhooks.tap(tap);
             // held leaves are confirmed where the engine decides them (docs/webhooks.md)
-            webhooks.confirmWith(a.state());
+            webhooks.confirmWith(a.state().heldLeaves());
             EngineListener all = prometheus == null ? EngineListener.of(webhooks, tap, listener)
                     : EngineListener.of(webhooks, prometheus, tap, listener);
             Engine engine = new Engine(config, apps, a.broker(), a.state(), all, System::currentTimeMillis).start();

@@ -1,6 +1,6 @@
 package dev.switchboard.server.api;
 
-import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.Inboxes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,14 +22,14 @@ final class InboxEndpoint implements Endpoint {
         return call.app().inbox(call.pathParam(), withEvents).thenApply(inbox -> ApiResponse.ok(json(inbox)));
     }
 
-    private static Map<String, Object> json(SharedState.Inbox inbox) {
+    private static Map<String, Object> json(Inboxes.Inbox inbox) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", inbox.count());
         out.put("oldest", inbox.oldestMillis());
         out.put("newest", inbox.newestMillis());
         if (inbox.events() != null) {
             List<Map<String, Object>> events = new ArrayList<>(inbox.events().size());
-            for (SharedState.KeptEvent e : inbox.events()) {
+            for (Inboxes.KeptEvent e : inbox.events()) {
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("event", e.event());
                 one.put("data", e.data());

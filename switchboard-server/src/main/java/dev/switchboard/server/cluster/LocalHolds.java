@@ -1,6 +1,6 @@
 package dev.switchboard.server.cluster;
 
-import dev.switchboard.server.engine.SharedState.Hold;
+import dev.switchboard.server.engine.HeldLeaves.Hold;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 

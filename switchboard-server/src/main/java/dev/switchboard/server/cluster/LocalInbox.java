@@ -1,6 +1,6 @@
 package dev.switchboard.server.cluster;
 
-import dev.switchboard.server.engine.SharedState.KeptEvent;
+import dev.switchboard.server.engine.Inboxes.KeptEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,14 @@ package dev.switchboard.server.cluster;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.ChannelStats;
+import dev.switchboard.server.engine.ChannelState;
+import dev.switchboard.server.engine.ConnectionQuota;
+import dev.switchboard.server.engine.HeldLeaves;
+import dev.switchboard.server.engine.Inboxes;
+import dev.switchboard.server.engine.OnlineUsers;
 import dev.switchboard.server.engine.SharedState;
-import dev.switchboard.server.engine.SharedState.Hold;
+import dev.switchboard.server.engine.UserData;
+import dev.switchboard.server.engine.HeldLeaves.Hold;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
@@ -31,7 +37,8 @@ import java.util.function.LongSupplier;
  * event loops racing on one channel get one occupied and one member_added between them. Also usable as a node's
  * own mirror of what it contributes to a shared store.
  */
-public final class LocalState implements SharedState {
+public final class LocalState implements SharedState, ChannelState, OnlineUsers, UserData, Inboxes,
+        ConnectionQuota, HeldLeaves {
     private final LongSupplier clock;
     private final Map<String, App> apps = new ConcurrentHashMap<>();
 
@@ -99,6 +106,38 @@ public final class LocalState implements SharedState {
     @Override
     public void start(Transitions transitions) {
         // Alone, nothing is decided outside a call.
+    }
+
+    // ------------------------------------------------------------------ the ports (all this object, for now)
+
+    @Override
+    public ChannelState channels() {
+        return this;
+    }
+
+    @Override
+    public OnlineUsers users() {
+        return this;
+    }
+
+    @Override
+    public UserData userData() {
+        return this;
+    }
+
+    @Override
+    public Inboxes inboxes() {
+        return this;
+    }
+
+    @Override
+    public ConnectionQuota quota() {
+        return this;
+    }
+
+    @Override
+    public HeldLeaves heldLeaves() {
+        return this;
     }
 
     // ------------------------------------------------------------------ connections

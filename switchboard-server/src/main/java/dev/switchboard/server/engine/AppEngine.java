@@ -125,7 +125,7 @@ public final class AppEngine {
             return;
         }
         if (name.cache()) {
-            state.cachePut(config.id(), channel,
+            state.channels().cachePut(config.id(), channel,
                     new CachedEvent(event, data, clock.getAsLong() + config.cacheTtlSeconds() * 1000L));
         }
         broker.publish(Topic.channel(config.id(), channel), frame, exceptSocketId);
@@ -143,8 +143,8 @@ public final class AppEngine {
             return;
         }
         long now = clock.getAsLong();
-        SharedState.KeptEvent kept = new SharedState.KeptEvent(event, data, now, now + ttl * 1000L);
-        state.keepIfOffline(config.id(), userId, kept, config.userInboxMaxEvents()).thenAccept(k -> {
+        Inboxes.KeptEvent kept = new Inboxes.KeptEvent(event, data, now, now + ttl * 1000L);
+        state.inboxes().keepIfOffline(config.id(), userId, kept, config.userInboxMaxEvents()).thenAccept(k -> {
             if (k.kept()) {
                 listener.inboxKept(config, k.dropped());
             } else {
@@ -154,13 +154,13 @@ public final class AppEngine {
     }
 
     /** The user's inbox (HTTP API). */
-    public CompletionStage<SharedState.Inbox> inbox(String userId, boolean withEvents) {
-        return state.inbox(config.id(), userId, withEvents);
+    public CompletionStage<Inboxes.Inbox> inbox(String userId, boolean withEvents) {
+        return state.inboxes().inbox(config.id(), userId, withEvents);
     }
 
     /** Empties the user's inbox; how many events it held. */
     public CompletionStage<Integer> clearInbox(String userId) {
-        return state.clearInbox(config.id(), userId);
+        return state.inboxes().clearInbox(config.id(), userId);
     }
 
     /** A client event from {@code sender}: to the channel's other subscribers on every node. */
@@ -231,21 +231,21 @@ public final class AppEngine {
     // ------------------------------------------------------------------ HTTP API queries (cluster-wide)
 
     public CompletionStage<ChannelStats> channelStats(String channel) {
-        return state.channel(config.id(), channel);
+        return state.channels().channel(config.id(), channel);
     }
 
     /** Occupied channels whose name starts with prefix (null: all), never {@code #server-to-user-}. */
     public CompletionStage<Map<String, ChannelStats>> occupiedChannels(String prefix) {
-        return state.channels(config.id(), prefix);
+        return state.channels().channels(config.id(), prefix);
     }
 
     public CompletionStage<List<String>> presenceUserIds(String channel) {
-        return state.members(config.id(), channel);
+        return state.channels().members(config.id(), channel);
     }
 
     /** Closes every connection of the user on every node; the webhook says so once, from here. */
     public void terminateUser(String userId) {
-        state.online(config.id(), List.of(userId)).thenAccept(online -> {
+        state.users().online(config.id(), List.of(userId)).thenAccept(online -> {
             if (!online.isEmpty()) {
                 listener.userTerminated(config, userId);
             }
@@ -257,16 +257,16 @@ public final class AppEngine {
 
     /** Null when the server holds nothing about the user. */
     public CompletionStage<UserSnapshot> user(String userId) {
-        return state.user(config.id(), userId);
+        return state.userData().user(config.id(), userId);
     }
 
     public CompletionStage<UserPage> onlineUsers(String cursor, int limit) {
-        return state.users(config.id(), cursor, limit);
+        return state.userData().users(config.id(), cursor, limit);
     }
 
     /** Replaces the user_info held for an online user (used by later presence joins through sign-in). */
     public CompletionStage<Boolean> updateUserInfo(String userId, String userInfoJson) {
-        return state.updateUserInfo(config.id(), userId, userInfoJson);
+        return state.userData().updateUserInfo(config.id(), userId, userInfoJson);
     }
 
     /**
@@ -275,7 +275,7 @@ public final class AppEngine {
      * the watchers. Null when unknown.
      */
     public CompletionStage<UserErasure> deleteUser(String userId) {
-        return state.eraseUser(config.id(), userId).thenApply(erased -> {
+        return state.userData().eraseUser(config.id(), userId).thenApply(erased -> {
             if (erased == null || erased.connectionsClosed() == 0) {
                 return erased;
             }

@@ -149,7 +149,7 @@ public final class Connection {
     /** Takes a quota slot over the cluster, then says hello; refused sockets are closed with 4004. */
     void open(int activityTimeoutSeconds) {
         serially(() -> Async.then(peer.executor(),
-                app.state.reserveConnection(config.id(), config.maxConnections()), ok -> {
+                app.state.quota().reserveConnection(config.id(), config.maxConnections()), ok -> {
                     if (!ok) {
                         closeWith(CloseCode.OVER_CONNECTION_QUOTA, CloseCode.OVER_CONNECTION_QUOTA.text());
                         return null;
@@ -230,7 +230,7 @@ public final class Connection {
             return Async.then(peer.executor(), left, x -> {
                 CompletionStage<Void> out = userId != null ? app.signIns.signOut(this, userId) : Async.DONE;
                 if (reserved) {
-                    app.state.releaseConnection(config.id());
+                    app.state.quota().releaseConnection(config.id());
                 }
                 app.unregister(this);
                 app.listener.connectionClosed(config);

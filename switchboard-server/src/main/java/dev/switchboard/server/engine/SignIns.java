@@ -45,8 +45,8 @@ final class SignIns {
         CompletionStage<Void> indexed = added.watching();
         // The user's topic is listened to before the sign-in is decided: an event sent to the user right after the
         // decision (which hands over what its inbox kept) is then delivered live here, never lost between the two.
-        CompletionStage<SharedState.SignedIn> ready = added.ready().thenCombine(indexed, (a, b) -> b)
-                .thenCompose(x -> app.state.signIn(app.config().id(), user.id(), user.userInfoJson(), user.watchlist(),
+        CompletionStage<OnlineUsers.SignedIn> ready = added.ready().thenCombine(indexed, (a, b) -> b)
+                .thenCompose(x -> app.state.users().signIn(app.config().id(), user.id(), user.userInfoJson(), user.watchlist(),
                         c.subscribedChannels(), repeat, app.config().maxConnectionsPerUser()));
         return Async.then(c.peer().executor(), ready, signedIn -> {
             if (signedIn.refused()) {
@@ -66,7 +66,7 @@ final class SignIns {
             }
             // A state that cannot be read now leaves the watchlist untold here (the state makes the client come back
             // for a fresh read: RedisUsers#onlineNow); the sign-in itself was decided, and is reported as such.
-            CompletionStage<SharedState.OnlineNow> read = app.state.onlineNow(app.config().id(), user.watchlist())
+            CompletionStage<OnlineUsers.OnlineNow> read = app.state.users().onlineNow(app.config().id(), user.watchlist())
                     .exceptionally(unreadable -> null);
             return Async.then(c.peer().executor(), read, now -> {
                 if (now == null) {
@@ -109,18 +109,18 @@ final class SignIns {
     }
 
     /** What the inbox kept for the user, right after signin_success, as the user events they were sent as. */
-    private void handOver(Connection c, String userId, SharedState.SignedIn signedIn) {
+    private void handOver(Connection c, String userId, OnlineUsers.SignedIn signedIn) {
         if (signedIn.missed().isEmpty() && signedIn.expired() == 0) {
             return;
         }
         String channel = ChannelName.SERVER_TO_USER_PREFIX + userId;
-        for (SharedState.KeptEvent e : signedIn.missed()) {
+        for (Inboxes.KeptEvent e : signedIn.missed()) {
             c.send(new ServerMessage.ChannelEvent(e.event(), channel, WireCodec.quote(e.data()), null));
         }
         app.listener.inboxDrained(app.config(), signedIn.missed().size(), signedIn.expired());
     }
 
-    private void signedIn(String userId, SharedState.SignedIn in) {
+    private void signedIn(String userId, OnlineUsers.SignedIn in) {
         if (in.cameOnline() && !in.announced()) {
             notifyWatchers(userId, true, in.position());
         }
@@ -134,7 +134,7 @@ final class SignIns {
     CompletionStage<Void> signOut(Connection c, String userId) {
         told.remove(c);
         app.users.remove(c, userId, app.config().enableWatchlistEvents() ? app.watchlists : null);
-        return Async.then(c.peer().executor(), app.state.signOut(app.config().id(), userId, c.subscribedChannels(),
+        return Async.then(c.peer().executor(), app.state.users().signOut(app.config().id(), userId, c.subscribedChannels(),
                 app.holdMillis(null)), out -> {
             if (out.wentOffline() && out.position() == Frame.UNORDERED) {
                 // decided alone, the shared state out of reach: watchers here are told, no webhook goes out (the

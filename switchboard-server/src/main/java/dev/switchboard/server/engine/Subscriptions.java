@@ -109,17 +109,17 @@ final class Subscriptions {
      * broker then delivers the channel's frames from everywhere, so nothing published after the
      * subscription_succeeded that follows is missed). A refused join (presence full) is undone here.
      */
-    CompletionStage<SharedState.Joined> join(Connection c, ChannelName name, Identity.Member member) {
+    CompletionStage<ChannelState.Joined> join(Connection c, ChannelName name, Identity.Member member) {
         CompletionStage<Void> ready = app.channels.add(c, name);
-        SharedState.Member m = member == null ? null : new SharedState.Member(member.userId(), member.userInfoJson());
+        ChannelState.Member m = member == null ? null : new ChannelState.Member(member.userId(), member.userInfoJson());
         String userId = c.userId();
         int max = app.config().maxPresenceMembers();
         // A presence join is decided only once this node receives the channel's events from everywhere: every
         // membership change after the join's position then reaches the joiner (docs/cluster.md). Other channels need
         // nothing before subscription_succeeded, so they ask both at once.
-        CompletionStage<SharedState.Joined> joined = m == null
-                ? app.state.join(app.config().id(), name.value(), null, userId, max)
-                : ready.thenCompose(r -> app.state.join(app.config().id(), name.value(), m, userId, max));
+        CompletionStage<ChannelState.Joined> joined = m == null
+                ? app.state.channels().join(app.config().id(), name.value(), null, userId, max)
+                : ready.thenCompose(r -> app.state.channels().join(app.config().id(), name.value(), m, userId, max));
         return joined.thenCombine(ready, (j, r) -> {
             if (j.full()) {
                 app.channels.remove(c, name);
@@ -130,7 +130,7 @@ final class Subscriptions {
 
     /** The presence-through-sign-in member with the user_info held for it now (a PUT may have replaced it). */
     CompletionStage<Identity.Member> withHeldInfo(Identity.Member member) {
-        return app.state.userInfo(app.config().id(), member.userId())
+        return app.state.userData().userInfo(app.config().id(), member.userId())
                 .thenApply(info -> info == null ? member : new Identity.Member(member.userId(), info));
     }
 
@@ -139,7 +139,7 @@ final class Subscriptions {
      * other subscribers, on every node), then, after the subscriber had its subscription_succeeded, the cache and
      * the new count.
      */
-    void joined(Connection c, ChannelName name, Identity.Member member, SharedState.Joined joined) {
+    void joined(Connection c, ChannelName name, Identity.Member member, ChannelState.Joined joined) {
         String channel = name.value();
         if (joined.occupied()) {
             app.listener.channelOccupied(app.config(), channel, joined.vacancyCancelled());
@@ -170,14 +170,14 @@ final class Subscriptions {
     }
 
     /** After the subscriber's subscription_succeeded: the cache (or cache_miss) and the new count. */
-    CompletionStage<?> afterJoin(Connection c, ChannelName name, SharedState.Joined joined) {
+    CompletionStage<?> afterJoin(Connection c, ChannelName name, ChannelState.Joined joined) {
         String channel = name.value();
         app.listener.subscribed(app.config(), channel);
         countChanged(channel, joined.subscriptionCount());
         if (!name.cache()) {
             return null;
         }
-        return Async.then(c.peer().executor(), app.state.cacheGet(app.config().id(), channel), cached -> {
+        return Async.then(c.peer().executor(), app.state.channels().cacheGet(app.config().id(), channel), cached -> {
             if (cached != null) {
                 c.send(new ServerMessage.ChannelEvent(cached.event(), channel, WireCodec.quote(cached.data()), null));
             } else {
@@ -192,7 +192,7 @@ final class Subscriptions {
     CompletionStage<Void> leave(Connection c, ChannelName name, String memberId) {
         app.channels.remove(c, name);
         String channel = name.value();
-        return Async.then(c.peer().executor(), app.state.leave(app.config().id(), channel, memberId, c.userId(),
+        return Async.then(c.peer().executor(), app.state.channels().leave(app.config().id(), channel, memberId, c.userId(),
                 app.holdMillis(channel)), left -> {
             left(channel, memberId, left);
             app.listener.unsubscribed(app.config(), channel);
@@ -201,7 +201,7 @@ final class Subscriptions {
     }
 
     /** The events of a leave, whichever node's socket it was (a dead node's come through the same place). */
-    void left(String channel, String memberId, SharedState.Left left) {
+    void left(String channel, String memberId, ChannelState.Left left) {
         if (left.memberRemoved()) {
             memberRemoved(channel, memberId, left.position(), left.announced(), left.removalHeld(),
                     !decidedAlone(left.position()));

@@ -1,7 +1,7 @@
 package dev.switchboard.server.webhooks;
 
 import dev.switchboard.server.config.AppConfig;
-import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.HeldLeaves;
 import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A leave the shared state recorded as held ({@link Mode#IN_STATE}) is cancelled where the state lives, by a join on
  * any node (which then reports no webhook of its own); at the end of its delay it is sent only if
- * {@link SharedState#confirmHeld} still finds it (docs/webhooks.md). A leave the state does not hold is sent at once
+ * {@link HeldLeaves#confirmHeld} still finds it (docs/webhooks.md). A leave the state does not hold is sent at once
  * ({@link Mode#AT_ONCE}), or, reported without a word on the state, paired with this node's joins only.
  */
 final class LeaveDelay {
@@ -65,7 +65,7 @@ final class LeaveDelay {
     private final Map<Held, CompletableFuture<Boolean>> confirming = new HashMap<>();
     private final RateLimitedLog log = new RateLimitedLog(LOG);
     /** Where held leaves are confirmed; set before the first event. */
-    private volatile SharedState state;
+    private volatile HeldLeaves state;
 
     LeaveDelay(ScheduledExecutorService thread, long delayMillis, BiConsumer<AppConfig, WebhookEvent> emit,
                WebhookStats stats) {
@@ -75,7 +75,7 @@ final class LeaveDelay {
         this.stats = stats;
     }
 
-    void confirmWith(SharedState value) {
+    void confirmWith(HeldLeaves value) {
         this.state = value;
     }
 
@@ -201,10 +201,10 @@ final class LeaveDelay {
 
     private CompletableFuture<Boolean> confirm(Held h) {
         WebhookEvent e = h.event;
-        SharedState.Hold hold = switch (e.type()) {
-            case CHANNEL_VACATED -> SharedState.Hold.VACANCY;
-            case MEMBER_REMOVED -> SharedState.Hold.REMOVAL;
-            default -> SharedState.Hold.OFFLINE;
+        HeldLeaves.Hold hold = switch (e.type()) {
+            case CHANNEL_VACATED -> HeldLeaves.Hold.VACANCY;
+            case MEMBER_REMOVED -> HeldLeaves.Hold.REMOVAL;
+            default -> HeldLeaves.Hold.OFFLINE;
         };
         try {
             return state.confirmHeld(h.app.id(), hold, e.channel(), e.userId()).toCompletableFuture();

@@ -6,7 +6,7 @@ import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.config.WebhookConfig;
 import dev.switchboard.server.engine.EngineListener;
-import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.HeldLeaves;
 import dev.switchboard.server.logging.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,7 +140,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
      * Where leaves held in the shared state are confirmed at the end of their delay (docs/webhooks.md): the state the
      * engine decides with. Set before the first event.
      */
-    public WebhookDispatcher confirmWith(SharedState state) {
+    public WebhookDispatcher confirmWith(HeldLeaves state) {
         leaveDelay.confirmWith(state);
         return this;
     }

@@ -22,9 +22,9 @@ class InboxTest {
             for (int i = 1; i <= 3; i++) {
                 f.appEngine().trigger("#server-to-user-ann", "status", "s" + i, null);
             }
-            SharedState.Inbox inbox = EngineFixture.now(f.appEngine().inbox("ann", true));
+            Inboxes.Inbox inbox = EngineFixture.now(f.appEngine().inbox("ann", true));
             assertThat(inbox.count()).isEqualTo(3);
-            assertThat(inbox.events()).extracting(SharedState.KeptEvent::data).containsExactly("s1", "s2", "s3");
+            assertThat(inbox.events()).extracting(Inboxes.KeptEvent::data).containsExactly("s1", "s2", "s3");
             assertThat(EngineFixture.now(f.appEngine().user("ann")).inboxCount()).isEqualTo(3);
 
             EngineFixture.Client first = f.connect();
@@ -59,8 +59,8 @@ class InboxTest {
             f.appEngine().trigger("#server-to-user-ann", "a", "1", null);
             f.appEngine().trigger("#server-to-user-ann", "b", "2", null);
             f.appEngine().trigger("#server-to-user-ann", "c", "3", null);
-            SharedState.Inbox inbox = EngineFixture.now(f.appEngine().inbox("ann", true));
-            assertThat(inbox.events()).extracting(SharedState.KeptEvent::event).containsExactly("b", "c");
+            Inboxes.Inbox inbox = EngineFixture.now(f.appEngine().inbox("ann", true));
+            assertThat(inbox.events()).extracting(Inboxes.KeptEvent::event).containsExactly("b", "c");
             assertThat(inbox.oldestMillis()).isEqualTo(1_011_000L);
 
             EngineFixture.Client c = f.connect();

@@ -1,6 +1,6 @@
 package dev.switchboard.server.cluster.redis;
 
-import dev.switchboard.server.engine.SharedState.KeptEvent;
+import dev.switchboard.server.engine.Inboxes.KeptEvent;
 import java.util.List;
 
 /**

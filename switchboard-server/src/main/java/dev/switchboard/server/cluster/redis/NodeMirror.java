@@ -1,9 +1,9 @@
 package dev.switchboard.server.cluster.redis;
 
 import dev.switchboard.server.engine.CachedEvent;
-import dev.switchboard.server.engine.SharedState.Joined;
-import dev.switchboard.server.engine.SharedState.Left;
-import dev.switchboard.server.engine.SharedState.Member;
+import dev.switchboard.server.engine.ChannelState.Joined;
+import dev.switchboard.server.engine.ChannelState.Left;
+import dev.switchboard.server.engine.ChannelState.Member;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

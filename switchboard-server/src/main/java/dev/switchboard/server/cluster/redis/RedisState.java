@@ -5,7 +5,13 @@ import static dev.switchboard.server.cluster.redis.Replies.list;
 
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.ChannelStats;
+import dev.switchboard.server.engine.ChannelState;
+import dev.switchboard.server.engine.ConnectionQuota;
+import dev.switchboard.server.engine.HeldLeaves;
+import dev.switchboard.server.engine.Inboxes;
+import dev.switchboard.server.engine.OnlineUsers;
 import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.engine.UserData;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
@@ -26,7 +32,8 @@ import java.util.concurrent.CompletionStage;
  * the fence of a node declared dead; new connections wait at the {@link NodeFence}'s gate) and the hook that marks
  * the share for write-back when Redis lost the scripts, set before any command is sent.
  */
-public final class RedisState implements SharedState {
+public final class RedisState implements SharedState, ChannelState, OnlineUsers, UserData, Inboxes,
+        ConnectionQuota, HeldLeaves {
     final RedisLink link;
     final RedisKeys keys;
     final String node;
@@ -54,6 +61,38 @@ public final class RedisState implements SharedState {
     public void start(Transitions transitions) {
         this.transitions = transitions;
         leases.start();
+    }
+
+    // ------------------------------------------------------------------ the ports (all this object, for now)
+
+    @Override
+    public ChannelState channels() {
+        return this;
+    }
+
+    @Override
+    public OnlineUsers users() {
+        return this;
+    }
+
+    @Override
+    public UserData userData() {
+        return this;
+    }
+
+    @Override
+    public Inboxes inboxes() {
+        return this;
+    }
+
+    @Override
+    public ConnectionQuota quota() {
+        return this;
+    }
+
+    @Override
+    public HeldLeaves heldLeaves() {
+        return this;
     }
 
     int liveNodes() {

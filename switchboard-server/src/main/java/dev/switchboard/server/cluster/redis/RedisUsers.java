@@ -5,14 +5,15 @@ import static dev.switchboard.server.cluster.redis.Replies.list;
 import static dev.switchboard.server.cluster.redis.Replies.num;
 import static dev.switchboard.server.cluster.redis.Replies.strings;
 
+import dev.switchboard.server.engine.OnlineUsers;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.engine.SharedState;
-import dev.switchboard.server.engine.SharedState.Inbox;
-import dev.switchboard.server.engine.SharedState.Keep;
-import dev.switchboard.server.engine.SharedState.KeptEvent;
-import dev.switchboard.server.engine.SharedState.SignedIn;
-import dev.switchboard.server.engine.SharedState.SignedOut;
+import dev.switchboard.server.engine.Inboxes.Inbox;
+import dev.switchboard.server.engine.Inboxes.Keep;
+import dev.switchboard.server.engine.Inboxes.KeptEvent;
+import dev.switchboard.server.engine.OnlineUsers.SignedIn;
+import dev.switchboard.server.engine.OnlineUsers.SignedOut;
 import dev.switchboard.server.engine.UserErasure;
 import dev.switchboard.server.engine.UserPage;
 import dev.switchboard.server.engine.UserSnapshot;
@@ -189,7 +190,7 @@ final class RedisUsers {
     }
 
     /**
-     * Which users are online, each with the position of its watch order read just before (SharedState.OnlineNow): a
+     * Which users are online, each with the position of its watch order read just before (OnlineUsers.OnlineNow): a
      * watcher drops a change at or below it that reaches it later. The answer can reach the node after the pub/sub
      * messages of changes it does not hold yet (two connections), so without the position the read, older than
      * those changes, told the watcher a stale state last. Read first, on the same connection and slot as the
@@ -197,8 +198,8 @@ final class RedisUsers {
      * without its watchlist's state: the node then resigns at its next good heartbeat, as for a change decided alone,
      * and the client is back with a fresh read.
      */
-    CompletionStage<SharedState.OnlineNow> onlineNow(String appId, Collection<String> userIds) {
-        CompletionStage<SharedState.OnlineNow> read = share.query(() -> {
+    CompletionStage<OnlineUsers.OnlineNow> onlineNow(String appId, Collection<String> userIds) {
+        CompletionStage<OnlineUsers.OnlineNow> read = share.query(() -> {
             Map<String, CompletableFuture<String>> positions = new LinkedHashMap<>();
             Map<String, CompletableFuture<Long>> counts = new LinkedHashMap<>();
             for (String id : new TreeSet<>(userIds)) {
@@ -217,7 +218,7 @@ final class RedisUsers {
                                     String p = positions.get(id).join();
                                     at.put(id, p == null ? 0L : Long.parseLong(p));
                                 });
-                                return new SharedState.OnlineNow(online, at);
+                                return new OnlineUsers.OnlineNow(online, at);
                             });
         });
         return read.whenComplete((v, err) -> {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.switchboard.server.cluster.BrokerContract;
 import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
 import dev.switchboard.server.engine.Frame;
-import dev.switchboard.server.engine.SharedState.Member;
+import dev.switchboard.server.engine.ChannelState.Member;
 import dev.switchboard.server.engine.Topic;
 import dev.switchboard.server.testing.RedisClusterServer;
 import dev.switchboard.server.testing.RedisServer;
@@ -186,7 +186,7 @@ class RedisClusterCostTest {
 
         Cost join = measure("presence join (user's first connection)", OPS, () -> {
             for (int i = 0; i < OPS; i++) {
-                await(cluster.get(i % 3).state().join(APP, "presence-cost", new Member("u" + i, "{}"), null, 1000));
+                await(cluster.get(i % 3).state().channels().join(APP, "presence-cost", new Member("u" + i, "{}"), null, 1000));
             }
         });
         // the script publishes the member_added itself, on the same shard (docs/cluster.md, the membership order)
@@ -196,7 +196,7 @@ class RedisClusterCostTest {
         assertThat(join.shards("spublish")).isEqualTo(1);
         Cost leave = measure("presence leave (user's last connection)", OPS, () -> {
             for (int i = 0; i < OPS; i++) {
-                await(cluster.get(i % 3).state().leave(APP, "presence-cost", "u" + i, null));
+                await(cluster.get(i % 3).state().channels().leave(APP, "presence-cost", "u" + i, null));
             }
         });
         assertThat(leave.sent() - leave.commands().get("spublish")).isCloseTo(1.0, within(0.02)); // + a NOSCRIPT reload per master
@@ -205,7 +205,7 @@ class RedisClusterCostTest {
 
         Cost signIn = measure("sign-in (no watchlist)", OPS, () -> {
             for (int i = 0; i < OPS; i++) {
-                await(cluster.get(i % 3).state().signIn(APP, "user-" + i, "{\"id\":\"user-" + i + "\"}", List.of(),
+                await(cluster.get(i % 3).state().users().signIn(APP, "user-" + i, "{\"id\":\"user-" + i + "\"}", List.of(),
                         List.of(), false));
             }
         });
@@ -216,7 +216,7 @@ class RedisClusterCostTest {
         assertThat(signIn.commands().get("spublish")).isEqualTo(1.0);
         Cost signOut = measure("sign-out (last connection)", OPS, () -> {
             for (int i = 0; i < OPS; i++) {
-                await(cluster.get(i % 3).state().signOut(APP, "user-" + i, List.of()));
+                await(cluster.get(i % 3).state().users().signOut(APP, "user-" + i, List.of()));
             }
         });
         assertThat(signOut.sent() - signOut.commands().get("spublish")).isCloseTo(1.0, within(0.02)); // + a NOSCRIPT reload per master

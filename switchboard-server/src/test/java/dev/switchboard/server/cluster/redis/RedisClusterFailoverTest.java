@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.server.cluster.BrokerContract;
 import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
 import dev.switchboard.server.engine.Frame;
-import dev.switchboard.server.engine.SharedState.Member;
+import dev.switchboard.server.engine.ChannelState.Member;
 import dev.switchboard.server.engine.Topic;
 import dev.switchboard.server.testing.RedisClusterServer;
 import dev.switchboard.server.testing.RedisServer;
@@ -100,7 +100,7 @@ class RedisClusterFailoverTest {
             node.state().start(t);
             for (String ch : channels) {
                 await(node.broker().interest(Topic.channel(APP, ch), true));
-                await(node.state().join(APP, ch, new Member("user-" + n, "{}"), null, 100));
+                await(node.state().channels().join(APP, ch, new Member("user-" + n, "{}"), null, 100));
             }
             cluster.add(node);
             delivered.add(d);
@@ -152,7 +152,7 @@ class RedisClusterFailoverTest {
         Waits.eventually().untilAsserted(() -> {
             for (RedisCluster node : cluster) {
                 for (String ch : channels) {
-                    assertThat(await(node.state().members(APP, ch))).containsExactlyInAnyOrder(
+                    assertThat(await(node.state().channels().members(APP, ch))).containsExactlyInAnyOrder(
                             "user-0", "user-1", "user-2");
                 }
             }
@@ -177,10 +177,10 @@ class RedisClusterFailoverTest {
         RedisCluster impatient = nodes.start(redis, 200, 5000, 300);
         other.state().start(new RecordedTransitions());
         impatient.state().start(new RecordedTransitions());
-        await(other.state().join(APP, ch, new Member("user-other", "{}"), null, 100));
+        await(other.state().channels().join(APP, ch, new Member("user-other", "{}"), null, 100));
 
         master.kill();
-        var joined = await(impatient.state().join(APP, ch, new Member("user-impatient", "{}"), null, 100));
+        var joined = await(impatient.state().channels().join(APP, ch, new Member("user-impatient", "{}"), null, 100));
 
         assertThat(joined.roster()).containsOnlyKeys("user-impatient");
         assertThat(joined.newMember()).isTrue();

@@ -4,12 +4,13 @@ import static dev.switchboard.server.testing.Waits.eventually;
 import static dev.switchboard.server.testing.Waits.throughoutQuietPeriod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.server.engine.ChannelState;
 import dev.switchboard.server.cluster.BrokerContract;
 import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
 import dev.switchboard.server.engine.ChannelStats;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.SharedState;
-import dev.switchboard.server.engine.SharedState.Member;
+import dev.switchboard.server.engine.ChannelState.Member;
 import dev.switchboard.server.engine.Topic;
 import dev.switchboard.server.testing.RedisServer;
 import dev.switchboard.server.testing.TcpProxy;
@@ -86,13 +87,13 @@ class RedisFailureTest {
         RedisCluster c = node(redis.url(), tc, new BrokerContract.Recorded());
         SharedState sa = a.state();
         SharedState sb = b.state();
-        await(sa.join(APP, "presence-x", new Member("u1", null), null, 100));
-        await(sb.join(APP, "presence-x", new Member("u2", null), null, 100));
-        await(sb.join(APP, "presence-x", new Member("u1", null), null, 100));
-        await(sb.join(APP, "private-y", null, "u2", 100));
-        await(sb.signIn(APP, "u2", null, List.of(), List.of("presence-x"), false));
-        await(sb.reserveConnection(APP, 2));
-        await(sa.reserveConnection(APP, 2));
+        await(sa.channels().join(APP, "presence-x", new Member("u1", null), null, 100));
+        await(sb.channels().join(APP, "presence-x", new Member("u2", null), null, 100));
+        await(sb.channels().join(APP, "presence-x", new Member("u1", null), null, 100));
+        await(sb.channels().join(APP, "private-y", null, "u2", 100));
+        await(sb.users().signIn(APP, "u2", null, List.of(), List.of("presence-x"), false));
+        await(sb.quota().reserveConnection(APP, 2));
+        await(sa.quota().reserveConnection(APP, 2));
         eventually().until(() -> a.liveNodes() == 3);
 
         long killed = System.nanoTime();
@@ -110,10 +111,10 @@ class RedisFailureTest {
         throughoutQuietPeriod().until(() -> ta.count.get() + tc.count.get() == expected.size());
         assertThat(tb.calls).isEmpty();
 
-        assertThat(await(sa.channel(APP, "presence-x"))).isEqualTo(new ChannelStats(true, 1, 1, null));
-        assertThat(await(sa.members(APP, "presence-x"))).containsExactly("u1");
-        assertThat(await(sa.user(APP, "u2"))).isNull();
-        assertThat(await(sa.reserveConnection(APP, 2))).isTrue();
+        assertThat(await(sa.channels().channel(APP, "presence-x"))).isEqualTo(new ChannelStats(true, 1, 1, null));
+        assertThat(await(sa.channels().members(APP, "presence-x"))).containsExactly("u1");
+        assertThat(await(sa.userData().user(APP, "u2"))).isNull();
+        assertThat(await(sa.quota().reserveConnection(APP, 2))).isTrue();
         assertThat(a.liveNodes()).isEqualTo(2);
     }
 
@@ -127,12 +128,12 @@ class RedisFailureTest {
         RedisCluster b = node(redis.url(), tb, db);
         SharedState sa = a.state();
         SharedState sb = b.state();
-        await(sa.join(APP, "presence-x", new Member("u1", "{\"n\":1}"), "u1", 100));
-        await(sb.join(APP, "presence-x", new Member("u2", null), null, 100));
-        await(sa.signIn(APP, "u1", "{\"n\":1}", List.of("u2"), List.of("presence-x"), false));
-        await(sb.signIn(APP, "u1", "{\"n\":1}", List.of("u2"), List.of(), false));
-        await(sa.reserveConnection(APP, 3));
-        await(sb.reserveConnection(APP, 3));
+        await(sa.channels().join(APP, "presence-x", new Member("u1", "{\"n\":1}"), "u1", 100));
+        await(sb.channels().join(APP, "presence-x", new Member("u2", null), null, 100));
+        await(sa.users().signIn(APP, "u1", "{\"n\":1}", List.of("u2"), List.of("presence-x"), false));
+        await(sb.users().signIn(APP, "u1", "{\"n\":1}", List.of("u2"), List.of(), false));
+        await(sa.quota().reserveConnection(APP, 3));
+        await(sb.quota().reserveConnection(APP, 3));
         Topic room = Topic.channel(APP, "presence-x");
         await(b.broker().interest(room, true));
 
@@ -140,9 +141,9 @@ class RedisFailureTest {
         eventually().until(() -> a.degradedReason() != null && b.degradedReason() != null);
         assertThat(a.degradedReason()).contains("redis unreachable");
         // writes never fail while Redis is away: decided by the node alone
-        assertThat(await(sa.join(APP, "private-during", null, null, 100)).occupied()).isTrue();
-        assertThat(await(sa.reserveConnection(APP, 3))).isTrue();
-        assertThat(sa.channel(APP, "presence-x").toCompletableFuture()).isCompletedExceptionally();
+        assertThat(await(sa.channels().join(APP, "private-during", null, null, 100)).occupied()).isTrue();
+        assertThat(await(sa.quota().reserveConnection(APP, 3))).isTrue();
+        assertThat(sa.channels().channel(APP, "presence-x").toCompletableFuture()).isCompletedExceptionally();
         a.broker().publish(room, frame("{\"local\":true}"), null);
         assertThat(da.lines).contains("deliver CHANNEL presence-x null {\"local\":true}");
 
@@ -162,16 +163,16 @@ class RedisFailureTest {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
 
         eventually().untilAsserted(() -> {
-            assertThat(await(sb.channel(APP, "presence-x"))).isEqualTo(new ChannelStats(true, 2, 2, null));
-            assertThat(await(sb.members(APP, "presence-x"))).containsExactlyInAnyOrder("u1", "u2");
-            assertThat(await(sb.channel(APP, "private-during")).occupied()).isTrue();
-            var u1 = await(sb.user(APP, "u1"));
+            assertThat(await(sb.channels().channel(APP, "presence-x"))).isEqualTo(new ChannelStats(true, 2, 2, null));
+            assertThat(await(sb.channels().members(APP, "presence-x"))).containsExactlyInAnyOrder("u1", "u2");
+            assertThat(await(sb.channels().channel(APP, "private-during")).occupied()).isTrue();
+            var u1 = await(sb.userData().user(APP, "u1"));
             assertThat(u1.connections()).isEqualTo(2);
             assertThat(u1.userInfoJson()).isEqualTo("{\"n\":1}");
             assertThat(u1.watchlist()).containsExactly("u2");
             assertThat(u1.channels()).containsExactly("presence-x");
         });
-        assertThat(await(sb.reserveConnection(APP, 3))).isFalse();
+        assertThat(await(sb.quota().reserveConnection(APP, 3))).isFalse();
         assertThat(a.reconnects()).isPositive();
         assertThat(ta.calls).isEmpty();
         assertThat(tb.calls).isEmpty();
@@ -209,18 +210,18 @@ class RedisFailureTest {
         RecordedTransitions tb = new RecordedTransitions();
         RedisCluster a = node(redis.url(), ta, new BrokerContract.Recorded());
         RedisCluster b = node(redis.url(), tb, new BrokerContract.Recorded());
-        await(a.state().join(APP, "presence-x", new Member("u1", null), null, 100));
-        await(b.state().join(APP, "presence-x", new Member("u2", null), "u2", 100));
-        await(b.state().signIn(APP, "u2", null, List.of(), List.of("presence-x"), false));
-        await(b.state().reserveConnection(APP, 1));
+        await(a.state().channels().join(APP, "presence-x", new Member("u1", null), null, 100));
+        await(b.state().channels().join(APP, "presence-x", new Member("u2", null), "u2", 100));
+        await(b.state().users().signIn(APP, "u2", null, List.of(), List.of("presence-x"), false));
+        await(b.state().quota().reserveConnection(APP, 1));
         eventually().until(() -> a.liveNodes() == 2);
 
         // the engine would have released these itself before closing; what it did not is taken out by close()
         b.close();
         assertThat(redis.command("ZRANGE", "sbtest:{nodes}", "0", "-1")).isEqualTo(a.nodeId() + "\n");
-        assertThat(await(a.state().members(APP, "presence-x"))).containsExactly("u1");
-        assertThat(await(a.state().user(APP, "u2"))).isNull();
-        assertThat(await(a.state().reserveConnection(APP, 1))).isTrue();
+        assertThat(await(a.state().channels().members(APP, "presence-x"))).containsExactly("u1");
+        assertThat(await(a.state().userData().user(APP, "u2"))).isNull();
+        assertThat(await(a.state().quota().reserveConnection(APP, 1))).isTrue();
         assertThat(tb.calls).containsExactly("memberRemoved app-1 presence-x u2",
                 "subscriptionCount app-1 presence-x 1", "userOffline app-1 u2");
         throughoutQuietPeriod().until(() -> ta.calls.isEmpty());
@@ -231,7 +232,7 @@ class RedisFailureTest {
         RecordedTransitions ta = new RecordedTransitions();
         RedisCluster a = node(redis.url(), ta, new BrokerContract.Recorded());
         RedisCluster b = node(redis.url(), new RecordedTransitions(), new BrokerContract.Recorded());
-        await(b.state().join(APP, "presence-x", new Member("u2", null), null, 100));
+        await(b.state().channels().join(APP, "presence-x", new Member("u2", null), null, 100));
         eventually().until(() -> a.liveNodes() == 2);
         b.crash();
         // as if a third node had claimed b's lease and died before cleaning up
@@ -258,13 +259,13 @@ class RedisFailureTest {
         RedisCluster[] holder = new RedisCluster[1];
         CompletableFuture<Void> reconnect = new CompletableFuture<>();
         ta.onReconnectAll = () -> {
-            holder[0].state().leave(APP, "presence-x", "u1", null); // the engine closes the client's socket
+            holder[0].state().channels().leave(APP, "presence-x", "u1", null); // the engine closes the client's socket
             reconnect.complete(null);
         };
         RedisCluster a = holder[0] = node(redis.url(), ta, new BrokerContract.Recorded());
         RedisCluster b = node(redis.url(), new RecordedTransitions(), db);
         assertThat(a.degradedReason()).contains("redis unreachable");
-        assertThat(await(a.state().join(APP, "presence-x", new Member("u1", null), null, 100)).newMember()).isTrue();
+        assertThat(await(a.state().channels().join(APP, "presence-x", new Member("u1", null), null, 100)).newMember()).isTrue();
         Topic room = Topic.channel(APP, "presence-x");
         await(b.broker().interest(room, true));
 
@@ -272,10 +273,10 @@ class RedisFailureTest {
         await(reconnect);
         eventually().until(() -> a.degradedReason() == null && b.degradedReason() == null);
         // the client back, through the cluster this time: the join is news to every node
-        SharedState.Joined again = await(a.state().join(APP, "presence-x", new Member("u1", null), null, 100));
+        ChannelState.Joined again = await(a.state().channels().join(APP, "presence-x", new Member("u1", null), null, 100));
         assertThat(again.newMember()).isTrue();
         assertThat(again.announced()).isTrue();
-        assertThat(await(b.state().members(APP, "presence-x"))).containsExactly("u1");
+        assertThat(await(b.state().channels().members(APP, "presence-x"))).containsExactly("u1");
         int[] n = {0};
         eventually().until(() -> {
             a.broker().publish(room, frame("{\"n\":" + n[0]++ + "}"), null);

@@ -4,11 +4,12 @@ import static dev.switchboard.server.testing.Waits.eventually;
 import static dev.switchboard.server.testing.Waits.throughoutQuietPeriod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.server.engine.ChannelState;
 import dev.switchboard.server.cluster.BrokerContract;
 import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.SharedState;
-import dev.switchboard.server.engine.SharedState.Member;
+import dev.switchboard.server.engine.ChannelState.Member;
 import dev.switchboard.server.engine.Topic;
 import dev.switchboard.server.testing.RedisServer;
 import dev.switchboard.server.testing.TcpProxy;
@@ -59,19 +60,19 @@ class RedisFenceTest {
         proxy = new TcpProxy(redis.port());
         tb.onReconnectAll = () -> {
             SharedState s = b.state();
-            s.leave(APP, "presence-x", "u2", "u2");
-            s.signOut(APP, "u2", List.of());
-            s.releaseConnection(APP);
-            CompletionStage<Boolean> again = s.reserveConnection(APP, -1);
+            s.channels().leave(APP, "presence-x", "u2", "u2");
+            s.users().signOut(APP, "u2", List.of());
+            s.quota().releaseConnection(APP);
+            CompletionStage<Boolean> again = s.quota().reserveConnection(APP, -1);
             heldAtGate.complete(!again.toCompletableFuture().isDone());
         };
         a = node(redis.url(), ta, new BrokerContract.Recorded());
         b = node("redis://127.0.0.1:" + proxy.port(), tb, db);
         c = node(redis.url(), tc, new BrokerContract.Recorded());
-        await(a.state().join(APP, "presence-x", new Member("u1", null), null, 100));
-        await(b.state().reserveConnection(APP, -1));
-        await(b.state().join(APP, "presence-x", new Member("u2", null), "u2", 100));
-        await(b.state().signIn(APP, "u2", null, List.of(), List.of("presence-x"), false));
+        await(a.state().channels().join(APP, "presence-x", new Member("u1", null), null, 100));
+        await(b.state().quota().reserveConnection(APP, -1));
+        await(b.state().channels().join(APP, "presence-x", new Member("u2", null), "u2", 100));
+        await(b.state().users().signIn(APP, "u2", null, List.of(), List.of("presence-x"), false));
         await(b.broker().interest(ROOM, true));
         eventually().until(() -> a.liveNodes() == 3);
         publishUntilBReceives("before");
@@ -112,7 +113,7 @@ class RedisFenceTest {
         eventually().until(() -> b.degradedReason() == null);
         eventually().until(() -> db.lines.stream().anyMatch(l -> l.contains("during")));
         throughoutQuietPeriod().until(() -> ta.calls.isEmpty() && tb.calls.isEmpty() && tc.calls.isEmpty());
-        assertThat(await(a.state().members(APP, "presence-x"))).containsExactlyInAnyOrder("u1", "u2");
+        assertThat(await(a.state().channels().members(APP, "presence-x"))).containsExactlyInAnyOrder("u1", "u2");
     }
 
     @Test
@@ -143,13 +144,13 @@ class RedisFenceTest {
                 .until(() -> tb.calls.contains("reconnectAll") && b.degradedReason() == null);
         assertThat(tb.calls).containsExactly("reconnectAll");
         assertThat(heldAtGate).isCompletedWithValue(true);
-        assertThat(await(a.state().members(APP, "presence-x"))).containsExactly("u1");
+        assertThat(await(a.state().channels().members(APP, "presence-x"))).containsExactly("u1");
         // the client comes back through the normal path: Redis decides its return, once
-        SharedState.Joined back = await(b.state().join(APP, "presence-x", new Member("u2", null), "u2", 100));
+        ChannelState.Joined back = await(b.state().channels().join(APP, "presence-x", new Member("u2", null), "u2", 100));
         assertThat(back.newMember()).isTrue();
-        assertThat(await(b.state().signIn(APP, "u2", null, List.of(), List.of("presence-x"), false)).cameOnline())
+        assertThat(await(b.state().users().signIn(APP, "u2", null, List.of(), List.of("presence-x"), false)).cameOnline())
                 .isTrue();
-        assertThat(await(a.state().members(APP, "presence-x"))).containsExactlyInAnyOrder("u1", "u2");
+        assertThat(await(a.state().channels().members(APP, "presence-x"))).containsExactlyInAnyOrder("u1", "u2");
         assertThat(ta.calls.size() + tc.calls.size()).isEqualTo(3);
     }
 

@@ -3,6 +3,8 @@ package dev.switchboard.server.cluster.redis;
 import static dev.switchboard.server.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.server.engine.ChannelState;
+import dev.switchboard.server.engine.OnlineUsers;
 import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
 import dev.switchboard.server.engine.Broker;
 import dev.switchboard.server.engine.Frame;
@@ -89,11 +91,11 @@ class RedisMembershipDeliveryTest {
             for (int i = 0; i < 2; i++) {
                 SharedState s = node[i].state();
                 String user = "u" + (round % 3);
-                all.add(s.join(APP, CHANNEL, new SharedState.Member(user, null), null, -1).thenCompose(j -> {
+                all.add(s.channels().join(APP, CHANNEL, new ChannelState.Member(user, null), null, -1).thenCompose(j -> {
                     if (j.newMember()) {
                         decided.add(j.position());
                     }
-                    return s.leave(APP, CHANNEL, user, null).thenAccept(l -> {
+                    return s.channels().leave(APP, CHANNEL, user, null).thenAccept(l -> {
                         if (l.memberRemoved()) {
                             decided.add(l.position());
                         }
@@ -126,12 +128,12 @@ class RedisMembershipDeliveryTest {
         for (int round = 0; round < 20; round++) {
             for (int i = 0; i < 2; i++) {
                 SharedState s = node[i].state();
-                all.add(s.signIn(APP, "w", null, List.of(), List.of(), false).thenCompose(in -> {
+                all.add(s.users().signIn(APP, "w", null, List.of(), List.of(), false).thenCompose(in -> {
                     if (in.cameOnline()) {
                         assertThat(in.announced()).isTrue();
                         decided.add(in.position());
                     }
-                    return s.signOut(APP, "w", List.of()).thenAccept(out -> {
+                    return s.users().signOut(APP, "w", List.of()).thenAccept(out -> {
                         if (out.wentOffline()) {
                             assertThat(out.announced()).isTrue();
                             decided.add(out.position());
@@ -164,7 +166,7 @@ class RedisMembershipDeliveryTest {
         b.state().start(cleaner);
         b.broker().start(seen);
         b.broker().interest(Topic.watchers(APP, "d"), true).toCompletableFuture().join();
-        SharedState.SignedIn in = a.state().signIn(APP, "d", null, List.of(), List.of(), false)
+        OnlineUsers.SignedIn in = a.state().users().signIn(APP, "d", null, List.of(), List.of(), false)
                 .toCompletableFuture().join();
         assertThat(in.cameOnline()).isTrue();
         eventually().until(() -> seen.seen.size() == 1);

@@ -3,6 +3,7 @@ package dev.switchboard.server.cluster.redis;
 import static dev.switchboard.server.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.server.engine.Inboxes;
 import dev.switchboard.server.cluster.SharedStateContract;
 import dev.switchboard.server.engine.SharedState;
 import dev.switchboard.server.testing.RedisServer;
@@ -50,7 +51,7 @@ class RedisStateContractTest extends SharedStateContract {
         redis.command("SCRIPT", "FLUSH");
         // The first script after the flush comes back NOSCRIPT and is re-sent: the node then reloads every script
         // and writes its share back at the next heartbeat.
-        await(a.join(APP, "private-x", null, null, 100));
+        await(a.channels().join(APP, "private-x", null, null, 100));
         String[] exists = new String[Script.values().length + 2];
         exists[0] = "SCRIPT";
         exists[1] = "EXISTS";
@@ -58,15 +59,15 @@ class RedisStateContractTest extends SharedStateContract {
             exists[s.ordinal() + 2] = s.sha;
         }
         eventually().until(() -> !redis.command(exists).contains(":0"));
-        assertThat(await(b.channel(APP, "private-x")).subscriptionCount()).isEqualTo(1);
+        assertThat(await(b.channels().channel(APP, "private-x")).subscriptionCount()).isEqualTo(1);
     }
 
     @Test
     void erasingAUserLeavesNoInboxKeyInRedis() {
         long now = System.currentTimeMillis();
-        await(a.keepIfOffline(APP, "gone", new SharedState.KeptEvent("e", "d", now, now + 60_000), 10));
+        await(a.inboxes().keepIfOffline(APP, "gone", new Inboxes.KeptEvent("e", "d", now, now + 60_000), 10));
         assertThat(redis.command("KEYS", "*inbox*")).contains("gone");
-        await(b.eraseUser(APP, "gone"));
+        await(b.userData().eraseUser(APP, "gone"));
         assertThat(redis.command("KEYS", "*gone*")).isEmpty();
     }
 }
