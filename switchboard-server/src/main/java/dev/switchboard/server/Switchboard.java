@@ -19,7 +19,10 @@ import dev.switchboard.server.engine.ShutdownDrain;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.webhooks.WebhookDispatcher;
+import dev.switchboard.server.webhooks.WebhookJournal;
+import dev.switchboard.server.webhooks.WebhookQueue;
 import dev.switchboard.server.webhooks.WebhookStats;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -285,7 +288,7 @@ public final class Switchboard implements AutoCloseable {
         private Switchboard start(AppRegistry apps) {
             Cluster a = cluster != null ? cluster : clusterFor(config);
             Metrics prometheus = config.metricsEnabled() ? new Metrics() : null;
-            WebhookDispatcher webhooks = new WebhookDispatcher(config).start();
+            WebhookDispatcher webhooks = new WebhookDispatcher(config, webhookQueue(a, config)).start();
             Dashboard dashboard = config.dashboardEnabled() ? Dashboard.create(config) : null;
             EngineListener tap = dashboard == null ? EngineListener.NONE : dashboard.listener();
             webhooks.tap(tap);
@@ -351,6 +354,20 @@ public final class Switchboard implements AutoCloseable {
                         degraded == null ? a.node().liveNodes() + " live nodes" : degraded);
             }
             return node;
+        }
+
+        /**
+         * Where webhook batches are kept until delivered (docs/webhooks.md): Redis streams on a cluster, else the
+         * journal in webhook_journal_dir when set, else memory only.
+         */
+        private static WebhookQueue webhookQueue(Cluster cluster, ServerConfig config) {
+            if (cluster instanceof RedisCluster redis) {
+                return redis.webhookQueue();
+            }
+            if (!config.webhookJournalDir().isEmpty()) {
+                return WebhookJournal.open(Path.of(config.webhookJournalDir()));
+            }
+            return WebhookQueue.MEMORY;
         }
 
         /** HTTP API answers counted by app and status; only known app ids become labels. */

@@ -156,6 +156,7 @@ public record ConfigSetting(Scope scope, String component, String key, Class<?> 
             Map.entry("webhook_timeout_millis", "Timeout of one webhook POST."),
             Map.entry("webhook_queue_size", "Most webhook batches waiting per target; when full the oldest batch is dropped (and counted)."),
             Map.entry("webhook_retry_seconds", "How long a failing webhook batch is retried."),
+            Map.entry("webhook_journal_dir", "One node without Redis: a directory where every webhook batch is journalled (written and fsynced before its first attempt) until delivered or given up, so that a node restarted after a crash or a shutdown sends what it still owed. Empty: batches live in memory only. Ignored with Redis, whose streams keep them (docs/webhooks.md)."),
             Map.entry("metrics_enabled", "Serve Prometheus metrics at GET /metrics (on metrics_port, and on port with metrics_token); false: nowhere."),
             Map.entry("metrics_port", "Port of the metrics listener, which answers GET /metrics only (soketi's and Sockudo's 9601). When the default 9601 is taken (a second node on the machine) the node warns and runs without it; any other port that cannot be bound stops the start. -1: no metrics listener; 0: a free port."),
             Map.entry("metrics_host", "Address the metrics listener binds, e.g. 127.0.0.1 or an internal interface; empty: host."),

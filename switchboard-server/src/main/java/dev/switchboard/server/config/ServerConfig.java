@@ -72,6 +72,8 @@ public record ServerConfig(
         int webhookTimeoutMillis,
         int webhookQueueSize,
         int webhookRetrySeconds,
+        /** One node without Redis: a directory for the webhook journal, replayed at start; empty: memory only. */
+        String webhookJournalDir,
         boolean metricsEnabled,
         /** Own listener for {@code GET /metrics}: 9601 by default, -1 none, 0 a free port. */
         int metricsPort,
@@ -124,6 +126,7 @@ public record ServerConfig(
         dashboardToken = dashboardToken == null ? "" : dashboardToken;
         metricsHost = metricsHost == null ? "" : metricsHost;
         metricsToken = metricsToken == null ? "" : metricsToken;
+        webhookJournalDir = webhookJournalDir == null ? "" : webhookJournalDir;
     }
 
     /** soketi's and Sockudo's metrics port; when it is taken the node warns and serves no metrics listener. */
@@ -136,7 +139,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
                 600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 10, 30, 1024, 60, 4096, 256, 64, 2048, 100,
-                250, 20, 3000, 4000, 1000, 300, true,
+                250, 20, 3000, 4000, 1000, 300, "", true,
                 DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, 5, 10_000, 20, true, "", 200, "",
                 "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));

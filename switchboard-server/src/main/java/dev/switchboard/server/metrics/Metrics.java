@@ -114,6 +114,14 @@ public final class Metrics implements EngineListener {
                 WebhookStats::failedAttempts);
         webhookCounter(stats, "switchboard_webhook_events_dropped", "Webhook events dropped (queue full, retry window over, unusable URL, shutdown, overload)",
                 WebhookStats::eventsDropped);
+        webhookCounter(stats, "switchboard_webhook_batches_kept", "Webhook batches kept by the durable queue (Redis streams, or the journal) before their first attempt",
+                WebhookStats::batchesKept);
+        webhookCounter(stats, "switchboard_webhook_batches_claimed", "Webhook batches taken over: claimed from a node whose lease expired, or replayed from the journal",
+                WebhookStats::batchesClaimed);
+        webhookCounter(stats, "switchboard_webhook_batches_redelivered", "Webhook batches taken over and delivered (2xx) by this node",
+                WebhookStats::batchesRedelivered);
+        webhookCounter(stats, "switchboard_webhook_batches_left_kept", "Webhook batches undelivered at shutdown and left in the durable queue for another node or the next start",
+                WebhookStats::batchesLeftKept);
         Gauge.builder("switchboard_webhook_queued_batches", stats, WebhookStats::queuedBatches)
                 .description("Webhook batches waiting to be sent").register(registry);
     }

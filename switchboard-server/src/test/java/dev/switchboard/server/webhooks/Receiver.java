@@ -74,7 +74,7 @@ public final class Receiver implements AutoCloseable {
         server.start();
     }
 
-    Receiver answering(IntUnaryOperator statusByRequest) {
+    public Receiver answering(IntUnaryOperator statusByRequest) {
         this.status = statusByRequest;
         return this;
     }

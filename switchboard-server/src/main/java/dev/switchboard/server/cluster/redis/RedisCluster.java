@@ -5,6 +5,7 @@ import dev.switchboard.server.cluster.ClusterTraffic;
 import dev.switchboard.server.engine.Broker;
 import dev.switchboard.server.engine.ClusterNode;
 import dev.switchboard.server.engine.SharedState;
+import dev.switchboard.server.webhooks.WebhookQueue;
 import java.security.SecureRandom;
 import java.time.Instant;
 
@@ -55,6 +56,14 @@ public final class RedisCluster implements Cluster, ClusterNode, ClusterTraffic 
     @Override
     public ClusterTraffic traffic() {
         return this;
+    }
+
+    /**
+     * The webhook queue of this node (docs/webhooks.md): Redis streams on this node's link, batches of nodes whose
+     * lease is gone claimed by this one.
+     */
+    public WebhookQueue webhookQueue() {
+        return new RedisWebhookQueue(link, nodeId);
     }
 
     @Override
