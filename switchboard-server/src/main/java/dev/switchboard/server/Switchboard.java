@@ -1,8 +1,6 @@
 package dev.switchboard.server;
 
 import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.server.api.ApiRequest;
-import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.api.HttpApi;
 import dev.switchboard.server.apps.AppRegistry;
 import dev.switchboard.server.cluster.Cluster;
@@ -14,20 +12,21 @@ import dev.switchboard.server.dashboard.Dashboard;
 import dev.switchboard.server.edge.EdgeCounters;
 import dev.switchboard.server.edge.EdgeMeters;
 import dev.switchboard.server.edge.EdgeServer;
+import dev.switchboard.server.edge.HttpRoute;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.ShutdownDrain;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.metrics.Metrics;
+import dev.switchboard.server.metrics.MetricsEndpoint;
 import dev.switchboard.server.webhooks.WebhookDispatcher;
 import dev.switchboard.server.webhooks.WebhookJournal;
 import dev.switchboard.server.webhooks.WebhookQueue;
 import dev.switchboard.server.webhooks.WebhookStats;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -300,8 +299,8 @@ public final class Switchboard implements AutoCloseable {
             if (dashboard != null) {
                 dashboard.start(engine);
             }
-            HttpApi api = new HttpApi(engine, config);
-            Function<ApiRequest, CompletionStage<ApiResponse>> route = api::handle;
+            HttpApi api = new HttpApi(engine, config,
+                    prometheus == null ? HttpApi.AnswerCounter.NONE : prometheus::httpResponse);
             Supplier<String> scrape = metrics;
             if (prometheus != null) {
                 prometheus.bind(engine);
@@ -311,15 +310,19 @@ public final class Switchboard implements AutoCloseable {
                 if (apps.hasDatabase()) {
                     prometheus.bind(apps);
                 }
-                route = countStatuses(engine, prometheus, api);
                 if (scrape == null) {
                     scrape = prometheus::scrape;
                 }
             }
+            List<HttpRoute> routes = new ArrayList<>();
+            routes.add(api.route());
+            if (dashboard != null) {
+                routes.addAll(dashboard.routes());
+            }
+            routes.add(MetricsEndpoint.onClientPort(scrape, config));
             EngineSessions sessions = new EngineSessions(engine, all);
-            EdgeServer edge = new EdgeServer(config, sessions, route,
-                    scrape, apps.hasDatabase() ? apps::databaseUp : null, dashboard == null ? null : dashboard::handle)
-                    .node(a.node());
+            EdgeServer edge = new EdgeServer(config, sessions, routes, MetricsEndpoint.onItsOwnPort(scrape), a.node(),
+                    apps.hasDatabase() ? apps::databaseUp : null);
             sessions.onOriginRefused(edge.counters().originsRefused::increment);
             if (prometheus != null) {
                 EdgeMeters.register(prometheus.registry(), edge.counters());
@@ -368,16 +371,6 @@ public final class Switchboard implements AutoCloseable {
                 return WebhookJournal.open(Path.of(config.webhookJournalDir()));
             }
             return WebhookQueue.MEMORY;
-        }
-
-        /** HTTP API answers counted by app and status; only known app ids become labels. */
-        private static Function<ApiRequest, CompletionStage<ApiResponse>> countStatuses(Engine engine, Metrics metrics,
-                                                                                      HttpApi api) {
-            return request -> api.handle(request).thenApply(response -> {
-                String id = HttpApi.appIdOf(request.uri());
-                metrics.httpResponse(id != null && engine.appById(id) != null ? id : null, response.status());
-                return response;
-            });
         }
 
         /** A cluster member on a Redis Cluster (redis_cluster) or on one Redis (redis_url), else alone. */

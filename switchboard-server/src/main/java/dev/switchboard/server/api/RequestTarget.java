@@ -27,14 +27,24 @@ record RequestTarget(String rawPath, String decodedPath, List<String> segments, 
             int pathStart = rest.indexOf('/', scheme + 3);
             rest = pathStart < 0 ? "/" : rest.substring(pathStart);
         }
-        int hash = rest.indexOf('#');
-        if (hash >= 0) {
-            rest = rest.substring(0, hash);
-        }
         int q = rest.indexOf('?');
-        String rawPath = q < 0 ? rest : rest.substring(0, q);
-        String rawQuery = q < 0 ? "" : rest.substring(q + 1);
+        return of(q < 0 ? rest : rest.substring(0, q), q < 0 ? "" : rest.substring(q + 1));
+    }
 
+    /**
+     * From a target the edge already split at its first {@code ?}: a fragment ({@code #…}) is not part of it,
+     * wherever it starts.
+     */
+    static RequestTarget of(String path, String query) {
+        String rawPath = path;
+        String rawQuery = query == null ? "" : query;
+        int hash = rawPath.indexOf('#');
+        if (hash >= 0) {
+            rawPath = rawPath.substring(0, hash);
+            rawQuery = "";
+        } else if ((hash = rawQuery.indexOf('#')) >= 0) {
+            rawQuery = rawQuery.substring(0, hash);
+        }
         if (!rawPath.startsWith("/")) {
             throw ApiProblem.notFound("Not found");
         }
@@ -46,6 +56,11 @@ record RequestTarget(String rawPath, String decodedPath, List<String> segments, 
         }
         return new RequestTarget(rawPath, decode(rawPath, false), Collections.unmodifiableList(segments),
                 Collections.unmodifiableSortedMap(parseQuery(rawQuery)));
+    }
+
+    /** The {@code {app_id}} of an {@code /apps/{app_id}/…} target, decoded; else null. */
+    String appId() {
+        return segments.size() >= 2 && segments.get(0).equals("apps") ? segments.get(1) : null;
     }
 
     /** Query parameters, decoded, keys lower-cased and sorted, repeated keys joined with {@code ,}. */

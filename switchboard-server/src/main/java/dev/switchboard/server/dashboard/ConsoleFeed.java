@@ -1,6 +1,7 @@
 package dev.switchboard.server.dashboard;
 
 import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.edge.StreamSink;
 import dev.switchboard.server.engine.EngineListener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,9 +2,14 @@ package dev.switchboard.server.dashboard;
 
 import dev.switchboard.server.access.BearerToken;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.edge.HttpCall;
+import dev.switchboard.server.edge.HttpPort;
+import dev.switchboard.server.edge.HttpReply;
+import dev.switchboard.server.edge.HttpRoute;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.logging.RateLimitedLog;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -17,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * The operator's dashboard: the page at {@code /dashboard/}, its token-guarded API under
  * {@code /dashboard/api/}, and one thread that samples throughput each second and pushes the live streams.
  * Made before the engine (its {@link #listener()} goes into the engine), {@link #start started} with it.
- * {@link #handle} is the one error boundary: it never throws, and without the token nothing of an app is
+ * {@link #answer} is the one error boundary: it never throws, and without the token nothing of an app is
  * answered.
  */
-public final class Dashboard implements AutoCloseable {
+public final class Dashboard implements AutoCloseable, HttpPort {
     private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
     /** Per request, and per run of a task that runs every second. */
     private static final RateLimitedLog limitedLog = new RateLimitedLog(log);
@@ -86,13 +91,14 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    /** True for the paths this class answers. */
-    public static boolean owns(String path) {
-        return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+    /** The dashboard's rows of the edge's route table: {@code /dashboard} and everything under it, every method. */
+    public List<HttpRoute> routes() {
+        return List.of(HttpRoute.at(PREFIX, this), HttpRoute.under(PREFIX + "/", this));
     }
 
     /** Never throws, never completes exceptionally. */
-    public CompletionStage<DashboardResponse> handle(DashboardRequest request) {
+    @Override
+    public CompletionStage<HttpReply> answer(HttpCall request) {
         try {
             return route(request).exceptionally(e -> failed(request, e));
         } catch (RuntimeException e) {
@@ -100,35 +106,35 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<DashboardResponse> route(DashboardRequest request) {
+    private CompletableFuture<HttpReply> route(HttpCall request) {
         String path = request.path();
         String method = request.method();
         if (path.startsWith(API) || path.equals(PREFIX + "/api")) {
             // The token is checked before anything else, so that not even an app's existence is told without it.
             if (!token.accepts(request.authorization())) {
-                return CompletableFuture.completedFuture(DashboardResponse.unauthorized());
+                return CompletableFuture.completedFuture(DashboardReplies.unauthorized());
             }
             DashboardApi a = api;
             if (a == null) {
-                return CompletableFuture.completedFuture(DashboardResponse.error(503, "Starting"));
+                return CompletableFuture.completedFuture(DashboardReplies.error(503, "Starting"));
             }
             String rest = path.length() > API.length() ? path.substring(API.length()) : "";
             return a.handle(method, rest, request.body()).toCompletableFuture();
         }
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            return CompletableFuture.completedFuture(DashboardResponse.error(405, "Method not allowed"));
+            return CompletableFuture.completedFuture(DashboardReplies.error(405, "Method not allowed"));
         }
         if (path.equals(PREFIX)) {
-            return CompletableFuture.completedFuture(new DashboardResponse(301, "text/plain; charset=utf-8",
+            return CompletableFuture.completedFuture(new HttpReply(301, "text/plain; charset=utf-8",
                     new byte[0], java.util.Map.of("Location", PREFIX + "/"), null));
         }
-        DashboardResponse file = files.get(path.substring(PREFIX.length() + 1));
-        return CompletableFuture.completedFuture(file != null ? file : DashboardResponse.error(404, "Not found"));
+        HttpReply file = files.get(path.substring(PREFIX.length() + 1));
+        return CompletableFuture.completedFuture(file != null ? file : DashboardReplies.error(404, "Not found"));
     }
 
-    private static DashboardResponse failed(DashboardRequest request, Throwable e) {
+    private static HttpReply failed(HttpCall request, Throwable e) {
         limitedLog.error("request-failed", "Dashboard request {} {} failed", request.method(), request.path(), e);
-        return DashboardResponse.error(500, "Internal server error");
+        return DashboardReplies.error(500, "Internal server error");
     }
 
     private static Runnable guarded(Runnable task) {

@@ -5,6 +5,7 @@ import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.RequestPaths;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.edge.HttpReply;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +40,12 @@ final class DashboardApi {
     }
 
     /** {@code rest} is the path after {@code /dashboard/api/}. */
-    CompletionStage<DashboardResponse> handle(String method, String rest, byte[] body) {
+    CompletionStage<HttpReply> handle(String method, String rest, byte[] body) {
         String[] parts = rest.split("/", -1);
         for (int i = 0; i < parts.length; i++) {
             parts[i] = decode(parts[i]);
             if (parts[i] == null) {
-                return done(DashboardResponse.error(400, "Malformed path"));
+                return done(DashboardReplies.error(400, "Malformed path"));
             }
         }
         if (parts.length == 1 && parts[0].equals("apps")) {
@@ -55,11 +56,11 @@ final class DashboardApi {
         }
         // Apps can come from a database: resolving may ask it (never on the event loop's time).
         return engine.resolveById(parts[1]).thenCompose(app -> app == null
-                ? done(DashboardResponse.error(404, "No app with this id"))
+                ? done(DashboardReplies.error(404, "No app with this id"))
                 : appRoute(app, method, parts, body));
     }
 
-    private CompletionStage<DashboardResponse> appRoute(AppEngine app, String method, String[] parts, byte[] body) {
+    private CompletionStage<HttpReply> appRoute(AppEngine app, String method, String[] parts, byte[] body) {
         if (parts.length == 2) {
             return get(method) ? app(app) : notAllowed();
         }
@@ -72,7 +73,7 @@ final class DashboardApi {
         if (parts.length >= 4 && parts[2].equals("users")) {
             String userId = parts[3];
             if (userId.isEmpty() || userId.length() > app.config().maxUserIdLength()) {
-                return done(DashboardResponse.error(400, "User id must have 1 to "
+                return done(DashboardReplies.error(400, "User id must have 1 to "
                         + app.config().maxUserIdLength() + " characters"));
             }
             if (parts.length == 4) {
@@ -90,7 +91,7 @@ final class DashboardApi {
         return notFound();
     }
 
-    private CompletionStage<DashboardResponse> apps() {
+    private CompletionStage<HttpReply> apps() {
         List<CompletableFuture<Map<String, Object>>> each = new ArrayList<>();
         List<AppEngine> known = new ArrayList<>(engine.apps());
         // By id, so that the page's list keeps its order (the engine's has none).
@@ -109,7 +110,7 @@ final class DashboardApi {
         });
     }
 
-    private CompletionStage<DashboardResponse> app(AppEngine app) {
+    private CompletionStage<HttpReply> app(AppEngine app) {
         String id = app.config().id();
         return AppQueries.figures(app).thenApply(f -> {
             Map<String, Object> m = DashboardJson.app(app.config(), f, throughput.latest(id));
@@ -118,26 +119,26 @@ final class DashboardApi {
         });
     }
 
-    private CompletionStage<DashboardResponse> stream(AppEngine app) {
-        return done(DashboardResponse.events(sink -> streams.open(app, sink)));
+    private CompletionStage<HttpReply> stream(AppEngine app) {
+        return done(DashboardReplies.events(sink -> streams.open(app, sink)));
     }
 
-    private CompletionStage<DashboardResponse> user(AppEngine app, String userId) {
+    private CompletionStage<HttpReply> user(AppEngine app, String userId) {
         return AppQueries.user(app, userId).thenApply(u -> u == null
-                ? DashboardResponse.error(404, "The server holds nothing about user " + Names.quote(userId))
+                ? DashboardReplies.error(404, "The server holds nothing about user " + Names.quote(userId))
                 : ok(DashboardJson.user(u)));
     }
 
-    private CompletionStage<DashboardResponse> sendToUser(AppEngine app, String userId, byte[] body) {
+    private CompletionStage<HttpReply> sendToUser(AppEngine app, String userId, byte[] body) {
         AppConfig config = app.config();
         JsonNode json = body == null || body.length == 0 ? null : WireCodec.parse(body);
         if (json == null || !json.isObject()) {
-            return done(DashboardResponse.error(400, "Body must be a JSON object {\"event\":…,\"data\":…}"));
+            return done(DashboardReplies.error(400, "Body must be a JSON object {\"event\":…,\"data\":…}"));
         }
         JsonNode event = json.get("event");
         if (event == null || !event.isTextual() || event.textValue().isEmpty()
                 || event.textValue().length() > config.maxEventNameLength()) {
-            return done(DashboardResponse.error(400, "event must be a name of 1 to "
+            return done(DashboardReplies.error(400, "event must be a name of 1 to "
                     + config.maxEventNameLength() + " characters"));
         }
         JsonNode dataNode = json.get("data");
@@ -145,7 +146,7 @@ final class DashboardApi {
         String data = dataNode == null || dataNode.isNull() ? "{}"
                 : dataNode.isTextual() ? dataNode.textValue() : WireCodec.write(dataNode);
         if (data.getBytes(StandardCharsets.UTF_8).length > config.maxEventDataBytes()) {
-            return done(DashboardResponse.error(413, "data larger than " + config.maxEventDataBytes() + " bytes"));
+            return done(DashboardReplies.error(413, "data larger than " + config.maxEventDataBytes() + " bytes"));
         }
         String name = event.textValue();
         return AppQueries.sendToUser(app, userId, name, data).thenApply(v -> {
@@ -160,20 +161,20 @@ final class DashboardApi {
         return "GET".equals(method) || "HEAD".equals(method);
     }
 
-    private static DashboardResponse ok(Object body) {
-        return DashboardResponse.json(200, body);
+    private static HttpReply ok(Object body) {
+        return DashboardReplies.json(200, body);
     }
 
-    private static CompletionStage<DashboardResponse> done(DashboardResponse r) {
+    private static CompletionStage<HttpReply> done(HttpReply r) {
         return CompletableFuture.completedFuture(r);
     }
 
-    private static CompletionStage<DashboardResponse> notFound() {
-        return done(DashboardResponse.error(404, "Not found"));
+    private static CompletionStage<HttpReply> notFound() {
+        return done(DashboardReplies.error(404, "Not found"));
     }
 
-    private static CompletionStage<DashboardResponse> notAllowed() {
-        return done(DashboardResponse.error(405, "Method not allowed"));
+    private static CompletionStage<HttpReply> notAllowed() {
+        return done(DashboardReplies.error(405, "Method not allowed"));
     }
 
     /** A path segment decoded as the API and the WebSocket URL decode theirs; null when malformed. */

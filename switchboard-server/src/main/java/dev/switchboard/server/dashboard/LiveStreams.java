@@ -1,6 +1,7 @@
 package dev.switchboard.server.dashboard;
 
 import dev.switchboard.protocol.WireCodec;
+import dev.switchboard.server.edge.StreamSink;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.Engine;
 import dev.switchboard.server.logging.RateLimitedLog;

@@ -1,5 +1,6 @@
 package dev.switchboard.server.dashboard;
 
+import dev.switchboard.server.edge.HttpReply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,12 +43,12 @@ final class StaticFiles {
     }
 
     /** {@code name} is the path after {@code /dashboard/}; empty for the page itself. Null when unknown. */
-    DashboardResponse get(String name) {
+    HttpReply get(String name) {
         String file = name.isEmpty() ? "index.html" : name;
         byte[] body = files.get(file);
         if (body == null) {
             return null;
         }
-        return new DashboardResponse(200, TYPES.get(file), body, HEADERS, null);
+        return new HttpReply(200, TYPES.get(file), body, HEADERS, null);
     }
 }

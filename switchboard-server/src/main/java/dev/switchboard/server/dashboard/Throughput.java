@@ -3,8 +3,8 @@ package dev.switchboard.server.dashboard;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.EngineListener;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Messages in (frames from clients) and out (frames written to sockets) per app, sampled once a second into a

@@ -1,11 +1,6 @@
 package dev.switchboard.server.edge;
 
-import dev.switchboard.server.access.BearerToken;
-import dev.switchboard.server.api.ApiRequest;
-import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.dashboard.DashboardRequest;
-import dev.switchboard.server.dashboard.DashboardResponse;
 import dev.switchboard.server.engine.ClusterNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -28,9 +23,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +38,12 @@ public final class EdgeServer {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
     private final ServerConfig config;
     private final Sessions sessions;
-    private final Function<ApiRequest, CompletionStage<ApiResponse>> api;
-    private final Supplier<String> metrics;
+    /** The rows of the route table the wiring gave; the edge adds its own. */
+    private final List<HttpRoute> routes;
+    /** What the metrics listener serves; null: no listener. */
+    private final HttpPort metrics;
     private final Supplier<Boolean> appsDatabaseUp;
-    private ClusterNode node;
-    private final Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard;
+    private final ClusterNode node;
     private final EdgeCounters counters = new EdgeCounters();
     private final ConnectionLimits limits;
     private final WebSocketServerHandshakerFactory handshakers;
@@ -58,8 +52,6 @@ public final class EdgeServer {
     private final ChannelGroup channels = new DefaultChannelGroup("switchboard-sockets", GlobalEventExecutor.INSTANCE);
     /** Apart from {@link #channels}: a scraper's keep-alive connection must not hold up the drain. */
     private final ChannelGroup metricsChannels = new DefaultChannelGroup("switchboard-metrics", GlobalEventExecutor.INSTANCE);
-    /** Null: {@code /metrics} on the client port is 404. */
-    private final BearerToken metricsToken;
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -74,18 +66,19 @@ public final class EdgeServer {
     private final HttpConnections httpConnections;
 
     /**
-     * @param metrics        Prometheus text for {@code GET /metrics}; null answers 404
+     * @param routes         the route table's rows (the API, the dashboard, metrics); {@code /up} and {@code /health}
+     *                       are the edge's own
+     * @param metrics        what the metrics listener ({@code metrics_port}) serves; null: no listener
+     * @param node           the node whose id, live nodes and degraded reason {@code GET /up} shows; null: none
      * @param appsDatabaseUp for {@code /up}: whether the apps database is reachable; null when apps come from the
      *                       config only
-     * @param dashboard      answers {@code /dashboard…}; null answers 404 there
      */
-    public EdgeServer(ServerConfig config, Sessions sessions, Function<ApiRequest, CompletionStage<ApiResponse>> api,
-                      Supplier<String> metrics, Supplier<Boolean> appsDatabaseUp,
-                      Function<DashboardRequest, CompletionStage<DashboardResponse>> dashboard) {
-        this.dashboard = dashboard;
+    public EdgeServer(ServerConfig config, Sessions sessions, List<HttpRoute> routes, HttpPort metrics,
+                      ClusterNode node, Supplier<Boolean> appsDatabaseUp) {
+        this.node = node;
         this.config = config;
         this.sessions = sessions;
-        this.api = api;
+        this.routes = List.copyOf(routes);
         this.metrics = metrics;
         this.limits = new ConnectionLimits(config, System::nanoTime);
         this.httpConnections = new HttpConnections(config);
@@ -100,8 +93,6 @@ public final class EdgeServer {
                 .build();
         this.handshakers = new WebSocketServerHandshakerFactory("ws://switchboard/", null, decoder);
         this.tls = config.tls() ? new TlsContexts(config, counters) : null;
-        this.metricsToken = metrics == null || config.metricsToken().isEmpty() ? null
-                : BearerToken.of(config.metricsToken());
     }
 
     /** Binds and returns once listening; an {@link IllegalStateException} saying why when it cannot. */
@@ -113,8 +104,12 @@ public final class EdgeServer {
         for (EventExecutor loop : workers) {
             sweeps.put(loop, LoopSweeps.of((EventLoop) loop, config));
         }
+        Health health = new Health(drain, node, appsDatabaseUp);
+        List<HttpRoute> table = new ArrayList<>(routes);
+        table.add(HttpRoute.read("/up", health));
+        table.add(HttpRoute.read("/health", health));
         EdgeContext context = new EdgeContext(config, counters, limits, sessions, handshakers, drain, sweeps,
-                new Health(node, appsDatabaseUp), api, metrics, metricsToken, dashboard);
+                new HttpRoutes(table));
         boolean tlsOnMain = tls != null && config.tlsPort() < 0;
         try {
             serverChannel = bind(config.port(), new ClientPipeline(context, httpConnections, channels,
@@ -323,11 +318,5 @@ public final class EdgeServer {
         if (workers != null) {
             workers.terminationFuture().awaitUninterruptibly(timeoutSeconds + 1L, TimeUnit.SECONDS);
         }
-    }
-
-    /** The node whose id, live nodes and degraded reason {@code GET /up} shows; before {@link #start}. */
-    public EdgeServer node(ClusterNode value) {
-        this.node = value;
-        return this;
     }
 }

@@ -4,6 +4,8 @@ import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.engine.ClusterNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -11,19 +13,27 @@ import java.util.function.Supplier;
  * Redis still serves its own clients, and a load balancer taking every node out during a Redis outage would serve
  * nobody), with the node's id, live nodes and degraded reason on a cluster, and the apps database's state.
  */
-final class Health {
+final class Health implements HttpPort {
+    private final Drain drain;
     /** Null before the node is known (an edge started on its own). */
     private final ClusterNode node;
     /** Null when apps come from the config only. */
     private final Supplier<Boolean> appsDatabaseUp;
 
-    Health(ClusterNode node, Supplier<Boolean> appsDatabaseUp) {
+    Health(Drain drain, ClusterNode node, Supplier<Boolean> appsDatabaseUp) {
+        this.drain = drain;
         this.node = node;
         this.appsDatabaseUp = appsDatabaseUp;
     }
 
+    @Override
+    public CompletionStage<HttpReply> answer(HttpCall call) {
+        return CompletableFuture.completedFuture(drain.begun() ? HttpReply.json(503, HttpResponses.SHUTTING_DOWN, null)
+                : HttpReply.json(200, upBody(), null));
+    }
+
     /** The body while serving. */
-    byte[] upBody() {
+    private byte[] upBody() {
         ClusterNode n = node;
         Boolean appsDb = appsDatabaseUp == null ? null : appsDatabaseUp.get();
         if (n == null) {

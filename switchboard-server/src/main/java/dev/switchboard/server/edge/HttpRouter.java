@@ -1,7 +1,5 @@
 package dev.switchboard.server.edge;
 
-import dev.switchboard.server.api.ApiRequest;
-import dev.switchboard.server.api.ApiResponse;
 import dev.switchboard.server.limits.TokenBucket;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -22,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import dev.switchboard.server.logging.RateLimitedLog;
 import org.slf4j.Logger;
@@ -29,13 +28,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP entry point of a connection: a WebSocket upgrade on any path (refusals become close codes
- * after the upgrade), {@code /up} and {@code /health}, {@code /metrics}, {@code /apps/…} to the API,
- * {@code /dashboard…} to the dashboard when it is on, and a JSON 404 for the rest. Malformed requests get a JSON 400, never a stack trace.
+ * after the upgrade), else the route table ({@link HttpRoutes}: the API under {@code /apps/}, the dashboard when it
+ * is on, {@code /metrics}, {@code /up} and {@code /health}) and a JSON 404 for the rest. Malformed requests get a
+ * JSON 400, never a stack trace.
  */
 final class HttpRouter extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     /** What a client can make happen again and again is logged at most once per 30 s per kind, with a count. */
     private static final RateLimitedLog limited = new RateLimitedLog(log);
+
+    private static final HttpReply NOT_FOUND = HttpReply.error(404, "Not found");
+    private static final HttpReply METHOD_NOT_ALLOWED = HttpReply.error(405, "Method not allowed");
+    private static final HttpReply INTERNAL_ERROR = HttpReply.error(500, "Internal server error");
 
     private final EdgeContext edge;
     /** This connection's hang-up has been logged: a reset mid-body is reported twice by Netty. */
@@ -71,117 +75,71 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
                 && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
-    private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
-        String path = pathOf(req.uri());
-        boolean get = HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method());
-
-        if (path.startsWith("/apps/")) {
-            api(ctx, req);
-            return;
-        }
-        if (DashboardHttp.owns(path) && edge.dashboard() != null) {
-            DashboardHttp.handle(ctx, req, edge, edge.dashboard());
-            return;
-        }
-        FullHttpResponse response;
-        if (path.equals("/up") || path.equals("/health")) {
-            response = !get ? methodNotAllowed()
-                    : edge.drain().begun() ? HttpResponses.json(503, HttpResponses.SHUTTING_DOWN)
-                    : HttpResponses.json(200, edge.health().upBody());
-        } else if (path.equals("/metrics")) {
-            response = !get ? methodNotAllowed() : metrics(req);
-        } else {
-            response = HttpResponses.error(HttpResponseStatus.NOT_FOUND, "Not found");
-        }
-        if (HttpMethod.HEAD.equals(req.method())) {
-            response.content().clear();
-        }
-        respond(ctx, req, response, false);
-    }
-
     /**
-     * The answer may complete later (a cluster asks its shared state) and on another thread: it is written on the
-     * connection's event loop. Everything needed of the request is read now, as the caller releases it.
+     * The request's target is parsed once, into the {@link HttpCall} every port reads, and matched once against the
+     * route table. The answer may complete later (a cluster asks its shared state) and on another thread: it is
+     * written on the connection's event loop. Everything needed of the request is read now, as the caller releases
+     * it.
      */
-    private void api(ChannelHandlerContext ctx, FullHttpRequest req) {
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean head = HttpMethod.HEAD.equals(req.method());
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         HttpVersion version = req.protocolVersion();
-        CompletionStage<ApiResponse> answer;
-        try {
-            byte[] body = ByteBufUtil.getBytes(req.content());
-            answer = edge.api().apply(new ApiRequest(req.method().name(), req.uri(), body,
-                    edge.limits().clientAddress(ctx.channel(), req.headers())));
-        } catch (RuntimeException e) {
-            // HttpApi never throws by contract; this is the boundary that keeps a bug from leaking a stack trace.
-            edge.counters().handlerErrors.increment();
-            limited.error("api-threw", "HTTP API failed on {} {}", req.method(), pathOf(req.uri()), e);
-            respond(ctx, keepAlive, version,
-                    HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error"), false);
-            return;
-        }
-        String where = req.method() + " " + pathOf(req.uri());
-        answer.whenComplete((a, failure) -> {
-            FullHttpResponse response;
-            if (failure != null || a == null) {
+        String method = req.method().name();
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        HttpRoute route = edge.routes().find(path);
+        CompletionStage<HttpReply> answer;
+        if (route == null) {
+            answer = CompletableFuture.completedFuture(NOT_FOUND);
+        } else if (route.readOnly() && !head && !HttpMethod.GET.equals(req.method())) {
+            answer = CompletableFuture.completedFuture(METHOD_NOT_ALLOWED);
+        } else {
+            try {
+                answer = route.port().answer(new HttpCall(method, path, q < 0 ? "" : uri.substring(q + 1),
+                        req.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(req.content()),
+                        edge.limits().clientAddress(ctx.channel(), req.headers())));
+            } catch (RuntimeException e) {
+                // Every port is its own error boundary and never throws by contract; this keeps a bug from leaking
+                // a stack trace.
                 edge.counters().handlerErrors.increment();
-                limited.error("api-failed", "HTTP API failed on {}", where, failure);
-                response = HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
-            } else {
-                FullHttpResponse ok = HttpResponses.json(a.status(), a.body());
-                a.headers().forEach((name, value) -> ok.headers().set(name, value));
-                response = ok;
+                limited.error("port-threw", "HTTP {} {} failed", method, path, e);
+                answer = CompletableFuture.completedFuture(INTERNAL_ERROR);
             }
-            if (head) {
-                response.content().clear();
+        }
+        answer.whenComplete((reply, failure) -> {
+            if (failure != null || reply == null) {
+                edge.counters().handlerErrors.increment();
+                limited.error("port-failed", "HTTP {} {} failed", method, path, failure);
+                reply = INTERNAL_ERROR;
             }
+            HttpReply r = reply;
             if (ctx.executor().inEventLoop()) {
-                respond(ctx, keepAlive, version, response, false);
+                reply(ctx, r, head, keepAlive, version);
             } else {
-                ctx.executor().execute(() -> respond(ctx, keepAlive, version, response, false));
+                ctx.executor().execute(() -> reply(ctx, r, head, keepAlive, version));
             }
         });
     }
 
-    /**
-     * The client port serves metrics only to the metrics token (they name every app id and its traffic); without a
-     * token configured the path does not exist here, as on soketi, and the metrics listener serves it.
-     */
-    private FullHttpResponse metrics(FullHttpRequest req) {
-        var supplier = edge.metrics();
-        var token = edge.metricsToken();
-        if (supplier == null || token == null) {
-            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "Not found");
+    private void reply(ChannelHandlerContext ctx, HttpReply reply, boolean head, boolean keepAlive,
+                       HttpVersion version) {
+        if (reply.stream() != null) {
+            HttpResponses.openStream(ctx, reply);
+        } else {
+            respond(ctx, keepAlive, version, HttpResponses.of(reply, head), false);
         }
-        if (!token.accepts(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse r = HttpResponses.error(HttpResponseStatus.UNAUTHORIZED,
-                    "GET /metrics on this port needs Authorization: Bearer <metrics_token>");
-            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard-metrics\"");
-            return r;
-        }
-        return MetricsHttp.scrape(supplier, edge.counters());
-    }
-
-    private static FullHttpResponse methodNotAllowed() {
-        return HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed");
     }
 
     private void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse response, boolean forceClose) {
         respond(ctx, HttpUtil.isKeepAlive(req), req.protocolVersion(), response, forceClose);
     }
 
+    /** Closes the connection after the answer once the node drains (checked as the answer leaves). */
     private void respond(ChannelHandlerContext ctx, boolean requestKeepAlive, HttpVersion version,
                          FullHttpResponse response, boolean forceClose) {
-        boolean keepAlive = !forceClose && !edge.drain().begun() && requestKeepAlive;
-        if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (version.equals(HttpVersion.HTTP_1_0)) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        var f = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpResponses.write(ctx, response, !forceClose && !edge.drain().begun() && requestKeepAlive, version);
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -261,11 +219,5 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             limited.warn("http-error", "HTTP error on {}; closing", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
-    }
-
-    /** The request target without its query: what the edge routes on, and all it logs (a query carries signatures). */
-    static String pathOf(String uri) {
-        int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
     }
 }

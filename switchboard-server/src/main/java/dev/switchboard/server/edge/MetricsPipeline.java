@@ -5,7 +5,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import java.util.function.Supplier;
 
 /** The pipeline of a socket on the metrics listener: HTTP and {@link MetricsHttp}, nothing else. */
 final class MetricsPipeline extends ChannelInitializer<SocketChannel> {
@@ -14,10 +13,10 @@ final class MetricsPipeline extends ChannelInitializer<SocketChannel> {
 
     /** Apart from the client port's sockets: a scraper's keep-alive connection must not hold up the drain. */
     private final ChannelGroup channels;
-    private final Supplier<String> metrics;
+    private final HttpPort metrics;
     private final EdgeCounters counters;
 
-    MetricsPipeline(ChannelGroup channels, Supplier<String> metrics, EdgeCounters counters) {
+    MetricsPipeline(ChannelGroup channels, HttpPort metrics, EdgeCounters counters) {
         this.channels = channels;
         this.metrics = metrics;
         this.counters = counters;

@@ -51,6 +51,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theEdgeKnowsNeitherTheApiNorTheDashboard() {
+        noClasses().that().resideInAPackage(ROOT + ".edge..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".dashboard..")
+                .because("HTTP comes in through the edge's one port (HttpPort, HttpRoute), which they implement")
+                .check(classes);
+    }
+
+    @Test
     void onlyTheCliReachesTheCompositionRoot() {
         noClasses().that().resideOutsideOfPackages(ROOT, ROOT + ".cli..")
                 .should().dependOnClassesThat().resideInAPackage(ROOT)

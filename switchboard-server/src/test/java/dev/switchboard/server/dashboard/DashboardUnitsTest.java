@@ -4,6 +4,7 @@ import dev.switchboard.server.access.BearerToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.edge.StreamSink;
 import dev.switchboard.server.engine.EngineListener.Origin;
 import java.util.ArrayList;
 import java.util.List;

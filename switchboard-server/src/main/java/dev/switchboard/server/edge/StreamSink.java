@@ -1,7 +1,8 @@
-package dev.switchboard.server.dashboard;
+package dev.switchboard.server.edge;
 
 /**
- * The open end of a server-sent-events response, implemented by the edge. Thread-safe; never blocks.
+ * The open end of a streamed answer (server-sent events: the dashboard's live streams), implemented by the edge
+ * over the socket that asked. Thread-safe; never blocks.
  */
 public interface StreamSink {
     /**
