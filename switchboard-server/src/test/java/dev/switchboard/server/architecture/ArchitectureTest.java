@@ -67,6 +67,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theEngineLooksAppsUpThroughItsOwnPort() {
+        noClasses().that().resideInAPackage(ROOT + ".engine..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".apps..")
+                .because("the engine asks its AppLookup port; where apps come from (config, database) is not its business")
+                .check(classes);
+    }
+
+    @Test
     void packagesFormNoCycle() {
         slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(classes);
     }
