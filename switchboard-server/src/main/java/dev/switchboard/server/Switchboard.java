@@ -14,8 +14,9 @@ import dev.switchboard.server.edge.EdgeMeters;
 import dev.switchboard.server.edge.EdgeServer;
 import dev.switchboard.server.edge.HttpRoute;
 import dev.switchboard.server.engine.Engine;
-import dev.switchboard.server.engine.ShutdownDrain;
 import dev.switchboard.server.engine.EngineListener;
+import dev.switchboard.server.engine.EngineSessions;
+import dev.switchboard.server.engine.ShutdownDrain;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.metrics.MetricsEndpoint;
 import dev.switchboard.server.webhooks.WebhookDispatcher;
@@ -336,10 +337,8 @@ public final class Switchboard implements AutoCloseable {
                 throw e;
             }
             Switchboard node = new Switchboard(config, a, apps, engine, edge, webhooks, dashboard);
-            String tls = edge.tls() == null ? "no TLS"
-                    : "TLS " + edge.tls().providerLabel() + " on " + (edge.tlsPort() == node.port() ? "that port" : "port " + edge.tlsPort());
-            log.info("Switchboard node {} listening on {}:{} (transport {}, {}, {}), apps: {}", a.node().nodeId(),
-                    config.host(), node.port(), edge.transport(), tls, describeMetrics(config, edge), describeApps(config));
+            log.info("Switchboard node {} listening on {}:{} ({}), apps: {}", a.node().nodeId(), config.host(),
+                    node.port(), edge.describe(), describeApps(config));
             if (!config.redisUrl().isEmpty()) {
                 String degraded = a.node().degradedReason();
                 log.info("Node {} is a cluster member on Redis {} (prefix {}): {}", a.node().nodeId(),
@@ -385,15 +384,6 @@ public final class Switchboard implements AutoCloseable {
                         config.clusterHeartbeatMillis(), config.clusterNodeTimeoutMillis()));
             }
             return new LocalCluster(System::currentTimeMillis);
-        }
-
-        private static String describeMetrics(ServerConfig config, EdgeServer edge) {
-            if (!config.metricsEnabled()) {
-                return "no metrics";
-            }
-            String listener = edge.metricsPort() < 0 ? "no metrics listener"
-                    : "metrics on " + config.metricsBindHost() + ":" + edge.metricsPort();
-            return config.metricsToken().isEmpty() ? listener : listener + " and with metrics_token on this port";
         }
 
         /** Ids and keys only: secrets never reach a log. */

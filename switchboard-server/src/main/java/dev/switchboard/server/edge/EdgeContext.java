@@ -1,6 +1,7 @@
 package dev.switchboard.server.edge;
 
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.engine.Sessions;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.EventExecutor;

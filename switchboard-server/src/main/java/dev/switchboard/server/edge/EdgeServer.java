@@ -2,6 +2,7 @@ package dev.switchboard.server.edge;
 
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.engine.ClusterNode;
+import dev.switchboard.server.engine.Sessions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -207,6 +208,21 @@ public final class EdgeServer {
     public int metricsPort() {
         Channel ch = metricsServerChannel;
         return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** For the start's log line: transport, TLS and metrics, e.g. {@code transport epoll, no TLS, no metrics}. */
+    public String describe() {
+        String tlsText = tls == null ? "no TLS"
+                : "TLS " + tls.providerLabel() + " on " + (tlsPort() == port() ? "that port" : "port " + tlsPort());
+        String metricsText;
+        if (!config.metricsEnabled()) {
+            metricsText = "no metrics";
+        } else {
+            String listener = metricsPort() < 0 ? "no metrics listener"
+                    : "metrics on " + config.metricsBindHost() + ":" + metricsPort();
+            metricsText = config.metricsToken().isEmpty() ? listener : listener + " and with metrics_token on this port";
+        }
+        return "transport " + transport.label() + ", " + tlsText + ", " + metricsText;
     }
 
     /** Null without TLS. */

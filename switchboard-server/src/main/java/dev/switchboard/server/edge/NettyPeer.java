@@ -4,6 +4,7 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.Peer;
+import dev.switchboard.server.engine.Sessions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;

@@ -1,17 +1,9 @@
-package dev.switchboard.server;
+package dev.switchboard.server.engine;
 
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.server.config.AllowedOrigins;
 import dev.switchboard.server.config.AppConfig;
-import dev.switchboard.server.edge.Sessions;
-import dev.switchboard.server.engine.AppEngine;
-import dev.switchboard.server.engine.AppLookup;
-import dev.switchboard.server.engine.Connection;
-import dev.switchboard.server.engine.Engine;
-import dev.switchboard.server.engine.EngineListener;
-import dev.switchboard.server.engine.Frame;
-import dev.switchboard.server.engine.Peer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,12 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 
 /**
- * The edge's sessions over the engine. A socket whose app is cached connects at once, as before; one whose
+ * The edge's sessions over the engine: the app looked up by key, the upgrade's Origin checked against the app's
+ * allowed_origins, then the connection opened. A socket whose app is cached connects at once, as before; one whose
  * app must first be read from the database gets a session that waits for the registry (never on the event
  * loop) and then connects on the socket's own thread, or closes it 4001 (unknown), 4003 (disabled) or 4100
  * (look-ups over capacity, or the client's address over its allowance of database look-ups).
  */
-final class EngineSessions implements Sessions {
+public final class EngineSessions implements Sessions {
     private static final Frame NOT_YET = Frame.of(ServerMessage.Error.plain(
             "Wait for pusher:connection_established before sending"));
 
@@ -34,13 +27,13 @@ final class EngineSessions implements Sessions {
     private final Map<List<String>, AllowedOrigins> origins = new ConcurrentHashMap<>();
     private Runnable originRefused = () -> {};
 
-    EngineSessions(Engine engine, EngineListener listener) {
+    public EngineSessions(Engine engine, EngineListener listener) {
         this.engine = engine;
         this.listener = listener;
     }
 
-    /** Told of every upgrade refused for its Origin (the edge counts them). */
-    void onOriginRefused(Runnable counter) {
+    /** Told of every upgrade refused for its Origin (the edge counts them); set before the edge starts. */
+    public void onOriginRefused(Runnable counter) {
         this.originRefused = counter;
     }
 

@@ -1,10 +1,8 @@
-package dev.switchboard.server.edge;
-
-import dev.switchboard.server.engine.Peer;
+package dev.switchboard.server.engine;
 
 /**
- * What the edge needs from the engine for WebSockets: open a session for an app key over a peer. Switchboard
- * adapts {@link dev.switchboard.server.engine.Engine#connect}; tests may plug in fakes.
+ * What the edge needs from the engine for WebSockets, the port the other way from {@link Peer}: open a session for
+ * an app key over a peer. {@link EngineSessions} implements it over {@link Engine#connect}; the edge knows only this.
  */
 @FunctionalInterface
 public interface Sessions {
