@@ -5,10 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * One app's held leaves on one node (SharedState#leave, docs/webhooks.md): a vacancy, a member's removal or a user
+ * One app's held leaves on one node (ChannelState#leave, docs/webhooks.md): a vacancy, a member's removal or a user
  * going offline whose webhook waits for the leave delay. Recorded, cancelled and confirmed only inside the
- * {@code compute} of the channel or user they concern in {@link LocalState}, so each of those is one step with the
- * transition it belongs to. A record nobody confirms (its webhook was dropped) is swept after its keep time.
+ * {@code compute} of the channel or user they concern ({@link LocalChannelState}, {@link LocalOnlineUsers},
+ * {@link LocalHeldLeaves}), so each of those is one step with the transition it belongs to. A record nobody confirms (its webhook was dropped) is swept after its keep time.
  */
 final class LocalHolds {
     /** Sweep the expired records once this many were added since the last sweep. */

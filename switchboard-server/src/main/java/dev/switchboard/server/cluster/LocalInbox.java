@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * One app's user inboxes in memory: user id → events kept while it was offline, oldest first. {@link LocalState}
- * calls every method inside its {@code users.compute} for the same user id, so a keep and a sign-in of one user
- * never interleave; this class adds no locking of its own.
+ * One app's user inboxes in memory: user id → events kept while it was offline, oldest first. Its callers
+ * ({@link LocalInboxes}, {@link LocalOnlineUsers}, {@link LocalUserData}) call every method inside the
+ * {@code users.compute} for the same user id, so a keep and a sign-in of one user never interleave; this class adds
+ * no locking of its own.
  */
 final class LocalInbox {
     private final LongSupplier clock;

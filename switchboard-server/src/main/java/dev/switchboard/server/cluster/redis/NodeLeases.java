@@ -37,10 +37,16 @@ final class NodeLeases {
     private static final dev.switchboard.server.logging.RateLimitedLog limitedLog =
             new dev.switchboard.server.logging.RateLimitedLog(log);
 
-    private final RedisState state;
+    private final NodeShare share;
     private final RedisLink link;
     private final RedisKeys keys;
-    private volatile boolean dirty;
+    private final String node;
+    private final NodeMirror mirror;
+    /** A dead node's user gone offline no longer watches anyone; cache events are written back. */
+    private final RedisUsers redisUsers;
+    private final RedisChannels redisChannels;
+    /** Where the transitions this node decides for a dead node go (the engine); set by {@link #start}. */
+    volatile Transitions transitions;
     private volatile int liveNodes = 1;
     private volatile ScheduledFuture<?> beat;
     private volatile boolean stopped;
@@ -51,15 +57,20 @@ final class NodeLeases {
     /** When this node first tried to release held presence changes (0: none held). */
     private long releasingSince;
 
-    NodeLeases(RedisState state, NodeFence fence) {
-        this.state = state;
+    NodeLeases(NodeShare share, NodeFence fence, RedisChannels channels, RedisUsers users) {
+        this.share = share;
         this.fence = fence;
-        this.rejoin = new NodeRejoin(state, fence, this);
-        this.link = state.link;
-        this.keys = state.keys;
+        this.link = share.link;
+        this.keys = share.keys;
+        this.node = share.node;
+        this.mirror = share.mirror;
+        this.redisChannels = channels;
+        this.redisUsers = users;
+        this.rejoin = new NodeRejoin(share, fence, this);
     }
 
-    void start() {
+    void start(Transitions transitions) {
+        this.transitions = transitions;
         fence.arm();
         tick(); // the node starts registered (or degraded, with the reason), not one heartbeat later
         beat = link.scheduler.scheduleWithFixedDelay(this::tick, link.settings.heartbeatMillis(),
@@ -71,21 +82,6 @@ final class NodeLeases {
         return liveNodes;
     }
 
-    /**
-     * A presence member's join or leave, or a user's online or offline, was decided by this node alone (Redis out of
-     * reach): only its own clients heard of it, and a write-back would make it true in Redis silently, so the others'
-     * rosters and watchlists would never learn it. At its next good heartbeat the node resigns instead, like a node
-     * cut off for longer than the lease: its clients reconnect and rejoin through the cluster (docs/cluster.md).
-     */
-    void decidedAlone(String what) {
-        fence.requestResign(what + " was decided while Redis was out of reach");
-    }
-
-    /** Something this node did did not reach Redis: write the whole share back at the next good heartbeat. */
-    void dirty() {
-        dirty = true;
-    }
-
     private long timeoutMillis() {
         return link.settings.commandTimeout().toMillis();
     }
@@ -94,8 +90,8 @@ final class NodeLeases {
         if (stopped) {
             return;
         }
-        synchronized (state.mirror) {
-            state.held().expire();
+        synchronized (mirror) {
+            share.held.expire();
         }
         try {
             if (!link.connect()) {
@@ -114,7 +110,7 @@ final class NodeLeases {
                 return;
             }
             fence.renewed(sent);
-            if (b.added || dirty || !link.isUp()) {
+            if (b.added || share.isDirty() || !link.isUp()) {
                 writeBack();
             }
             releaseHeld();
@@ -128,7 +124,7 @@ final class NodeLeases {
                 limitedLog.warn("fenced-tick", "A heartbeat of this fenced node failed; trying again: {}", e.toString());
             }
             if (!stopped) {
-                dirty = true;
+                share.dirty();
                 link.down(e);
                 if (isTimeout(e)) {
                     link.reset();
@@ -142,7 +138,7 @@ final class NodeLeases {
     /** One run of the heartbeat script in {@code mode} (beat, resign or rejoin). */
     Beat beat(String mode) throws Exception {
         List<Object> r = list(link.eval(Script.HEARTBEAT, new String[] {keys.nodes(), keys.cleanups(), keys.dead()},
-                state.node, Integer.toString(link.settings.nodeTimeoutMillis()), mode,
+                node, Integer.toString(link.settings.nodeTimeoutMillis()), mode,
                 Long.toString(DEAD_MARK_MILLIS)).get(timeoutMillis(), TimeUnit.MILLISECONDS));
         liveNodes = (int) num(r.get(1));
         return new Beat(flag(r.get(0)), strings(r.get(2)), flag(r.get(3)));
@@ -175,11 +171,11 @@ final class NodeLeases {
      * so a later heartbeat (of any node) claims it again and finishes the rest.
      */
     void cleanUp(String dead) throws Exception {
-        Transitions t = state.transitions;
+        Transitions t = transitions;
         for (String member : get(link.call(c -> c.smembers(keys.nodeChannels(dead))))) {
             String[] pair = RedisKeys.unpair(member);
             List<Object> r = list(get(link.eval(Script.DROP_NODE_CHANNEL, keys.channelKeysAndTopic(pair[0], pair[1]),
-                    dead, state.node, RedisChannels.publishCommand(link), RedisChannels.removedFramePrefix(pair[1]))));
+                    dead, node, RedisChannels.publishCommand(link), RedisChannels.removedFramePrefix(pair[1]))));
             for (int i = 3; i + 1 < r.size(); i += 2) { // published by the script, in the channel's order
                 t.memberRemoved(pair[0], pair[1], (String) r.get(i), num(r.get(i + 1)));
             }
@@ -193,9 +189,9 @@ final class NodeLeases {
         for (String member : get(link.call(c -> c.smembers(keys.nodeUsers(dead))))) {
             String[] pair = RedisKeys.unpair(member);
             List<Object> r = list(get(link.eval(Script.DROP_NODE_USER, keys.dropUserKeys(pair[0], pair[1]), dead,
-                    state.node, RedisChannels.publishCommand(link), RedisUsers.offlineFrame(pair[1]))));
+                    node, RedisChannels.publishCommand(link), RedisUsers.offlineFrame(pair[1]))));
             if (flag(r.get(0))) {
-                state.unwatch(pair[0], pair[1], strings(r, 2));
+                redisUsers.unwatch(pair[0], pair[1], strings(r, 2));
                 t.userOffline(pair[0], pair[1], num(r.get(1)));
             }
         }
@@ -218,14 +214,13 @@ final class NodeLeases {
      */
     void writeBack() throws Exception {
         loadScripts();
-        Set<String> oldChannels = get(link.call(c -> c.smembers(keys.nodeChannels(state.node))));
-        Set<String> oldUsers = get(link.call(c -> c.smembers(keys.nodeUsers(state.node))));
-        Set<String> oldApps = get(link.call(c -> c.smembers(keys.nodeApps(state.node))));
+        Set<String> oldChannels = get(link.call(c -> c.smembers(keys.nodeChannels(node))));
+        Set<String> oldUsers = get(link.call(c -> c.smembers(keys.nodeUsers(node))));
+        Set<String> oldApps = get(link.call(c -> c.smembers(keys.nodeApps(node))));
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        String node = state.node;
-        NodeMirror m = state.mirror;
+        NodeMirror m = mirror;
         synchronized (m) {
-            dirty = false;
+            share.cleaned();
             Set<String> channels = new HashSet<>();
             Set<String> users = new HashSet<>();
             Set<String> apps = new HashSet<>(m.reserved.keySet());
@@ -266,7 +261,7 @@ final class NodeLeases {
             if (!apps.isEmpty()) {
                 sent.add(link.call(c -> c.sadd(keys.nodeApps(node), apps.toArray(String[]::new))));
             }
-            state.reindexApps(apps);
+            share.reindexApps(apps);
             for (Map.Entry<String, Integer> e : m.reserved.entrySet()) {
                 sent.add(link.call(c -> c.hset(keys.appConns(e.getKey()), node, e.getValue().toString())));
             }
@@ -306,7 +301,7 @@ final class NodeLeases {
             link.up();
             m.caches.values().removeIf(e -> e.expiresAtMillis() <= System.currentTimeMillis());
             for (Map.Entry<NodeMirror.Key, CachedEvent> e : m.caches.entrySet()) {
-                state.putCache(e.getKey().app(), e.getKey().name(), e.getValue(), true);
+                redisChannels.putCache(e.getKey().app(), e.getKey().name(), e.getValue(), true);
             }
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(timeoutMillis(), TimeUnit.MILLISECONDS);
@@ -322,8 +317,8 @@ final class NodeLeases {
      */
     private void releaseHeld() throws Exception {
         Set<NodeMirror.Key> channels;
-        synchronized (state.mirror) {
-            channels = state.held().channels();
+        synchronized (mirror) {
+            channels = share.held.channels();
         }
         if (channels.isEmpty()) {
             releasingSince = 0;
@@ -341,13 +336,13 @@ final class NodeLeases {
                 continue;
             }
             List<Object> r = list(get(link.eval(Script.LISTENERS, new String[] {keys.channelKeys(k.app(), k.name())[0]},
-                    keys.topicChannel(Topic.channel(k.app(), k.name())), state.node)));
+                    keys.topicChannel(Topic.channel(k.app(), k.name())), node)));
             if (num(r.get(1)) >= num(r.get(0))) {
                 ready.add(k);
             }
         }
-        synchronized (state.mirror) {
-            state.held().release(ready);
+        synchronized (mirror) {
+            share.held.release(ready);
         }
     }
 
@@ -363,8 +358,8 @@ final class NodeLeases {
             return;
         }
         try {
-            cleanUp(state.node);
-            get(link.call(c -> c.zrem(keys.nodes(), state.node)));
+            cleanUp(node);
+            get(link.call(c -> c.zrem(keys.nodes(), node)));
         } catch (Exception e) {
             log.warn("Could not remove this node's state from Redis on shutdown; another node will once its "
                     + "lease expires: {}", e.toString());

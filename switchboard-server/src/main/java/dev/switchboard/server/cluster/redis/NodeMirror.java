@@ -16,8 +16,8 @@ import java.util.Map;
  * per presence member, its signed-in connections per user with what they signed in with, and the cache events it
  * put. It is what the node writes back after Redis lost or missed its share, and it decides on its own — as if this
  * node were alone — while Redis is unreachable. Every method is called under the mirror's monitor, by
- * {@link RedisState} (connections), {@link RedisChannels} and {@link RedisUsers}, which also send the matching Redis
- * commands under it through {@link NodeShare}, so Redis sees this node's changes in the order the mirror made them;
+ * {@link RedisQuota}, {@link RedisChannels}, {@link RedisUsers} and {@link RedisUserData}, which also send the
+ * matching Redis commands under it through {@link NodeShare}, so Redis sees this node's changes in the order the mirror made them;
  * {@link NodeLeases} reads it whole under the monitor to write it back.
  */
 final class NodeMirror {

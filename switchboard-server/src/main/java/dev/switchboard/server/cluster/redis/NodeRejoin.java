@@ -12,15 +12,17 @@ import org.slf4j.LoggerFactory;
 final class NodeRejoin {
     private static final Logger log = LoggerFactory.getLogger(NodeLeases.class);
 
-    private final RedisState state;
+    private final NodeShare share;
+    private final NodeMirror mirror;
     private final RedisLink link;
     private final NodeFence fence;
     private final NodeLeases leases;
     private long fencedSince;
 
-    NodeRejoin(RedisState state, NodeFence fence, NodeLeases leases) {
-        this.state = state;
-        this.link = state.link;
+    NodeRejoin(NodeShare share, NodeFence fence, NodeLeases leases) {
+        this.share = share;
+        this.mirror = share.mirror;
+        this.link = share.link;
         this.fence = fence;
         this.leases = leases;
     }
@@ -33,7 +35,7 @@ final class NodeRejoin {
      * one with 4200: their clients reconnect at once and rejoin, through the normal path, once it is back.
      */
     void enter(String why) {
-        NodeMirror m = state.mirror;
+        NodeMirror m = mirror;
         synchronized (m) {
             m.fenced = true;
             link.fence("fenced: " + why + "; its clients reconnect and it rejoins as a fresh member");
@@ -41,7 +43,7 @@ final class NodeRejoin {
         fence.enter();
         fencedSince = System.nanoTime();
         log.warn("This node is fenced ({}): closing its connections with 4200 and rejoining", why);
-        state.transitions.reconnectAll();
+        leases.transitions.reconnectAll();
     }
 
     /**
@@ -51,8 +53,8 @@ final class NodeRejoin {
      */
     void tick() throws Exception {
         boolean drained;
-        synchronized (state.mirror) {
-            drained = state.mirror.isEmpty();
+        synchronized (mirror) {
+            drained = mirror.isEmpty();
         }
         if (!drained && System.nanoTime() - fencedSince < TimeUnit.MILLISECONDS.toNanos(
                 link.settings.nodeTimeoutMillis())) {
@@ -61,20 +63,20 @@ final class NodeRejoin {
         long sent = System.nanoTime();
         NodeLeases.Beat b = leases.beat("rejoin");
         for (String dead : b.claimed()) {
-            log.info(dead.equals(state.node) ? "Node {} (this node, fenced) was not cleaned up; taking its old share "
+            log.info(dead.equals(share.node) ? "Node {} (this node, fenced) was not cleaned up; taking its old share "
                     + "out itself" : "Node {} left its cleanup unfinished; finishing it", dead);
             leases.cleanUp(dead);
         }
         if (b.fenced()) {
             return;
         }
-        synchronized (state.mirror) {
-            if (!state.mirror.isEmpty()) {
+        synchronized (mirror) {
+            if (!mirror.isEmpty()) {
                 log.warn("Old connections still held a share {} ms into the fence; it is discarded",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fencedSince));
             }
-            state.mirror.clear();
-            state.mirror.fenced = false;
+            mirror.clear();
+            mirror.fenced = false;
         }
         leases.writeBack();
         fence.rejoined(sent);

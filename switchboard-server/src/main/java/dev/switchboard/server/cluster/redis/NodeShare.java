@@ -13,8 +13,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * How this node's share of the shared state reaches Redis, for {@link RedisState}, {@link RedisChannels} and
- * {@link RedisUsers}. Each node changes only its own share (a hash field named after it, and its index sets of the
+ * How this node's share of the shared state reaches Redis, for the ports on Redis ({@link RedisChannels},
+ * {@link RedisUsers}, {@link RedisUserData}, {@link RedisInboxes}, {@link RedisQuota}) and for {@link NodeLeases},
+ * which writes it back. Each node changes only its own share (a hash field named after it, and its index sets of the
  * channels, users and apps it holds), which makes a dead node's share removable whole ({@link NodeLeases}) and this
  * node's share re-writable from its {@link NodeMirror} after an outage.
  *
@@ -32,18 +33,46 @@ final class NodeShare {
     final RedisKeys keys;
     final String node;
     final NodeMirror mirror;
-    final NodeLeases leases;
+    /** Where a change this node decided alone asks the node to resign (see {@link #decidedAlone}). */
+    private final NodeFence fence;
+    /** Something this node did did not reach Redis: {@link NodeLeases} writes the whole share back. */
+    private volatile boolean dirty;
     /** Presence changes Redis could not decide, waiting for it (a Redis Cluster failover). */
     final HeldPresence held;
     private final Set<String> indexedApps = new HashSet<>();
 
-    NodeShare(RedisLink link, String node, NodeMirror mirror, NodeLeases leases) {
+    NodeShare(RedisLink link, String node, NodeFence fence) {
         this.link = link;
         this.keys = link.keys;
         this.node = node;
-        this.mirror = mirror;
-        this.leases = leases;
+        this.mirror = new NodeMirror();
+        this.fence = fence;
         this.held = new HeldPresence(link.sharded() ? link.settings.presenceHoldMillis() : 0);
+    }
+
+    /** Something this node did did not reach Redis: write the whole share back at the next good heartbeat. */
+    void dirty() {
+        dirty = true;
+    }
+
+    /** Whether a write-back is due; cleared by the write-back, under the mirror's monitor. */
+    boolean isDirty() {
+        return dirty;
+    }
+
+    /** The write-back is about to put the mirror as it stands; under the mirror's monitor. */
+    void cleaned() {
+        dirty = false;
+    }
+
+    /**
+     * A presence member's join or leave, or a user's online or offline, was decided by this node alone (Redis out of
+     * reach): only its own clients heard of it, and a write-back would make it true in Redis silently, so the others'
+     * rosters and watchlists would never learn it. At its next good heartbeat the node resigns instead, like a node
+     * cut off for longer than the lease: its clients reconnect and rejoin through the cluster (docs/cluster.md).
+     */
+    void decidedAlone(String what) {
+        fence.requestResign(what + " was decided while Redis was out of reach");
     }
 
     /** A query: fails at once while Redis is known to be down (the HTTP API answers 503). */
@@ -104,7 +133,7 @@ final class NodeShare {
 
     void send(Script script, String[] k, String... args) {
         if (!link.isUp()) {
-            leases.dirty();
+            dirty();
             return;
         }
         link.eval(script, k, args).exceptionally(err -> {
@@ -126,7 +155,7 @@ final class NodeShare {
      * Redis answered with is not an outage but a bug; it is logged, and the write-back repairs this node's share.
      */
     void failed(Throwable err) {
-        leases.dirty();
+        dirty();
         Throwable refusal = refusal(err);
         if (refusal != null) {
             limitedLog.error("refused", "Redis refused a command: {}", refusal.getMessage());

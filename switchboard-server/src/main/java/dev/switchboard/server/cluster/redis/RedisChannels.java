@@ -9,9 +9,7 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.engine.CachedEvent;
 import dev.switchboard.server.engine.ChannelStats;
-import dev.switchboard.server.engine.ChannelState.Joined;
-import dev.switchboard.server.engine.ChannelState.Left;
-import dev.switchboard.server.engine.ChannelState.Member;
+import dev.switchboard.server.engine.ChannelState;
 import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -26,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  * leave.lua on the channel's slot; the channel queries; the last event of cache channels. A signed-in user's socket
  * also counts in that user's channel list (user_channel.lua on the user's slot, for the user data API).
  */
-final class RedisChannels {
+final class RedisChannels implements ChannelState {
     private final NodeShare share;
     private final RedisLink link;
     private final RedisKeys keys;
@@ -45,8 +43,9 @@ final class RedisChannels {
      * A join, decided by join.lua. A presence join Redis cannot decide now (a failover of the channel's shard) is
      * held until it can ({@link HeldPresence}), so that its roster is the cluster's and every node hears of it.
      */
-    CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId,
-                                 int maxMembers) {
+    @Override
+    public CompletionStage<Joined> join(String appId, String channel, Member member, String signedInUserId,
+                                        int maxMembers) {
         if (member != null && share.held.enabled()) {
             synchronized (mirror) {
                 if (share.held.busy() || !link.isUp()) {
@@ -60,7 +59,7 @@ final class RedisChannels {
     /** Under the mirror's monitor. */
     private CompletionStage<Joined> holdJoin(String appId, String channel, Member member, String signedInUserId,
                                              int maxMembers) {
-        share.leases.dirty(); // the write-back after which held changes are decided
+        share.dirty(); // the write-back after which held changes are decided
         return share.held.hold(appId, channel,
                 () -> decideJoin(appId, channel, member, signedInUserId, maxMembers, false),
                 () -> decideJoin(appId, channel, member, signedInUserId, maxMembers, true));
@@ -86,7 +85,7 @@ final class RedisChannels {
                     undoJoin(appId, channel, member.userId(), signedInUserId);
                     return holdJoin(appId, channel, member, signedInUserId, maxMembers);
                 }
-                share.leases.dirty();
+                share.dirty();
                 return CompletableFuture.completedFuture(alone(local));
             }
             boolean info = member != null && member.userInfoJson() != null;
@@ -141,7 +140,7 @@ final class RedisChannels {
     /** A join decided by this node alone: a new presence member makes it resign at its next good heartbeat. */
     private Joined alone(Joined local) {
         if (local.newMember()) {
-            share.leases.decidedAlone("a presence member's join");
+            share.decidedAlone("a presence member's join");
         }
         return local;
     }
@@ -149,7 +148,7 @@ final class RedisChannels {
     /** A leave decided by this node alone: a presence member removed makes it resign, as above. */
     private Left alone(Left local) {
         if (local.memberRemoved()) {
-            share.leases.decidedAlone("a presence member's leave");
+            share.decidedAlone("a presence member's leave");
         }
         return local;
     }
@@ -165,9 +164,11 @@ final class RedisChannels {
 
     /**
      * A leave, decided by leave.lua; a presence leave Redis cannot decide now is held as a join is. {@code holdMillis}
-     * &gt; 0: the vacancy or removal it decides is also held for this node's webhook (SharedState#leave).
+     * &gt; 0: the vacancy or removal it decides is also held for this node's webhook (ChannelState#leave).
      */
-    CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId, long holdMillis) {
+    @Override
+    public CompletionStage<Left> leave(String appId, String channel, String memberId, String signedInUserId,
+                                       long holdMillis) {
         if (memberId != null && share.held.enabled()) {
             synchronized (mirror) {
                 if (share.held.busy() || !link.isUp()) {
@@ -181,7 +182,7 @@ final class RedisChannels {
     /** Under the mirror's monitor. */
     private CompletionStage<Left> holdLeave(String appId, String channel, String memberId, String signedInUserId,
                                             long holdMillis) {
-        share.leases.dirty();
+        share.dirty();
         return share.held.hold(appId, channel,
                 () -> decideLeave(appId, channel, memberId, signedInUserId, holdMillis, false),
                 () -> decideLeave(appId, channel, memberId, signedInUserId, holdMillis, true));
@@ -205,7 +206,7 @@ final class RedisChannels {
                     undoLeave(appId, channel, memberId, info, signedInUserId);
                     return holdLeave(appId, channel, memberId, signedInUserId, holdMillis);
                 }
-                share.leases.dirty();
+                share.dirty();
                 return CompletableFuture.completedFuture(alone(local));
             }
             String hold = Long.toString(Math.max(0, holdMillis));
@@ -264,7 +265,8 @@ final class RedisChannels {
         return link.settings.sharded() ? "SPUBLISH" : "PUBLISH";
     }
 
-    CompletionStage<ChannelStats> channel(String appId, String channel) {
+    @Override
+    public CompletionStage<ChannelStats> channel(String appId, String channel) {
         ChannelName name = ChannelName.of(channel);
         CompletableFuture<CachedEvent> cache = name.cache()
                 ? cacheGet(appId, channel).toCompletableFuture() : CompletableFuture.completedFuture(null);
@@ -283,7 +285,8 @@ final class RedisChannels {
         });
     }
 
-    CompletionStage<Map<String, ChannelStats>> channels(String appId, String prefix) {
+    @Override
+    public CompletionStage<Map<String, ChannelStats>> channels(String appId, String prefix) {
         return share.query(() -> share.indexed(keys::nodeChannels, appId).thenCompose(names -> {
             Map<String, CompletableFuture<ChannelStats>> all = new TreeMap<>();
             for (String name : names) {
@@ -305,11 +308,13 @@ final class RedisChannels {
         }));
     }
 
-    CompletionStage<List<String>> members(String appId, String channel) {
+    @Override
+    public CompletionStage<List<String>> members(String appId, String channel) {
         return share.query(() -> link.call(c -> c.zrange(keys.channelKeys(appId, channel)[3], 0, -1)));
     }
 
-    void cachePut(String appId, String channel, CachedEvent event) {
+    @Override
+    public void cachePut(String appId, String channel, CachedEvent event) {
         synchronized (mirror) {
             mirror.caches.put(new NodeMirror.Key(appId, channel), event);
         }
@@ -330,7 +335,8 @@ final class RedisChannels {
                 });
     }
 
-    CompletionStage<CachedEvent> cacheGet(String appId, String channel) {
+    @Override
+    public CompletionStage<CachedEvent> cacheGet(String appId, String channel) {
         CachedEvent local = localCache(appId, channel);
         if (!link.isUp()) {
             return CompletableFuture.completedFuture(local);

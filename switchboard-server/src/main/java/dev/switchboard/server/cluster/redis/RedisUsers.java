@@ -5,18 +5,9 @@ import static dev.switchboard.server.cluster.redis.Replies.list;
 import static dev.switchboard.server.cluster.redis.Replies.num;
 import static dev.switchboard.server.cluster.redis.Replies.strings;
 
-import dev.switchboard.server.engine.OnlineUsers;
-import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.ServerMessage;
-import dev.switchboard.server.engine.SharedState;
-import dev.switchboard.server.engine.Inboxes.Inbox;
-import dev.switchboard.server.engine.Inboxes.Keep;
 import dev.switchboard.server.engine.Inboxes.KeptEvent;
-import dev.switchboard.server.engine.OnlineUsers.SignedIn;
-import dev.switchboard.server.engine.OnlineUsers.SignedOut;
-import dev.switchboard.server.engine.UserErasure;
-import dev.switchboard.server.engine.UserPage;
-import dev.switchboard.server.engine.UserSnapshot;
+import dev.switchboard.server.engine.OnlineUsers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,11 +20,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * Users in Redis: sign-in and sign-out, each first sign-in and last sign-out decided by sign_in.lua and sign_out.lua
- * on the user's slot; the inbox of events kept for an offline user; watchlists with their reverse index (the
- * watchers of a user, on the watched user's slot); the user queries and the erasure of a user's data.
+ * Users online in Redis: sign-in and sign-out, each first sign-in and last sign-out decided by sign_in.lua and
+ * sign_out.lua on the user's slot (which also hand over the inbox, {@link RedisInboxes}); watchlists with their
+ * reverse index (the watchers of a user, on the watched user's slot); which users are online, with the positions of
+ * their own order.
  */
-final class RedisUsers {
+final class RedisUsers implements OnlineUsers {
     private final NodeShare share;
     private final RedisLink link;
     private final RedisKeys keys;
@@ -48,8 +40,10 @@ final class RedisUsers {
         this.mirror = share.mirror;
     }
 
-    CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
-                                     Collection<String> channels, boolean repeat, int maxConnections) {
+    @Override
+    public CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson,
+                                            List<String> watchlist, Collection<String> channels, boolean repeat,
+                                            int maxConnections) {
         boolean localFirst;
         CompletableFuture<Object> sent;
         NodeMirror.UserPart before;
@@ -66,7 +60,7 @@ final class RedisUsers {
                 share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), true);
             }
             if (!link.isUp()) {
-                share.leases.dirty();
+                share.dirty();
                 return CompletableFuture.completedFuture(signedInAlone(localFirst));
             }
             List<String> args = new ArrayList<>();
@@ -117,8 +111,9 @@ final class RedisUsers {
         }).thenCompose(Function.identity());
     }
 
-    /** {@code holdMillis} &gt; 0: going offline is held for this node's webhook (SharedState#signOut). */
-    CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels, long holdMillis) {
+    /** {@code holdMillis} &gt; 0: going offline is held for this node's webhook (OnlineUsers#signOut). */
+    @Override
+    public CompletionStage<SignedOut> signOut(String appId, String userId, Collection<String> channels, long holdMillis) {
         boolean localLast;
         CompletableFuture<Object> sent;
         synchronized (mirror) {
@@ -127,7 +122,7 @@ final class RedisUsers {
                 share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
             }
             if (!link.isUp()) {
-                share.leases.dirty();
+                share.dirty();
                 return CompletableFuture.completedFuture(signedOutAlone(localLast));
             }
             List<String> args = new ArrayList<>();
@@ -170,14 +165,14 @@ final class RedisUsers {
      */
     private SignedIn signedInAlone(boolean cameOnline) {
         if (cameOnline) {
-            share.leases.decidedAlone("a user's coming online");
+            share.decidedAlone("a user's coming online");
         }
         return new SignedIn(cameOnline);
     }
 
     private SignedOut signedOutAlone(boolean wentOffline) {
         if (wentOffline) {
-            share.leases.decidedAlone("a user's going offline");
+            share.decidedAlone("a user's going offline");
         }
         return new SignedOut(wentOffline);
     }
@@ -198,8 +193,9 @@ final class RedisUsers {
      * without its watchlist's state: the node then resigns at its next good heartbeat, as for a change decided alone,
      * and the client is back with a fresh read.
      */
-    CompletionStage<OnlineUsers.OnlineNow> onlineNow(String appId, Collection<String> userIds) {
-        CompletionStage<OnlineUsers.OnlineNow> read = share.query(() -> {
+    @Override
+    public CompletionStage<OnlineNow> onlineNow(String appId, Collection<String> userIds) {
+        CompletionStage<OnlineNow> read = share.query(() -> {
             Map<String, CompletableFuture<String>> positions = new LinkedHashMap<>();
             Map<String, CompletableFuture<Long>> counts = new LinkedHashMap<>();
             for (String id : new TreeSet<>(userIds)) {
@@ -218,17 +214,18 @@ final class RedisUsers {
                                     String p = positions.get(id).join();
                                     at.put(id, p == null ? 0L : Long.parseLong(p));
                                 });
-                                return new OnlineUsers.OnlineNow(online, at);
+                                return new OnlineNow(online, at);
                             });
         });
         return read.whenComplete((v, err) -> {
             if (err != null) {
-                share.leases.decidedAlone("a watchlist's state at sign-in, which could not be read,");
+                share.decidedAlone("a watchlist's state at sign-in, which could not be read,");
             }
         });
     }
 
-    CompletionStage<Set<String>> online(String appId, Collection<String> userIds) {
+    @Override
+    public CompletionStage<Set<String>> online(String appId, Collection<String> userIds) {
         return share.query(() -> {
             Map<String, CompletableFuture<Long>> each = new LinkedHashMap<>();
             for (String id : new TreeSet<>(userIds)) {
@@ -244,126 +241,5 @@ final class RedisUsers {
                 return out;
             });
         });
-    }
-
-    CompletionStage<UserSnapshot> user(String appId, String userId) {
-        return share.query(() -> link.eval(Script.USER_SNAPSHOT, keys.userKeys(appId, userId)).thenApply(r -> {
-            List<Object> reply = list(r);
-            long n = num(reply.get(0));
-            if (n < 0) {
-                return null;
-            }
-            List<String> channels = new ArrayList<>(strings(reply.get(4)));
-            channels.sort(null);
-            return new UserSnapshot(userId, n > 0, (int) n, flag(reply.get(1)) ? (String) reply.get(2) : null,
-                    strings(reply.get(3)), List.copyOf(channels));
-        }).thenCombine(inbox(appId, userId, false), (snap, inbox) -> {
-            if (snap == null) {
-                // An offline user is known only through what waits for it.
-                return inbox.count() == 0 ? null
-                        : new UserSnapshot(userId, false, 0, null, List.of(), List.of(), inbox.count());
-            }
-            return snap.withInboxCount(inbox.count());
-        }));
-    }
-
-    // ------------------------------------------------------------------ inbox
-
-    /**
-     * Decided by keep_if_offline.lua on the user's slot, against the same connection count sign_in.lua changes. While
-     * Redis is unreachable nothing is kept: the event goes to whatever connections of the user this node has.
-     */
-    CompletionStage<Keep> keepIfOffline(String appId, String userId, KeptEvent event, int maxEvents) {
-        if (!link.isUp()) {
-            return CompletableFuture.completedFuture(new Keep(false, 0));
-        }
-        long ttl = Math.max(1, event.expiresAtMillis() - event.sentAtMillis());
-        return link.eval(Script.KEEP_IF_OFFLINE,
-                        new String[] {keys.userConns(appId, userId), keys.inbox(appId, userId)},
-                        InboxEntries.encode(event), Integer.toString(maxEvents), Long.toString(ttl))
-                .handle((r, err) -> {
-                    if (err != null) {
-                        share.failed(err);
-                        return new Keep(false, 0);
-                    }
-                    List<Object> reply = list(r);
-                    return new Keep(flag(reply.get(0)), (int) num(reply.get(1)));
-                });
-    }
-
-    CompletionStage<Inbox> inbox(String appId, String userId, boolean withEvents) {
-        return share.query(() -> link.call(c -> c.lrange(keys.inbox(appId, userId), 0, -1)).thenApply(entries -> {
-            List<KeptEvent> live = new ArrayList<>();
-            InboxEntries.unexpired(entries, System.currentTimeMillis(), live);
-            return Inbox.of(live, withEvents);
-        }));
-    }
-
-    CompletionStage<Integer> clearInbox(String appId, String userId) {
-        return share.query(() -> link.eval(Script.TAKE_INBOX, new String[] {keys.inbox(appId, userId)}).thenApply(r -> {
-            List<KeptEvent> live = new ArrayList<>();
-            InboxEntries.unexpired(strings(r), System.currentTimeMillis(), live);
-            return live.size();
-        }));
-    }
-
-    CompletionStage<UserPage> users(String appId, String cursor, int limit) {
-        return share.query(() -> share.indexed(keys::nodeUsers, appId)
-                .thenApply(found -> UserPage.of(new ArrayList<>(found), cursor, limit))); // found: a sorted set
-    }
-
-    CompletionStage<String> userInfo(String appId, String userId) {
-        return share.query(() -> link.call(c -> c.get(keys.userKeys(appId, userId)[1])));
-    }
-
-    CompletionStage<Boolean> updateUserInfo(String appId, String userId, String userInfoJson) {
-        synchronized (mirror) {
-            mirror.updateUserInfo(appId, userId, userInfoJson);
-        }
-        String[] k = keys.userKeys(appId, userId);
-        return share.query(() -> link.eval(Script.UPDATE_USER_INFO, new String[] {k[0], k[1]}, userInfoJson)
-                .thenApply(r -> flag(list(r).get(0))));
-    }
-
-    CompletionStage<UserErasure> eraseUser(String appId, String userId) {
-        return clearInbox(appId, userId).thenCombine(eraseHeld(appId, userId), (inbox, erased) -> {
-            if (erased == null) {
-                return inbox == 0 ? null : new UserErasure(userId, 0, List.of(), false, 0, 0, inbox);
-            }
-            return new UserErasure(erased.id(), erased.connectionsClosed(), erased.presenceChannelsLeft(),
-                    erased.userInfoErased(), erased.watchlistEntriesErased(), erased.watcherEntriesErased(), inbox);
-        });
-    }
-
-    private CompletionStage<UserErasure> eraseHeld(String appId, String userId) {
-        return share.query(() -> link.eval(Script.ERASE_USER, keys.eraseKeys(appId, userId)).thenCompose(r -> {
-            synchronized (mirror) {
-                if (mirror.erase(appId, userId) != null) {
-                    share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
-                }
-            }
-            List<Object> reply = list(r);
-            if (num(reply.get(0)) < 0) {
-                return CompletableFuture.<UserErasure>completedFuture(null);
-            }
-            List<String> watchlist = strings(reply.get(2));
-            List<String> presence = new ArrayList<>();
-            for (String ch : strings(reply.get(3))) {
-                if (ChannelName.of(ch).isPresence()) {
-                    presence.add(ch);
-                }
-            }
-            presence.sort(null);
-            List<String> watchers = strings(reply.get(4));
-            // Done once the user is out of every watcher's list (on their slots), so no later read finds it there.
-            List<CompletableFuture<Long>> removed = new ArrayList<>();
-            for (String watcher : watchers) {
-                removed.add(share.fire(c -> c.lrem(keys.watchlist(appId, watcher), 0, userId)));
-            }
-            unwatch(appId, userId, watchlist);
-            UserErasure erased = new UserErasure(userId, (int) num(reply.get(0)), List.copyOf(presence),
-                    flag(reply.get(1)), watchlist.size(), watchers.size());
-            return CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new)).handle((v, e) -> erased);
-        }));
     }
 }
