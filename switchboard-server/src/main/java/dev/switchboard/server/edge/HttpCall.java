@@ -14,12 +14,4 @@ package dev.switchboard.server.edge;
  *                      address it forwarded for); null when not known
  */
 public record HttpCall(String method, String path, String query, String authorization, byte[] body,
-                       String clientAddress) {
-
-    /** Splits a request target into path and query, the one place the edge does. */
-    static HttpCall of(String method, String uri, String authorization, byte[] body, String clientAddress) {
-        int q = uri.indexOf('?');
-        return q < 0 ? new HttpCall(method, uri, "", authorization, body, clientAddress)
-                : new HttpCall(method, uri.substring(0, q), uri.substring(q + 1), authorization, body, clientAddress);
-    }
-}
+                       String clientAddress) {}
