@@ -78,26 +78,29 @@ final class RedisWebhookQueue implements WebhookQueue {
     @Override
     public CompletionStage<Void> append(QueuedBatch b) {
         String stream = stream(b.appId(), b.url());
-        return index(stream).thenCompose(v -> link.eval(Script.WEBHOOK_APPEND, new String[] {stream}, args(b)))
-                .thenAccept(reply -> {
+        return index(stream).thenCompose(indexedNow -> link.eval(Script.WEBHOOK_APPEND, new String[] {stream},
+                args(b)).thenAccept(reply -> {
                     List<Object> r = Replies.list(reply);
                     entries.put(b.id(), new String[] {stream, (String) r.get(0)});
-                    if (Replies.flag(r.get(1))) {
+                    if (Replies.flag(r.get(1)) && !indexedNow) {
                         indexed.remove(stream); // made anew: Redis may have lost the indexes with it
                     }
-                });
+                }));
     }
 
-    /** Writes the stream into both indexes before this node's first batch there (and once a minute). */
-    private CompletableFuture<Void> index(String stream) {
+    /** Writes the stream into both indexes before this node's first batch there (and once a minute); true if now. */
+    private CompletableFuture<Boolean> index(String stream) {
         Long at = indexed.get(stream);
         long now = System.currentTimeMillis();
         if (at != null && now - at < REINDEX_MILLIS) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(false);
         }
         CompletableFuture<Long> a = link.call(c -> c.sadd(owners(), node));
         CompletableFuture<Long> s = link.call(c -> c.sadd(streamsOf(node), stream));
-        return CompletableFuture.allOf(a, s).thenRun(() -> indexed.put(stream, now));
+        return CompletableFuture.allOf(a, s).thenApply(v -> {
+            indexed.put(stream, now);
+            return true;
+        });
     }
 
     private String[] args(QueuedBatch b) {
