@@ -6,7 +6,6 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -22,28 +21,25 @@ import java.util.function.LongSupplier;
 public final class AppEngine {
     /** Replaced when the app's settings change (disabled, secret rotated); connections already open keep theirs. */
     private volatile AppConfig config;
-    final SharedState state;
-    final Broker broker;
-    final EngineListener listener;
-    final LongSupplier clock;
-    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-    final LocalChannels channels;
-    final UserRegistry users;
-    final Watchlists watchlists;
+    private final SharedState state;
+    private final Broker broker;
+    private final EngineListener listener;
+    private final LongSupplier clock;
+    private final Map<String, Recipient> connections = new ConcurrentHashMap<>();
+    private final LocalChannels channels;
+    private final UserRegistry users;
+    private final Watchlists watchlists;
     private final Channel.DeliveryCounter deliveryCounter;
-    /** Subscribe/unsubscribe rules; stateless beyond the app, so one per app, not one per connection. */
-    final Subscriptions subscriptions;
-    final SignIns signIns;
-
-    /** The node's bounds on a connection's waiting state changes and their rate (one for all apps). */
-    final ChangeGate.Budget changeBudget;
-
+    private final ChannelTransitions transitions;
+    private final Watchers watchers;
+    private final SignIns signIns;
+    /** What this app's connections use: one set of flows per app, not one per connection. */
+    private final ConnectionPorts ports;
     /** The webhooks' leave delay: how long the state holds a leave that a webhook waits to confirm. */
     private final long leaveDelayMillis;
 
     AppEngine(AppConfig config, Broker broker, SharedState state, EngineListener listener, LongSupplier clock,
               ChangeGate.Budget changeBudget, long leaveDelayMillis) {
-        this.changeBudget = changeBudget;
         this.leaveDelayMillis = leaveDelayMillis;
         this.config = config;
         this.broker = broker;
@@ -54,8 +50,13 @@ public final class AppEngine {
         this.users = new UserRegistry(config.id(), broker);
         this.watchlists = new Watchlists(config.id(), broker);
         this.deliveryCounter = (recipients, bytes) -> listener.delivered(this.config, recipients, bytes);
-        this.subscriptions = new Subscriptions(this);
-        this.signIns = new SignIns(this);
+        this.transitions = new ChannelTransitions(this::config, channels, broker, listener, clock);
+        this.watchers = new Watchers(this::config, broker, users, watchlists);
+        this.signIns = new SignIns(this::config, state.users(), users, watchlists, watchers, listener, this::holdMillis);
+        Subscriptions subscriptions = new Subscriptions(this::config, state.channels(), state.userData(), channels,
+                transitions, listener, this::holdMillis);
+        this.ports = new ConnectionPorts(state.quota(), subscriptions, signIns, new ClientEvents(broker, listener, clock),
+                listener, clock, changeBudget);
     }
 
     public AppConfig config() {
@@ -73,6 +74,10 @@ public final class AppEngine {
             return 0;
         }
         return leaveDelayMillis;
+    }
+
+    ConnectionPorts ports() {
+        return ports;
     }
 
     /** The app's new settings, same id; from {@link Engine} only. */
@@ -98,16 +103,12 @@ public final class AppEngine {
     // ------------------------------------------------------------------ connections
 
     /** Registers under a fresh socket id; false when the id is taken (the caller draws another). */
-    boolean register(Connection c) {
+    boolean register(Recipient c) {
         return connections.putIfAbsent(c.socketId(), c) == null;
     }
 
-    void unregister(Connection c) {
+    void unregister(Recipient c) {
         connections.remove(c.socketId(), c);
-    }
-
-    Collection<Connection> connections() {
-        return connections.values();
     }
 
     // ------------------------------------------------------------------ publishing
@@ -163,16 +164,6 @@ public final class AppEngine {
         return state.inboxes().clearInbox(config.id(), userId);
     }
 
-    /** A client event from {@code sender}: to the channel's other subscribers on every node. */
-    void publishFrom(Connection sender, String channel, Frame frame) {
-        broker.publish(Topic.channel(config.id(), channel), frame, sender.socketId());
-    }
-
-    /** A server-originated frame (member and count events) for a channel's subscribers on every node. */
-    void broadcast(String channel, Frame frame, Connection except) {
-        broker.publish(Topic.channel(config.id(), channel), frame, except == null ? null : except.socketId());
-    }
-
     /** What the broker brings to this node for one of its topics. */
     void deliver(Topic topic, Frame frame, String exceptSocketId) {
         switch (topic.kind()) {
@@ -184,7 +175,7 @@ public final class AppEngine {
             }
             case USER -> {
                 int n = 0;
-                for (Connection c : users.connections(topic.name())) {
+                for (Recipient c : users.connections(topic.name())) {
                     if (!c.socketId().equals(exceptSocketId)) {
                         c.peer().send(frame);
                         n++;
@@ -194,13 +185,13 @@ public final class AppEngine {
                     listener.delivered(config, n, frame.size());
                 }
             }
-            case WATCHERS -> signIns.deliverToWatchers(topic.name(), frame);
+            case WATCHERS -> watchers.deliver(topic.name(), frame);
         }
     }
 
     /** Closes this node's connections of the user (the broker calls this on every node). */
     void terminateLocal(String userId) {
-        for (Connection c : users.connections(userId)) {
+        for (Recipient c : users.connections(userId)) {
             c.terminate("Connection terminated by the server");
         }
     }
@@ -212,15 +203,15 @@ public final class AppEngine {
      * position in the membership order and already published to every node, this one included, when {@code announced}.
      */
     void memberRemoved(String channel, String userId, long position, boolean announced) {
-        subscriptions.memberRemoved(channel, userId, position, announced);
+        transitions.memberRemoved(channel, userId, position, announced);
     }
 
     void channelVacated(String channel) {
-        listener.channelVacated(config, channel, false);
+        transitions.vacated(channel);
     }
 
     void subscriptionCountChanged(String channel, int count) {
-        subscriptions.countChanged(channel, count);
+        transitions.countChanged(channel, count);
     }
 
     /** {@code announced}: the state already told the watchers, at {@code position} (SharedState.Transitions). */
@@ -290,13 +281,13 @@ public final class AppEngine {
     // ------------------------------------------------------------------ close
 
     void closeAll(CloseCode code, String message) {
-        for (Connection c : connections.values()) {
+        for (Recipient c : connections.values()) {
             c.peer().close(code, message);
         }
     }
 
     void addPeers(List<Peer> into) {
-        for (Connection c : connections.values()) {
+        for (Recipient c : connections.values()) {
             into.add(c.peer());
         }
     }

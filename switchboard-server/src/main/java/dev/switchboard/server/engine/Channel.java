@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
  */
 final class Channel {
     private static final Lane[] NO_LANES = new Lane[0];
-    final ChannelName name;
+    private final ChannelName name;
     /**
      * One lane per event loop that has subscribers here, in a short array (there are at most as many loops as
      * cores) searched by identity: a one-subscriber channel then costs a one-element array, not a hash map.
@@ -26,16 +26,33 @@ final class Channel {
     private volatile Lane[] lanes = NO_LANES;
     private volatile int subscriptions;
     /** Throttles subscription_count broadcasts on big channels (PROTOCOL.md §2.9). */
-    volatile long lastCountBroadcastMillis;
+    private volatile long lastCountBroadcastMillis;
     /** Completes once the broker delivers this channel's frames from every node to this one. */
-    volatile CompletionStage<Void> ready;
+    private final CompletionStage<Void> ready;
 
-    Channel(ChannelName name) {
+    Channel(ChannelName name, CompletionStage<Void> ready) {
         this.name = name;
+        this.ready = ready;
+    }
+
+    CompletionStage<Void> ready() {
+        return ready;
+    }
+
+    /**
+     * Whether a subscription_count may go out now, at most one per {@code minIntervalMillis} (0: always); when it
+     * may, now is recorded as the last one.
+     */
+    boolean countDue(long now, long minIntervalMillis) {
+        if (minIntervalMillis > 0 && now - lastCountBroadcastMillis < minIntervalMillis) {
+            return false;
+        }
+        lastCountBroadcastMillis = now;
+        return true;
     }
 
     /** Called inside compute. */
-    void add(Connection c) {
+    void add(Recipient c) {
         Executor loop = c.peer().executor();
         Lane lane = lane(loop);
         if (lane == null) {
@@ -50,7 +67,7 @@ final class Channel {
     }
 
     /** Called inside compute. False when the socket was not here. */
-    boolean remove(Connection c) {
+    boolean remove(Recipient c) {
         Lane lane = lane(c.peer().executor());
         if (lane == null || !lane.remove(c)) {
             return false;
@@ -81,7 +98,7 @@ final class Channel {
      * Hands the frame to every subscriber except {@code except}: one task per event loop, writing the same
      * frame to all of its sockets without flushing, then one flush of the lane per burst (see {@link Lane}).
      */
-    void fanOut(Frame frame, Connection except, DeliveryCounter counter) {
+    void fanOut(Frame frame, Recipient except, DeliveryCounter counter) {
         boolean membership = frame.isMembership();
         for (Lane lane : lanes) {
             if (lane.isEmpty()) {
@@ -112,13 +129,13 @@ final class Channel {
      * loop.
      */
     private static final class Lane implements Runnable {
-        private static final Connection[] NONE = new Connection[0];
+        private static final Recipient[] NONE = new Recipient[0];
         private static final Peer[] NO_PEERS = new Peer[0];
         private static final int SMALL = 8;
         /** Peers touched before their flushes, per batch (docs/performance.md, section 9). */
         private static final int FLUSH_BATCH = Math.max(1, Integer.getInteger("switchboard.flushBatch", 128));
         final Executor loop;
-        /** A {@code Connection[]} of at most {@link #SMALL} distinct sockets (never mutated), or a concurrent set. */
+        /** A {@code Recipient[]} of at most {@link #SMALL} distinct sockets (never mutated), or a concurrent set. */
         private volatile Object members = NONE;
         private volatile int version;
         private int snapshotVersion;
@@ -138,23 +155,23 @@ final class Channel {
 
         /** Called inside the channel's compute (serialised). */
         @SuppressWarnings("unchecked")
-        void add(Connection c) {
+        void add(Recipient c) {
             Object m = members;
             if (m instanceof Set<?> set) {
-                ((Set<Connection>) set).add(c);
+                ((Set<Recipient>) set).add(c);
             } else {
-                Connection[] small = (Connection[]) m;
-                for (Connection s : small) {
+                Recipient[] small = (Recipient[]) m;
+                for (Recipient s : small) {
                     if (s == c) {
                         return;
                     }
                 }
                 if (small.length < SMALL) {
-                    Connection[] grown = Arrays.copyOf(small, small.length + 1);
+                    Recipient[] grown = Arrays.copyOf(small, small.length + 1);
                     grown[small.length] = c;
                     members = grown;
                 } else {
-                    Set<Connection> big = ConcurrentHashMap.newKeySet();
+                    Set<Recipient> big = ConcurrentHashMap.newKeySet();
                     big.addAll(Arrays.asList(small));
                     big.add(c);
                     members = big;
@@ -164,7 +181,7 @@ final class Channel {
         }
 
         /** Called inside the channel's compute (serialised). False when the socket was not here. */
-        boolean remove(Connection c) {
+        boolean remove(Recipient c) {
             Object m = members;
             if (m instanceof Set<?> set) {
                 if (!set.remove(c)) {
@@ -174,7 +191,7 @@ final class Channel {
                     members = set.toArray(NONE);
                 }
             } else {
-                Connection[] small = (Connection[]) m;
+                Recipient[] small = (Recipient[]) m;
                 int i = 0;
                 while (i < small.length && small[i] != c) {
                     i++;
@@ -182,7 +199,7 @@ final class Channel {
                 if (i == small.length) {
                     return false;
                 }
-                Connection[] shrunk = small.length == 1 ? NONE : new Connection[small.length - 1];
+                Recipient[] shrunk = small.length == 1 ? NONE : new Recipient[small.length - 1];
                 System.arraycopy(small, 0, shrunk, 0, i);
                 System.arraycopy(small, i + 1, shrunk, i, small.length - i - 1);
                 members = shrunk;
@@ -199,7 +216,7 @@ final class Channel {
 
         boolean isEmpty() {
             Object m = members;
-            return m instanceof Set<?> set ? set.isEmpty() : ((Connection[]) m).length == 0;
+            return m instanceof Set<?> set ? set.isEmpty() : ((Recipient[]) m).length == 0;
         }
 
         private Peer[] snapshot() {
@@ -213,7 +230,7 @@ final class Channel {
 
         private Peer[] takeSnapshot() {
             Object m = members;
-            Connection[] connections = m instanceof Set<?> set ? set.toArray(NONE) : (Connection[]) m;
+            Recipient[] connections = m instanceof Set<?> set ? set.toArray(NONE) : (Recipient[]) m;
             Peer[] peers = new Peer[connections.length];
             for (int i = 0; i < peers.length; i++) {
                 peers[i] = connections[i].peer();
@@ -221,7 +238,7 @@ final class Channel {
             return peers;
         }
 
-        void write(Frame frame, Connection except, DeliveryCounter counter) {
+        void write(Frame frame, Recipient except, DeliveryCounter counter) {
             Peer skip = except == null ? null : except.peer();
             int n = 0;
             for (Peer p : snapshot()) {
@@ -239,15 +256,15 @@ final class Channel {
 
         /**
          * A member_added or member_removed: each connection decides from its roster's position whether the event is
-         * news to it ({@link Connection#membership}), so the walk is over the connections, not the peers. Membership
+         * news to it ({@link Recipient#membership}), so the walk is over the connections, not the peers. Membership
          * events are one per join or leave, not per published message, so this path is off the fan-out's hot one.
          */
         @SuppressWarnings("unchecked")
-        void writeMembership(String channel, Frame frame, Connection except, DeliveryCounter counter) {
+        void writeMembership(String channel, Frame frame, Recipient except, DeliveryCounter counter) {
             Object m = members;
-            Iterable<Connection> all = m instanceof Set<?> set ? (Set<Connection>) set : Arrays.asList((Connection[]) m);
+            Iterable<Recipient> all = m instanceof Set<?> set ? (Set<Recipient>) set : Arrays.asList((Recipient[]) m);
             int n = 0;
-            for (Connection c : all) {
+            for (Recipient c : all) {
                 if (c != except && c.membership(channel, frame)) {
                     n++;
                 }

@@ -196,7 +196,6 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
         do {
             c = new Connection(newSocketId(), app, peer);
         } while (!app.register(c));
-        app.listener.connectionOpened(app.config());
         c.open(config.activityTimeoutSeconds());
         return c;
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LocalChannels {
     private final String appId;
     private final Broker broker;
-    final ConcurrentHashMap<String, Channel> map = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Channel> map = new ConcurrentHashMap<>();
 
     LocalChannels(String appId, Broker broker) {
         this.appId = appId;
@@ -20,19 +20,18 @@ final class LocalChannels {
     }
 
     /** Adds the socket; the stage completes when this node receives the channel's frames from everywhere. */
-    CompletionStage<Void> add(Connection c, ChannelName name) {
+    CompletionStage<Void> add(Recipient c, ChannelName name) {
         Channel channel = map.compute(name.value(), (k, ch) -> {
             if (ch == null) {
-                ch = new Channel(name);
-                ch.ready = broker.interest(Topic.channel(appId, k), true);
+                ch = new Channel(name, broker.interest(Topic.channel(appId, k), true));
             }
             ch.add(c);
             return ch;
         });
-        return channel.ready;
+        return channel.ready();
     }
 
-    void remove(Connection c, ChannelName name) {
+    void remove(Recipient c, ChannelName name) {
         map.computeIfPresent(name.value(), (k, ch) -> {
             ch.remove(c);
             if (ch.isEmpty()) {

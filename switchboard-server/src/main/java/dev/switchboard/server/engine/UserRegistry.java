@@ -17,7 +17,7 @@ final class UserRegistry {
 
     /** One user's connections here, the watchlist of its latest sign-in here, the broker's readiness. */
     static final class Local {
-        final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+        final Set<Recipient> connections = ConcurrentHashMap.newKeySet();
         List<String> watchlist = List.of();
         CompletionStage<Void> ready;
     }
@@ -40,7 +40,7 @@ final class UserRegistry {
      * interleave between the two (the sign-out took the user out of the index after the sign-in had put it back in,
      * and the new connection never heard of its watchlist again: the "watchlist left offline" of docs/cluster.md).
      */
-    Added add(Connection c, String userId, List<String> watchlist, Watchlists index) {
+    Added add(Recipient c, String userId, List<String> watchlist, Watchlists index) {
         @SuppressWarnings("unchecked")
         List<String>[] previous = new List[1];
         @SuppressWarnings("unchecked")
@@ -80,7 +80,7 @@ final class UserRegistry {
      * The user's watchlist here when this was its last connection here, else null; then the user leaves the watchers'
      * {@code index} in the same step ({@link #add} says why).
      */
-    List<String> remove(Connection c, String userId, Watchlists index) {
+    List<String> remove(Recipient c, String userId, Watchlists index) {
         @SuppressWarnings("unchecked")
         List<String>[] last = new List[1];
         users.computeIfPresent(userId, (k, u) -> {
@@ -98,7 +98,7 @@ final class UserRegistry {
     }
 
     /** This node's connections of the user; empty when none. */
-    Set<Connection> connections(String userId) {
+    Set<Recipient> connections(String userId) {
         Local u = users.get(userId);
         return u == null ? Set.of() : u.connections;
     }
