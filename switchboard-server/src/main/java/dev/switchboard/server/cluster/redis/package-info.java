@@ -9,7 +9,9 @@
  * node leases ({@link dev.switchboard.server.cluster.redis.NodeLeases}) and the fence of a node the cluster declared
  * dead ({@link dev.switchboard.server.cluster.redis.NodeFence}: what it delivers meanwhile;
  * {@link dev.switchboard.server.cluster.redis.NodeRejoin}: how it comes back), bundled as
- * {@link dev.switchboard.server.cluster.redis.RedisCluster}. The data model and the failure semantics are in
+ * {@link dev.switchboard.server.cluster.redis.RedisCluster}, which also hands out the webhook queue
+ * ({@link dev.switchboard.server.cluster.redis.RedisWebhookQueue}: a stream per target, a dead node's batches claimed
+ * by the others). The data model and the failure semantics are in
  * docs/cluster.md.
  */
 package dev.switchboard.server.cluster.redis;
