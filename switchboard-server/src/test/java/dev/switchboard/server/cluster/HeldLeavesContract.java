@@ -14,17 +14,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The held leaves of the webhooks (docs/webhooks.md), part of {@link SharedStateContract}: a leave recorded as held
- * is cancelled by a join on any node, in the step that decides the join, and confirmed at most once, by the node that
- * holds it.
+ * What every {@link dev.switchboard.server.engine.HeldLeaves} must do, run against each implementation
+ * ({@link StateContract}): the held leaves of the webhooks (docs/webhooks.md). A leave recorded as held is cancelled
+ * by a join on any node, in the step that decides the join, and confirmed at most once, by the node that holds it.
  */
-interface HeldLeavesContract {
-    String HELD_APP = "app-held";
-    long HOLD = 3_000;
+public abstract class HeldLeavesContract extends StateContract {
+    static final String HELD_APP = "app-held";
+    static final long HOLD = 3_000;
 
-    SharedState nodeA();
+    SharedState nodeA() {
+        return a;
+    }
 
-    SharedState nodeB();
+    SharedState nodeB() {
+        return b;
+    }
 
     private static <T> T done(CompletionStage<T> stage) {
         try {
@@ -35,7 +39,7 @@ interface HeldLeavesContract {
     }
 
     @Test
-    default void aHeldVacancyAndRemovalAreCancelledByAJoinOnAnyNodeAndThenNotConfirmed() {
+    void aHeldVacancyAndRemovalAreCancelledByAJoinOnAnyNodeAndThenNotConfirmed() {
         String ch = "presence-held-1";
         done(nodeA().channels().join(HELD_APP, ch, new Member("ann", null), null, 100));
         Left left = done(nodeA().channels().leave(HELD_APP, ch, "ann", null, HOLD));
@@ -53,7 +57,7 @@ interface HeldLeavesContract {
     }
 
     @Test
-    default void aHeldLeaveNobodyCancelledIsConfirmedOnceAndTheNextJoinCancelsNothing() {
+    void aHeldLeaveNobodyCancelledIsConfirmedOnceAndTheNextJoinCancelsNothing() {
         String ch = "presence-held-2";
         done(nodeA().channels().join(HELD_APP, ch, new Member("bob", null), null, 100));
         done(nodeA().channels().leave(HELD_APP, ch, "bob", null, HOLD));
@@ -67,7 +71,7 @@ interface HeldLeavesContract {
     }
 
     @Test
-    default void aLeaveWithoutHoldRecordsNothing() {
+    void aLeaveWithoutHoldRecordsNothing() {
         String ch = "presence-held-3";
         done(nodeA().channels().join(HELD_APP, ch, new Member("cy", null), null, 100));
         Left left = done(nodeA().channels().leave(HELD_APP, ch, "cy", null, 0));
@@ -79,7 +83,7 @@ interface HeldLeavesContract {
     }
 
     @Test
-    default void aHeldGoingOfflineIsCancelledBySigningInOnAnyNode() {
+    void aHeldGoingOfflineIsCancelledBySigningInOnAnyNode() {
         done(nodeA().users().signIn(HELD_APP, "dee", null, List.of(), List.of(), false));
         assertThat(done(nodeA().users().signOut(HELD_APP, "dee", List.of(), HOLD)).held()).isTrue();
         OnlineUsers.SignedIn in = done(nodeB().users().signIn(HELD_APP, "dee", null, List.of(), List.of(), false));
@@ -94,7 +98,7 @@ interface HeldLeavesContract {
     }
 
     @Test
-    default void onAClusterOnlyTheNodeWhoseLeaveIsHeldConfirmsIt() {
+    void onAClusterOnlyTheNodeWhoseLeaveIsHeldConfirmsIt() {
         if (nodeA() == nodeB()) {
             return; // one node: every hold is its own
         }

@@ -1,15 +1,65 @@
 package dev.switchboard.server.cluster;
 
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 
-/** The shared-state contract on the one-node implementation: both "nodes" are the one in-memory state. */
-class LocalStateContractTest extends SharedStateContract {
+/** The state ports' contracts on the one-node implementation: both "nodes" are the one in-memory state. */
+class LocalStateContractTest {
 
-    @BeforeEach
-    void startState() {
-        LocalState state = new LocalState(System::currentTimeMillis);
-        state.start(transitionsA);
-        a = state;
-        b = state;
+    private static LocalState alone() {
+        return new LocalState(System::currentTimeMillis);
+    }
+
+    @Nested
+    class ChannelStatePort extends ChannelStateContract {
+        @Override
+        protected void startNodes() {
+            LocalState state = alone();
+            use(state, state);
+        }
+    }
+
+    @Nested
+    class OnlineUsersPort extends OnlineUsersContract {
+        @Override
+        protected void startNodes() {
+            LocalState state = alone();
+            use(state, state);
+        }
+    }
+
+    @Nested
+    class UserDataPort extends UserDataContract {
+        @Override
+        protected void startNodes() {
+            LocalState state = alone();
+            use(state, state);
+        }
+    }
+
+    @Nested
+    class InboxesPort extends InboxesContract {
+        @Override
+        protected void startNodes() {
+            LocalState state = alone();
+            use(state, state);
+        }
+    }
+
+    @Nested
+    class ConnectionQuotaPort extends ConnectionQuotaContract {
+        @Override
+        protected void startNodes() {
+            LocalState state = alone();
+            use(state, state);
+        }
+    }
+
+    @Nested
+    class HeldLeavesPort extends HeldLeavesContract {
+        @Override
+        protected void startNodes() {
+            LocalState state = alone();
+            use(state, state);
+        }
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.server.cluster.BrokerContract;
-import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
+import dev.switchboard.server.cluster.RecordedTransitions;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.ChannelState.Member;
 import dev.switchboard.server.engine.Topic;

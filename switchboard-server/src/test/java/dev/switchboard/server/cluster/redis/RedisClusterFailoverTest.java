@@ -3,7 +3,7 @@ package dev.switchboard.server.cluster.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.cluster.BrokerContract;
-import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
+import dev.switchboard.server.cluster.RecordedTransitions;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.ChannelState.Member;
 import dev.switchboard.server.engine.Topic;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.engine.ChannelState;
 import dev.switchboard.server.cluster.BrokerContract;
-import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
+import dev.switchboard.server.cluster.RecordedTransitions;
 import dev.switchboard.server.engine.ChannelStats;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.SharedState;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.engine.ChannelState;
 import dev.switchboard.server.engine.OnlineUsers;
-import dev.switchboard.server.cluster.SharedStateContract.RecordedTransitions;
+import dev.switchboard.server.cluster.RecordedTransitions;
 import dev.switchboard.server.engine.Broker;
 import dev.switchboard.server.engine.Frame;
 import dev.switchboard.server.engine.SharedState;
