@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -337,24 +336,7 @@ public final class Switchboard implements AutoCloseable {
                 throw e;
             }
             Switchboard node = new Switchboard(config, a, apps, engine, edge, webhooks, dashboard);
-            log.info("Switchboard node {} listening on {}:{} ({}), apps: {}", a.node().nodeId(), config.host(),
-                    node.port(), edge.describe(), describeApps(config));
-            if (!config.redisUrl().isEmpty()) {
-                String degraded = a.node().degradedReason();
-                log.info("Node {} is a cluster member on Redis {} (prefix {}): {}", a.node().nodeId(),
-                        new RedisSettings(config.redisUrl(), config.redisPrefix(), config.clusterHeartbeatMillis(),
-                                config.clusterNodeTimeoutMillis()).shown(), config.redisPrefix(),
-                        degraded == null ? a.node().liveNodes() + " live nodes" : degraded);
-            }
-            if (dashboard != null) {
-                dashboard.logAddress(config.host(), node.port());
-            }
-            if (!config.redisCluster().isEmpty()) {
-                String degraded = a.node().degradedReason();
-                log.info("Node {} is a cluster member on the Redis Cluster {}: {}", a.node().nodeId(),
-                        RedisSettings.cluster(config.redisCluster()).shown(),
-                        degraded == null ? a.node().liveNodes() + " live nodes" : degraded);
-            }
+            StartupLog.started(config, a.node(), edge, dashboard);
             return node;
         }
 
@@ -384,14 +366,6 @@ public final class Switchboard implements AutoCloseable {
                         config.clusterHeartbeatMillis(), config.clusterNodeTimeoutMillis()));
             }
             return new LocalCluster(System::currentTimeMillis);
-        }
-
-        /** Ids and keys only: secrets never reach a log. */
-        private static String describeApps(ServerConfig config) {
-            String fixed = config.apps().stream()
-                    .map(a -> a.id() + " (key " + a.key() + (a.enabled() ? "" : ", disabled") + ")")
-                    .collect(Collectors.joining(", "));
-            return config.hasAppsDatabase() ? (fixed.isEmpty() ? "" : fixed + ", ") + "and the apps database's" : fixed;
         }
     }
 }
