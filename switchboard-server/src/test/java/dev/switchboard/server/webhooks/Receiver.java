@@ -100,11 +100,20 @@ public final class Receiver implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    /** Every event of every request, in arrival order. */
+    /**
+     * Every event, in arrival order, of the first request of each {@code X-Switchboard-Webhook-Id}: what a receiver
+     * that keeps ids processes (docs/webhooks.md). Delivery is at least once: a batch delivered by a node that died
+     * before its acknowledgement reached Redis, or whose acknowledgement a partition lost, is sent again by the node
+     * that takes it over, with the same id.
+     */
     public List<JsonNode> events() {
         List<JsonNode> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (Request r : requests) {
-            out.addAll(r.events());
+            String id = r.headers().getFirst("X-Switchboard-Webhook-Id");
+            if (id == null || seen.add(id)) {
+                out.addAll(r.events());
+            }
         }
         return out;
     }

@@ -55,6 +55,8 @@ final class RedisWebhookQueue implements WebhookQueue {
     private final RateLimitedLog log = new RateLimitedLog(LOG);
     /** Batch id → {stream, entry id}: what its acknowledgement names. */
     private final Map<String, String[]> entries = new ConcurrentHashMap<>();
+    /** Acknowledgements that failed, {stream, entry id}, tried again at the next claim tick. */
+    private final java.util.Queue<String[]> unacked = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Stream → when this node last wrote it into the indexes. */
     private final Map<String, Long> indexed = new ConcurrentHashMap<>();
 
@@ -112,13 +114,21 @@ final class RedisWebhookQueue implements WebhookQueue {
     @Override
     public void ack(QueuedBatch b) {
         String[] e = entries.remove(b.id());
-        if (e == null) {
-            return;
+        if (e != null) {
+            ack(e);
         }
+    }
+
+    /**
+     * An acknowledgement that fails (Redis out of reach) is tried again at every claim tick, so that a node that lives
+     * on does not keep delivered batches pending for ever; until it goes through, the batch would be sent again by
+     * whoever claims it (a node cut off longer than its lease is claimed from while cut off).
+     */
+    private void ack(String[] e) {
         link.eval(Script.WEBHOOK_ACK, new String[] {e[0]}, GROUP, e[1]).whenComplete((r, error) -> {
             if (error != null) {
-                log.warn("ack", "A webhook batch could not be acknowledged in Redis (" + error + "); it stays pending "
-                        + "for this node, and is sent again by whoever claims it if this node dies");
+                unacked.add(e);
+                log.warn("ack", "A webhook batch could not be acknowledged in Redis (" + error + "); trying again");
             }
         });
     }
@@ -136,6 +146,9 @@ final class RedisWebhookQueue implements WebhookQueue {
     }
 
     private List<QueuedBatch> claimNow() throws Exception {
+        for (String[] e; (e = unacked.poll()) != null; ) {
+            ack(e);
+        }
         List<QueuedBatch> out = new ArrayList<>();
         Set<String> owners = get(link.call(c -> c.smembers(owners())));
         if (owners.isEmpty() || owners.equals(Set.of(node))) {
