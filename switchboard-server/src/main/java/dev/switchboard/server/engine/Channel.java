@@ -10,7 +10,7 @@ import java.util.concurrent.Executor;
 /**
  * One channel with subscribers on this node: its local sockets grouped by the event loop that owns them (so a
  * publish is one task per loop, not one per socket). Who the members are and how many subscribe over the cluster
- * is the {@link SharedState}'s business; this is only what delivery needs. Membership changes happen inside
+ * is the {@link ChannelState}'s business; this is only what delivery needs. Membership changes happen inside
  * {@code ConcurrentHashMap.compute} on the app's channel map, which serialises them per channel; fan-out walks
  * each lane's array of sockets without any lock.
  */

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * User id → this node's connections signed in as that user, for delivery to a user. Whether the user is online
- * anywhere, and what is held about it, is the {@link SharedState}'s business. The first local connection of a
+ * anywhere, and what is held about it, is the {@link OnlineUsers}' business. The first local connection of a
  * user tells the broker this node listens to the user's topic, the last that it no longer does.
  */
 final class UserRegistry {

@@ -1,31 +1,11 @@
 package dev.switchboard.server.cluster.redis;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import io.lettuce.core.resource.DefaultClientResources;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,23 +13,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's connections to Redis and its view of whether Redis answers. Commands are rejected at once while a
- * connection is down (never queued), so a caller learns of an outage immediately and decides on its own; Lettuce
- * reconnects in the background every 200 ms. Up/down is judged by the heartbeat (and by any command that fails),
- * logged once per change, and is the node's degraded reason.
+ * This node's link to Redis: the commands it sends (scripts by SHA, plain commands, frames) and its view of whether
+ * Redis answers. Commands are rejected at once while a connection is down (never queued, {@link RedisClients}), so a
+ * caller learns of an outage immediately and decides on its own. Up/down is judged by the heartbeat (and by any
+ * command that fails), logged once per change, and is the node's degraded reason.
  *
- * <p>On a Redis Cluster ({@link RedisSettings#sharded()}) the same commands go through Lettuce's cluster client,
- * which sends each one to the master of its key's slot (a script to the slot of its first key; every script's keys
- * share one slot by design, checked here before sending). The topology is refreshed when Redis hints at a change
- * (MOVED, ASK, a node that keeps refusing connections, an uncovered slot) and every few seconds, so a replica that
- * took over from a failed master is used without a restart.
+ * <p>On a Redis Cluster ({@link RedisSettings#sharded()}) each command goes to the master of its key's slot (a script
+ * to the slot of its first key; every script's keys share one slot by design, checked here before sending).
  */
 final class RedisLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
@@ -67,11 +43,7 @@ final class RedisLink implements AutoCloseable {
     final RedisSettings settings;
     final RedisKeys keys;
     final ScheduledExecutorService scheduler;
-    private final ClientResources resources;
-    private final AbstractRedisClient client;
-    private volatile Connected<String, String> strings;
-    private volatile Connected<byte[], byte[]> bytes;
-    private final List<Runnable> topologyListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RedisClients clients;
     private volatile String degradedReason;
     /** An outage was logged and its end not yet (guarded by this). */
     private boolean outage;
@@ -90,62 +62,8 @@ final class RedisLink implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .reconnectDelay(Delay.constant(Duration.ofMillis(200))).build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout(settings)).keepAlive(true).build();
-        if (settings.sharded()) {
-            List<RedisURI> seeds = new ArrayList<>();
-            for (String seed : settings.seeds()) {
-                RedisURI uri = RedisURI.create(seed.trim());
-                uri.setTimeout(connectTimeout(settings));
-                seeds.add(uri);
-            }
-            RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
-            cluster.setOptions(ClusterClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                    .socketOptions(socket)
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers()
-                            // a failover shows in steps (master unreachable, then flagged failed, then a replica
-                            // promoted): each step may trigger a refresh, not only the first in 30 s (the default)
-                            .adaptiveRefreshTriggersTimeout(settings.heartbeat())
-                            .refreshTriggersReconnectAttempts(2)
-                            .enablePeriodicRefresh(Duration.ofMillis(5L * settings.heartbeatMillis()))
-                            .build())
-                    .build());
-            this.client = cluster;
-        } else {
-            RedisURI uri = RedisURI.create(settings.url());
-            uri.setTimeout(connectTimeout(settings)); // the handshake; commands have their own, shorter timeout
-            RedisClient single = RedisClient.create(resources, uri);
-            single.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                    .socketOptions(socket)
-                    .build());
-            this.client = single;
-        }
-        resources.eventBus().get().subscribe(e -> {
-            if (e instanceof ClusterTopologyChangedEvent) {
-                topologyListeners.forEach(Runnable::run);
-            }
-        });
+        this.clients = new RedisClients(settings);
         this.degradedReason = "redis not reached yet (" + settings.shown() + ")";
-    }
-
-    /** A connection and its commands: one Redis or a Redis Cluster, the same command interface. */
-    private record Connected<K, V>(StatefulConnection<K, V> connection, RedisClusterAsyncCommands<K, V> commands) {}
-
-    private <K, V> Connected<K, V> open(RedisCodec<K, V> codec) {
-        if (client instanceof RedisClusterClient cluster) {
-            StatefulRedisClusterConnection<K, V> c = cluster.connect(codec);
-            return new Connected<>(c, c.async());
-        }
-        StatefulRedisConnection<K, V> c = ((RedisClient) client).connect(codec);
-        return new Connected<>(c, c.async());
     }
 
     /** True on a Redis Cluster: pub/sub is sharded. */
@@ -155,13 +73,7 @@ final class RedisLink implements AutoCloseable {
 
     /** Runs {@code listener} whenever Lettuce sees the cluster's topology change (slots moved, a failover). */
     void onTopologyChange(Runnable listener) {
-        topologyListeners.add(listener);
-    }
-
-    /** A TLS handshake and the first connection of a JVM take longer than one command. */
-    private static Duration connectTimeout(RedisSettings settings) {
-        return settings.commandTimeout().compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
-                : settings.commandTimeout();
+        clients.onTopologyChange(listener);
     }
 
     /** Opens the connections that are not open yet; false while Redis cannot be reached. */
@@ -170,12 +82,7 @@ final class RedisLink implements AutoCloseable {
             return false;
         }
         try {
-            if (strings == null) {
-                strings = open(StringCodec.UTF8);
-            }
-            if (bytes == null) {
-                bytes = open(ByteArrayCodec.INSTANCE);
-            }
+            clients.open();
             return true;
         } catch (RuntimeException e) {
             down(e);
@@ -188,16 +95,7 @@ final class RedisLink implements AutoCloseable {
      * Lettuce cannot see, so the connections are dropped and opened anew at the next attempt.
      */
     void reset() {
-        Connected<String, String> s = strings;
-        Connected<byte[], byte[]> b = bytes;
-        strings = null;
-        bytes = null;
-        if (s != null) {
-            s.connection().closeAsync();
-        }
-        if (b != null) {
-            b.connection().closeAsync();
-        }
+        clients.drop();
         reconnects.incrementAndGet();
     }
 
@@ -207,10 +105,7 @@ final class RedisLink implements AutoCloseable {
      * the sharded subscriptions.
      */
     StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
-        if (client instanceof RedisClusterClient cluster) {
-            return cluster.connectPubSub(ByteArrayCodec.INSTANCE);
-        }
-        return ((RedisClient) client).connectPubSub(ByteArrayCodec.INSTANCE);
+        return clients.connectPubSub();
     }
 
     boolean isUp() {
@@ -292,7 +187,7 @@ final class RedisLink implements AutoCloseable {
      * lets a later command on the same connection overtake it, so the cache must be full before the traffic starts.
      */
     CompletableFuture<Void> loadScripts() {
-        Connected<String, String> c = strings;
+        RedisClients.Connected<String, String> c = clients.strings();
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to redis"));
         }
@@ -306,7 +201,7 @@ final class RedisLink implements AutoCloseable {
 
     /** Runs a script (by SHA, loading it once more when Redis lost its script cache). */
     CompletableFuture<Object> eval(Script script, String[] keys, String... args) {
-        Connected<String, String> c = strings;
+        RedisClients.Connected<String, String> c = clients.strings();
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to redis"));
         }
@@ -350,7 +245,7 @@ final class RedisLink implements AutoCloseable {
      * command is given keys of one slot only.
      */
     <T> CompletableFuture<T> call(Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
-        Connected<String, String> c = strings;
+        RedisClients.Connected<String, String> c = clients.strings();
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to redis"));
         }
@@ -363,7 +258,7 @@ final class RedisLink implements AutoCloseable {
      * carries the message, instead of every shard); false when it could not even be sent.
      */
     boolean publish(byte[] channel, byte[] message) {
-        Connected<byte[], byte[]> c = bytes;
+        RedisClients.Connected<byte[], byte[]> c = clients.bytes();
         if (c == null || !c.connection().isOpen()) {
             return false;
         }
@@ -379,7 +274,7 @@ final class RedisLink implements AutoCloseable {
 
     /** A probe of the pub/sub loop ({@link RedisBroker}): one round trip, not a message of the node's clients. */
     void publishProbe(byte[] channel, byte[] message) {
-        Connected<byte[], byte[]> c = bytes;
+        RedisClients.Connected<byte[], byte[]> c = clients.bytes();
         if (c != null && c.connection().isOpen()) {
             roundTrips.incrementAndGet();
             c.commands().publish(channel, message);
@@ -390,20 +285,6 @@ final class RedisLink implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
-        try {
-            if (strings != null) {
-                strings.connection().close();
-            }
-            if (bytes != null) {
-                bytes.connection().close();
-            }
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } finally {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String redacted(String url) {
-        return RedisSettings.redacted(url);
+        clients.close();
     }
 }
