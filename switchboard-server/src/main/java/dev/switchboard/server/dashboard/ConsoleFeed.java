@@ -1,7 +1,7 @@
 package dev.switchboard.server.dashboard;
 
-import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.edge.StreamSink;
+import dev.switchboard.server.engine.EngineEvent;
 import dev.switchboard.server.engine.EngineListener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The debug console's tap: every event that passes ({@link EngineListener#eventPublished}) goes to the open
+ * The debug console's tap: every event that passes ({@link EngineEvent.EventPublished}) goes to the open
  * consoles of its app. With no console open the cost is one map lookup and an emptiness check; with one, each
  * console takes at most {@code perSecond} events a second and counts the rest as skipped, so a busy app cannot
  * grow a console's queue without bound. Listener calls come from event loops and the webhook thread; the
@@ -31,12 +31,15 @@ final class ConsoleFeed implements EngineListener {
     }
 
     @Override
-    public void eventPublished(AppConfig app, String channel, String event, int bytes, Origin origin) {
-        Set<Console> open = consoles.get(app.id());
+    public void on(EngineEvent event) {
+        if (!(event instanceof EngineEvent.EventPublished p)) {
+            return;
+        }
+        Set<Console> open = consoles.get(p.app().id());
         if (open == null || open.isEmpty()) {
             return;
         }
-        Passed e = new Passed(System.currentTimeMillis(), channel, event, bytes, origin);
+        Passed e = new Passed(System.currentTimeMillis(), p.channel(), p.event(), p.bytes(), p.origin());
         for (Console c : open) {
             c.offer(e);
         }
@@ -65,7 +68,7 @@ final class ConsoleFeed implements EngineListener {
     }
 
     /** One event as the console shows it. */
-    record Passed(long timeMillis, String channel, String event, int bytes, Origin origin) {
+    record Passed(long timeMillis, String channel, String event, int bytes, EngineEvent.Origin origin) {
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("time_ms", timeMillis);

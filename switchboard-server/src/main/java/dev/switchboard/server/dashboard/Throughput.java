@@ -1,6 +1,7 @@
 package dev.switchboard.server.dashboard;
 
 import dev.switchboard.server.config.AppConfig;
+import dev.switchboard.server.engine.EngineEvent;
 import dev.switchboard.server.engine.EngineListener;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +20,10 @@ final class Throughput implements EngineListener {
     private final Map<String, AppCounts> apps = new ConcurrentHashMap<>();
 
     @Override
-    public void messageIn(AppConfig app, int bytes) {
-        counts(app.id()).in.increment();
+    public void on(EngineEvent e) {
+        if (e instanceof EngineEvent.MessageIn) {
+            counts(e.app().id()).in.increment();
+        }
     }
 
     @Override

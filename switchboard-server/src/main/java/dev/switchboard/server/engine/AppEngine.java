@@ -119,7 +119,8 @@ public final class AppEngine {
      */
     public void trigger(String channel, String event, String data, String exceptSocketId) {
         Frame frame = Frame.of(new ServerMessage.ChannelEvent(event, channel, WireCodec.quote(data), null));
-        listener.eventPublished(config, channel, event, frame.size(), EngineListener.Origin.HTTP_API);
+        listener.on(new EngineEvent.EventPublished(config, channel, event, frame.size(),
+                EngineEvent.Origin.HTTP_API));
         ChannelName name = ChannelName.of(channel);
         if (name.type() == ChannelType.SERVER_TO_USER) {
             toUser(name.serverToUserId(), event, data, frame, exceptSocketId);
@@ -147,7 +148,7 @@ public final class AppEngine {
         Inboxes.KeptEvent kept = new Inboxes.KeptEvent(event, data, now, now + ttl * 1000L);
         state.inboxes().keepIfOffline(config.id(), userId, kept, config.userInboxMaxEvents()).thenAccept(k -> {
             if (k.kept()) {
-                listener.inboxKept(config, k.dropped());
+                listener.on(new EngineEvent.InboxKept(config, k.dropped()));
             } else {
                 broker.publish(topic, frame, exceptSocketId);
             }
@@ -238,7 +239,7 @@ public final class AppEngine {
     public void terminateUser(String userId) {
         state.users().online(config.id(), List.of(userId)).thenAccept(online -> {
             if (!online.isEmpty()) {
-                listener.userTerminated(config, userId);
+                listener.on(new EngineEvent.UserTerminated(config, userId));
             }
         });
         broker.terminateUser(config.id(), userId);
@@ -270,7 +271,7 @@ public final class AppEngine {
             if (erased == null || erased.connectionsClosed() == 0) {
                 return erased;
             }
-            listener.userTerminated(config, userId);
+            listener.on(new EngineEvent.UserTerminated(config, userId));
             broker.terminateUser(config.id(), userId);
             signIns.wentOffline(userId);
             watchlists.removeWatched(userId);

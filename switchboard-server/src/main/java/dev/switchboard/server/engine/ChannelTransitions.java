@@ -46,7 +46,7 @@ final class ChannelTransitions {
     void joined(String joiner, String channel, Identity.Member member, ChannelState.Joined joined) {
         AppConfig config = app.get();
         if (joined.occupied()) {
-            listener.channelOccupied(config, channel, joined.vacancyCancelled());
+            listener.on(new EngineEvent.ChannelOccupied(config, channel, joined.vacancyCancelled()));
         }
         if (joined.newMember()) {
             Frame added = Frame.membership(new ServerMessage.MemberAdded(channel, member.userId(),
@@ -58,7 +58,8 @@ final class ChannelTransitions {
                 publish(channel, added, joiner);
             }
             if (!decidedAlone(joined.position())) {
-                listener.memberAdded(app.get(), channel, member.userId(), joined.removalCancelled());
+                listener.on(new EngineEvent.MemberAdded(app.get(), channel, member.userId(),
+                        joined.removalCancelled()));
             }
         }
     }
@@ -70,7 +71,7 @@ final class ChannelTransitions {
                     !decidedAlone(left.position()));
         }
         if (left.vacated()) {
-            listener.channelVacated(app.get(), channel, left.vacancyHeld());
+            listener.on(new EngineEvent.ChannelVacated(app.get(), channel, left.vacancyHeld()));
         } else {
             countChanged(channel, left.subscriptionCount());
         }
@@ -78,7 +79,7 @@ final class ChannelTransitions {
 
     /** The last subscriber anywhere left, decided elsewhere (a dead node's). */
     void vacated(String channel) {
-        listener.channelVacated(app.get(), channel, false);
+        listener.on(new EngineEvent.ChannelVacated(app.get(), channel, false));
     }
 
     /** {@code announced}: the state already published it to every node, this one included (see {@link #joined}). */
@@ -96,7 +97,7 @@ final class ChannelTransitions {
             publish(channel, Frame.membership(new ServerMessage.MemberRemoved(channel, memberId), position), null);
         }
         if (webhook) {
-            listener.memberRemoved(app.get(), channel, memberId, held);
+            listener.on(new EngineEvent.MemberRemoved(app.get(), channel, memberId, held));
         }
     }
 
@@ -116,7 +117,7 @@ final class ChannelTransitions {
             return;
         }
         publish(channel, Frame.of(new ServerMessage.SubscriptionCount(channel, count)), null);
-        listener.subscriptionCount(app.get(), channel, count);
+        listener.on(new EngineEvent.SubscriptionCount(app.get(), channel, count));
     }
 
     private void publish(String channel, Frame frame, String exceptSocketId) {

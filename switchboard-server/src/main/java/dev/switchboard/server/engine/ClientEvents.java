@@ -68,8 +68,9 @@ final class ClientEvents {
         String senderId = member.isEmpty() ? null : member;
         Frame frame = Frame.of(new ServerMessage.ChannelEvent(e.event(), channel, e.dataJson(), senderId));
         broker.publish(Topic.channel(app.id(), channel), frame, socketId);
-        listener.clientEvent(app, channel, e.event(), e.dataJson(), socketId, senderId);
-        listener.eventPublished(app, channel, e.event(), frame.size(), EngineListener.Origin.CLIENT_EVENT);
+        listener.on(new EngineEvent.ClientEvent(app, channel, e.event(), e.dataJson(), socketId, senderId));
+        listener.on(new EngineEvent.EventPublished(app, channel, e.event(), frame.size(),
+                EngineEvent.Origin.CLIENT_EVENT));
         return null;
     }
 }

@@ -88,7 +88,7 @@ public final class Connection implements Recipient {
             return false;
         }
         int rate = changes.changesPerSecond();
-        ports.listener().subscriptionChangeRefused(config);
+        ports.listener().on(new EngineEvent.SubscriptionChangeRefused(config));
         String message = "Subscribe and unsubscribe rejected due to rate limit (" + rate + " per second)";
         refuse(CloseCode.CLIENT_EVENT_REJECTED.code(), channel, message, "LimitReached", 429);
         return true;
@@ -98,7 +98,7 @@ public final class Connection implements Recipient {
 
     /** Counted as opened; takes a quota slot over the cluster, then says hello; refused sockets are closed with 4004. */
     void open(int activityTimeoutSeconds) {
-        ports.listener().connectionOpened(config);
+        ports.listener().on(new EngineEvent.ConnectionOpened(config));
         changes.serially(() -> Async.then(peer.executor(), ports.quota().reserveConnection(config.id(), config.maxConnections()),
                 ok -> {
                     if (!ok) {
@@ -147,7 +147,7 @@ public final class Connection implements Recipient {
                     ports.quota().releaseConnection(config.id());
                 }
                 app.unregister(this);
-                ports.listener().connectionClosed(config);
+                ports.listener().on(new EngineEvent.ConnectionClosed(config));
                 return out;
             });
         });
@@ -167,7 +167,7 @@ public final class Connection implements Recipient {
         if (closed || closing) {
             return;
         }
-        ports.listener().messageIn(config, text.length());
+        ports.listener().on(new EngineEvent.MessageIn(config, text.length()));
         if (changes.full()) {
             // Decided before the frame is decoded: what was read before the socket stopped being read is bounded.
             peer.send(ChangeGate.TOO_MANY_PENDING);

@@ -114,7 +114,7 @@ public final class EngineSessions implements Sessions {
 
         @Override
         public void onSlowConsumer() {
-            listener.slowConsumerClosed(c.app().config());
+            listener.on(new EngineEvent.SlowConsumerClosed(c.app().config()));
         }
     }
 

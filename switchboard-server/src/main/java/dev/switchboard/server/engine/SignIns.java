@@ -103,7 +103,7 @@ final class SignIns {
         }
         c.peer().send(Frame.of(new ServerMessage.Error(null, "Connection limit reached: user " + user.id()
                 + " may have " + app.get().maxConnectionsPerUser() + " signed-in connections")));
-        listener.userConnectionLimitReached(app.get());
+        listener.on(new EngineEvent.UserConnectionLimitReached(app.get()));
     }
 
     /**
@@ -158,16 +158,16 @@ final class SignIns {
         for (Inboxes.KeptEvent e : signedIn.missed()) {
             c.peer().send(Frame.of(new ServerMessage.ChannelEvent(e.event(), channel, WireCodec.quote(e.data()), null)));
         }
-        listener.inboxDrained(app.get(), signedIn.missed().size(), signedIn.expired());
+        listener.on(new EngineEvent.InboxDrained(app.get(), signedIn.missed().size(), signedIn.expired()));
     }
 
     private void signedIn(String userId, OnlineUsers.SignedIn in) {
         if (in.cameOnline() && !in.announced()) {
             watchers.publish(userId, true, in.position());
         }
-        listener.signedIn(app.get(), userId);
+        listener.on(new EngineEvent.SignedIn(app.get(), userId));
         if (in.cameOnline() && in.position() != Frame.UNORDERED) {
-            listener.userOnline(app.get(), userId, in.offlineCancelled());
+            listener.on(new EngineEvent.UserOnline(app.get(), userId, in.offlineCancelled()));
         }
     }
 
@@ -202,6 +202,6 @@ final class SignIns {
         if (!announced) {
             watchers.publish(userId, false, position);
         }
-        listener.userOffline(app.get(), userId, held);
+        listener.on(new EngineEvent.UserOffline(app.get(), userId, held));
     }
 }

@@ -67,7 +67,7 @@ final class Subscriptions {
         }
         int maxChannels = connection.maxChannelsPerConnection();
         if (maxChannels >= 0 && held >= maxChannels) {
-            listener.channelLimitReached(connection);
+            listener.on(new EngineEvent.ChannelLimitReached(connection));
             return Decision.no("Channel limit reached: a connection may subscribe to " + maxChannels + " channels");
         }
         AppConfig config = app.get();
@@ -150,7 +150,7 @@ final class Subscriptions {
     /** After the subscriber's subscription_succeeded: the new count, then the cache (or cache_miss) for it. */
     CompletionStage<?> afterJoin(Recipient c, ChannelName name, ChannelState.Joined joined) {
         String channel = name.value();
-        listener.subscribed(app.get(), channel);
+        listener.on(new EngineEvent.Subscribed(app.get(), channel));
         transitions.countChanged(channel, joined.subscriptionCount());
         if (!name.cache()) {
             return null;
@@ -161,7 +161,7 @@ final class Subscriptions {
                         WireCodec.quote(cached.data()), null)));
             } else {
                 c.peer().send(Frame.of(new ServerMessage.CacheMiss(channel)));
-                listener.cacheMiss(app.get(), channel);
+                listener.on(new EngineEvent.CacheMiss(app.get(), channel));
             }
             return null;
         });
@@ -177,7 +177,7 @@ final class Subscriptions {
         return Async.then(c.peer().executor(), state.leave(app.get().id(), channel, memberId, userId,
                 holdMillis.applyAsLong(channel)), left -> {
             transitions.left(channel, memberId, left);
-            listener.unsubscribed(app.get(), channel);
+            listener.on(new EngineEvent.Unsubscribed(app.get(), channel));
             return null;
         });
     }

@@ -7,6 +7,7 @@ import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.engine.AppEngine;
 import dev.switchboard.server.engine.ClusterNode;
 import dev.switchboard.server.engine.Engine;
+import dev.switchboard.server.engine.EngineEvent;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.webhooks.AppWebhookStats;
 import dev.switchboard.server.webhooks.WebhookStats;
@@ -161,31 +162,42 @@ public final class Metrics implements EngineListener {
         return apps.computeIfAbsent(app.id(), id -> new AppMeters(registry, id));
     }
 
+    /** The engine's events that count, most frequent first (a frame in comes with every client message). */
     @Override
-    public void connectionOpened(AppConfig app) {
-        meters(app).connectionsOpened.increment();
-    }
-
-    @Override
-    public void subscribed(AppConfig app, String channel) {
-        meters(app).subscriptions.incrementAndGet();
-    }
-
-    @Override
-    public void unsubscribed(AppConfig app, String channel) {
-        meters(app).subscriptions.decrementAndGet();
-    }
-
-    @Override
-    public void signedIn(AppConfig app, String userId) {
-        meters(app).signins.increment();
-    }
-
-    @Override
-    public void messageIn(AppConfig app, int bytes) {
-        AppMeters m = meters(app);
-        m.messagesIn.increment();
-        m.bytesIn.increment(bytes);
+    public void on(EngineEvent e) {
+        if (e instanceof EngineEvent.MessageIn in) {
+            AppMeters m = meters(in.app());
+            m.messagesIn.increment();
+            m.bytesIn.increment(in.bytes());
+        } else if (e instanceof EngineEvent.ClientEvent) {
+            meters(e.app()).clientEvents.increment();
+        } else if (e instanceof EngineEvent.Subscribed) {
+            meters(e.app()).subscriptions.incrementAndGet();
+        } else if (e instanceof EngineEvent.Unsubscribed) {
+            meters(e.app()).subscriptions.decrementAndGet();
+        } else if (e instanceof EngineEvent.ConnectionOpened) {
+            meters(e.app()).connectionsOpened.increment();
+        } else if (e instanceof EngineEvent.SignedIn) {
+            meters(e.app()).signins.increment();
+        } else if (e instanceof EngineEvent.SlowConsumerClosed) {
+            meters(e.app()).slowConsumers.increment();
+        } else if (e instanceof EngineEvent.ChannelLimitReached) {
+            meters(e.app()).channelLimitRefusals.increment();
+        } else if (e instanceof EngineEvent.SubscriptionChangeRefused) {
+            meters(e.app()).subscriptionChangeRefusals.increment();
+        } else if (e instanceof EngineEvent.UserTerminated) {
+            meters(e.app()).terminations.increment();
+        } else if (e instanceof EngineEvent.UserConnectionLimitReached) {
+            meters(e.app()).userLimitRefusals.increment();
+        } else if (e instanceof EngineEvent.InboxKept k) {
+            AppMeters m = meters(k.app());
+            m.inboxKept.increment();
+            m.inboxDropped.increment(k.dropped());
+        } else if (e instanceof EngineEvent.InboxDrained d) {
+            AppMeters m = meters(d.app());
+            m.inboxDelivered.increment(d.delivered());
+            m.inboxExpired.increment(d.expired());
+        }
     }
 
     @Override
@@ -193,51 +205,6 @@ public final class Metrics implements EngineListener {
         AppMeters m = meters(app);
         m.deliveries.increment(recipients);
         m.bytesOut.increment((double) recipients * bytes);
-    }
-
-    @Override
-    public void clientEvent(AppConfig app, String channel, String event, String dataJson, String socketId,
-                            String userId) {
-        meters(app).clientEvents.increment();
-    }
-
-    @Override
-    public void slowConsumerClosed(AppConfig app) {
-        meters(app).slowConsumers.increment();
-    }
-
-    @Override
-    public void channelLimitReached(AppConfig app) {
-        meters(app).channelLimitRefusals.increment();
-    }
-
-    @Override
-    public void subscriptionChangeRefused(AppConfig app) {
-        meters(app).subscriptionChangeRefusals.increment();
-    }
-
-    @Override
-    public void userTerminated(AppConfig app, String userId) {
-        meters(app).terminations.increment();
-    }
-
-    @Override
-    public void userConnectionLimitReached(AppConfig app) {
-        meters(app).userLimitRefusals.increment();
-    }
-
-    @Override
-    public void inboxKept(AppConfig app, int dropped) {
-        AppMeters m = meters(app);
-        m.inboxKept.increment();
-        m.inboxDropped.increment(dropped);
-    }
-
-    @Override
-    public void inboxDrained(AppConfig app, int delivered, int expired) {
-        AppMeters m = meters(app);
-        m.inboxDelivered.increment(delivered);
-        m.inboxExpired.increment(expired);
     }
 
     /** The meters of one app, made once. */

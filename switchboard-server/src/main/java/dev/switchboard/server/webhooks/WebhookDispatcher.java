@@ -5,6 +5,7 @@ import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.config.WebhookConfig;
+import dev.switchboard.server.engine.EngineEvent;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.engine.HeldLeaves;
 import dev.switchboard.server.logging.RateLimitedLog;
@@ -145,7 +146,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         return this;
     }
 
-    /** Reports every webhook event that a target takes, as {@link EngineListener.Origin#WEBHOOK}. */
+    /** Reports every webhook event that a target takes, as {@link EngineEvent.Origin#WEBHOOK}. */
     public WebhookDispatcher tap(EngineListener value) {
         this.tap = value == null ? EngineListener.NONE : value;
         return this;
@@ -153,83 +154,93 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
 
     // ------------------------------------------------------------------ EngineListener (event-loop threads)
 
+    /** The engine's events that make webhooks, each to the method below that queues it. */
     @Override
+    public void on(EngineEvent e) {
+        if (e instanceof EngineEvent.ChannelOccupied o) {
+            channelOccupied(o.app(), o.channel(), o.cancelsHeld());
+        } else if (e instanceof EngineEvent.ChannelVacated v) {
+            channelVacated(v.app(), v.channel(), v.held());
+        } else if (e instanceof EngineEvent.MemberAdded a) {
+            memberAdded(a.app(), a.channel(), a.userId(), a.cancelsHeld());
+        } else if (e instanceof EngineEvent.MemberRemoved r) {
+            memberRemoved(r.app(), r.channel(), r.userId(), r.held());
+        } else if (e instanceof EngineEvent.ClientEvent c) {
+            clientEvent(c.app(), c.channel(), c.event(), c.dataJson(), c.socketId(), c.userId());
+        } else if (e instanceof EngineEvent.CacheMiss m) {
+            cacheMiss(m.app(), m.channel());
+        } else if (e instanceof EngineEvent.SubscriptionCount c) {
+            subscriptionCount(c.app(), c.channel(), c.count());
+        } else if (e instanceof EngineEvent.UserOnline u) {
+            userOnline(u.app(), u.userId(), u.cancelsHeld());
+        } else if (e instanceof EngineEvent.UserOffline u) {
+            userOffline(u.app(), u.userId(), u.held());
+        } else if (e instanceof EngineEvent.UserTerminated u) {
+            userTerminated(u.app(), u.userId());
+        }
+    }
+
     public void channelOccupied(AppConfig app, String channel) {
         channelOccupied(app, channel, false);
     }
 
-    @Override
     public void channelOccupied(AppConfig app, String channel, boolean cancelsHeld) {
         offer(app, WebhookEvent.channel(WebhookEventType.CHANNEL_OCCUPIED, channel), cancelsHeld);
     }
 
-    @Override
     public void channelVacated(AppConfig app, String channel) {
         offerLeave(app, WebhookEvent.channel(WebhookEventType.CHANNEL_VACATED, channel), LeaveDelay.Mode.HERE);
     }
 
-    @Override
     public void channelVacated(AppConfig app, String channel, boolean held) {
         offerLeave(app, WebhookEvent.channel(WebhookEventType.CHANNEL_VACATED, channel), held ? LeaveDelay.Mode.IN_STATE : LeaveDelay.Mode.AT_ONCE);
     }
 
-    @Override
     public void memberAdded(AppConfig app, String channel, String userId) {
         memberAdded(app, channel, userId, false);
     }
 
-    @Override
     public void memberAdded(AppConfig app, String channel, String userId, boolean cancelsHeld) {
         offer(app, WebhookEvent.member(WebhookEventType.MEMBER_ADDED, channel, userId), cancelsHeld);
     }
 
-    @Override
     public void memberRemoved(AppConfig app, String channel, String userId) {
         offerLeave(app, WebhookEvent.member(WebhookEventType.MEMBER_REMOVED, channel, userId), LeaveDelay.Mode.HERE);
     }
 
-    @Override
     public void memberRemoved(AppConfig app, String channel, String userId, boolean held) {
         offerLeave(app, WebhookEvent.member(WebhookEventType.MEMBER_REMOVED, channel, userId), held ? LeaveDelay.Mode.IN_STATE : LeaveDelay.Mode.AT_ONCE);
     }
 
-    @Override
     public void clientEvent(AppConfig app, String channel, String event, String dataJson, String socketId,
                             String userId) {
         offer(app, WebhookEvent.client(channel, event, dataJson, socketId, userId));
     }
 
-    @Override
     public void cacheMiss(AppConfig app, String channel) {
         offer(app, WebhookEvent.channel(WebhookEventType.CACHE_MISS, channel));
     }
 
-    @Override
     public void subscriptionCount(AppConfig app, String channel, int count) {
         offer(app, WebhookEvent.subscriptionCount(channel, count));
     }
 
-    @Override
     public void userOnline(AppConfig app, String userId) {
         userOnline(app, userId, false);
     }
 
-    @Override
     public void userOnline(AppConfig app, String userId, boolean cancelsHeld) {
         offer(app, WebhookEvent.user(WebhookEventType.USER_ONLINE, userId), cancelsHeld);
     }
 
-    @Override
     public void userOffline(AppConfig app, String userId) {
         offerLeave(app, WebhookEvent.user(WebhookEventType.USER_OFFLINE, userId), LeaveDelay.Mode.HERE);
     }
 
-    @Override
     public void userOffline(AppConfig app, String userId, boolean held) {
         offerLeave(app, WebhookEvent.user(WebhookEventType.USER_OFFLINE, userId), held ? LeaveDelay.Mode.IN_STATE : LeaveDelay.Mode.AT_ONCE);
     }
 
-    @Override
     public void userTerminated(AppConfig app, String userId) {
         offer(app, WebhookEvent.user(WebhookEventType.USER_TERMINATED, userId));
     }
@@ -331,8 +342,8 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         }
         EngineListener t = tap;
         if (payload != null && t != EngineListener.NONE) {
-            t.eventPublished(app, e.channel(), e.type().wireName(), WireCodec.writeBytes(payload).length,
-                    EngineListener.Origin.WEBHOOK);
+            t.on(new EngineEvent.EventPublished(app, e.channel(), e.type().wireName(),
+                    WireCodec.writeBytes(payload).length, EngineEvent.Origin.WEBHOOK));
         }
     }
 

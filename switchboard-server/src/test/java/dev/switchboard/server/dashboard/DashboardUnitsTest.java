@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.edge.StreamSink;
-import dev.switchboard.server.engine.EngineListener.Origin;
+import dev.switchboard.server.engine.EngineEvent;
+import dev.switchboard.server.engine.EngineEvent.Origin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ class DashboardUnitsTest {
         Throughput t = new Throughput();
         for (int second = 1; second <= Throughput.SECONDS + 5; second++) {
             for (int i = 0; i < second; i++) {
-                t.messageIn(APP, 10);
+                t.on(new EngineEvent.MessageIn(APP, 10));
             }
             t.delivered(APP, 2 * second, 10);
             t.tick();
@@ -61,17 +62,17 @@ class DashboardUnitsTest {
     @Test
     void aConsoleTakesItsBudgetEachSecondAndCountsTheRest() {
         ConsoleFeed feed = new ConsoleFeed(3);
-        feed.eventPublished(APP, "c", "before-any-console", 1, Origin.HTTP_API);
+        feed.on(new EngineEvent.EventPublished(APP, "c", "before-any-console", 1, Origin.HTTP_API));
         ConsoleFeed.Console c = feed.open("a", new OpenSink());
         for (int i = 0; i < 5; i++) {
-            feed.eventPublished(APP, "c", "e" + i, 10, Origin.CLIENT_EVENT);
+            feed.on(new EngineEvent.EventPublished(APP, "c", "e" + i, 10, Origin.CLIENT_EVENT));
         }
         List<Map<String, Object>> got = c.drain();
         assertThat(got).extracting(m -> m.get("event")).containsExactly("e0", "e1", "e2");
         assertThat(got.get(0)).containsEntry("origin", "client_event").containsEntry("bytes", 10);
         assertThat(c.takeSkipped()).isEqualTo(2);
         c.newSecond();
-        feed.eventPublished(APP, null, "user_online", 40, Origin.WEBHOOK);
+        feed.on(new EngineEvent.EventPublished(APP, null, "user_online", 40, Origin.WEBHOOK));
         assertThat(c.drain()).extracting(m -> m.get("origin")).containsExactly("webhook");
         feed.remove(c);
         assertThat(feed.all()).isEmpty();
