@@ -52,10 +52,28 @@ final class LocalFacts {
         final LocalInbox inbox;
         /** Touched only inside the compute of the channel or user a hold concerns. */
         final LocalHolds holds;
+        /**
+         * user id → the end of its ban (epoch ms). Written and read only inside {@code users.compute} for that user id
+         * (a compute on an absent key still locks its bin), so a ban and a sign-in of one user never interleave.
+         */
+        final ConcurrentHashMap<String, Long> bans = new ConcurrentHashMap<>();
 
         App(LongSupplier clock) {
             inbox = new LocalInbox(clock);
             holds = new LocalHolds(clock);
+        }
+
+        /** The end of the user's ban, 0 when none or past; inside {@code users.compute} for the user only. */
+        long bannedUntil(String userId, long now) {
+            Long until = bans.get(userId);
+            if (until == null) {
+                return 0;
+            }
+            if (until <= now) {
+                bans.remove(userId, until);
+                return 0;
+            }
+            return until;
         }
 
         /** Keeps a signed-in user's channel list in step with its sockets' joins and leaves. */

@@ -39,7 +39,12 @@ final class LocalOnlineUsers implements OnlineUsers {
         List<KeptEvent> missed = new ArrayList<>();
         int[] expired = new int[1];
         long[] position = new long[1];
+        long[] banned = new long[1];
         app.users.compute(userId, (k, u) -> {
+            banned[0] = app.bannedUntil(k, facts.clock.getAsLong());
+            if (banned[0] > 0) {
+                return u;
+            }
             boolean counts = !repeat || u == null || u.connections == 0;
             if (counts && maxConnections >= 0 && u != null && u.connections >= maxConnections) {
                 refused[0] = true;
@@ -65,6 +70,9 @@ final class LocalOnlineUsers implements OnlineUsers {
             u.watchlist = List.copyOf(watchlist);
             return u;
         });
+        if (banned[0] > 0) {
+            return done(SignedIn.banned(banned[0]));
+        }
         if (refused[0]) {
             return done(SignedIn.refusal());
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.server.cluster;
 
+import dev.switchboard.server.engine.Bans;
 import dev.switchboard.server.engine.ChannelState;
 import dev.switchboard.server.engine.ConnectionQuota;
 import dev.switchboard.server.engine.HeldLeaves;
@@ -21,6 +22,7 @@ public final class LocalState implements SharedState {
     private final LocalUserData userData;
     private final LocalQuota quota;
     private final LocalHeldLeaves heldLeaves;
+    private final LocalBans bans;
 
     public LocalState(LongSupplier clock) {
         LocalFacts facts = new LocalFacts(clock);
@@ -30,6 +32,7 @@ public final class LocalState implements SharedState {
         this.userData = new LocalUserData(facts, inboxes);
         this.quota = new LocalQuota(facts);
         this.heldLeaves = new LocalHeldLeaves(facts);
+        this.bans = new LocalBans(facts);
     }
 
     @Override
@@ -65,6 +68,11 @@ public final class LocalState implements SharedState {
     @Override
     public HeldLeaves heldLeaves() {
         return heldLeaves;
+    }
+
+    @Override
+    public Bans bans() {
+        return bans;
     }
 
     @Override

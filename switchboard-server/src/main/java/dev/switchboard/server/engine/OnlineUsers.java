@@ -27,7 +27,8 @@ public interface OnlineUsers {
      * As above, with at most {@code maxConnections} signed-in connections per user over the cluster (-1: no limit).
      * A new connection past it is refused ({@link SignedIn#refused()}) and changes nothing: the user's connections
      * already signed in keep their place, decided in the same step that counts them. Coming online hands over what
-     * the user's inbox kept ({@link Inboxes}), in the same step.
+     * the user's inbox kept ({@link Inboxes}), in the same step. A user {@link Bans banned} is refused in that step
+     * too ({@link SignedIn#bannedUntilMs()}), whatever it already holds.
      */
     CompletionStage<SignedIn> signIn(String appId, String userId, String userInfoJson, List<String> watchlist,
                                      Collection<String> channels, boolean repeat, int maxConnections);
@@ -62,11 +63,18 @@ public interface OnlineUsers {
      * watcher uses to drop a change older than what it holds (docs/cluster.md, "Watchlists: one order per user").
      * {@code announced}: the state has already published the online to the user's watchers, on every node, this one
      * included, in the user's order; the engine does not.
+     *
+     * <p>{@code bannedUntilMs} &gt; 0: refused because the user is banned until then ({@link Bans}); nothing changed.
      */
     record SignedIn(boolean cameOnline, List<Inboxes.KeptEvent> missed, int expired, boolean refused,
-                    boolean offlineCancelled, long position, boolean announced) {
+                    boolean offlineCancelled, long position, boolean announced, long bannedUntilMs) {
         public SignedIn {
             missed = missed == null ? List.of() : List.copyOf(missed);
+        }
+
+        public SignedIn(boolean cameOnline, List<Inboxes.KeptEvent> missed, int expired, boolean refused,
+                        boolean offlineCancelled, long position, boolean announced) {
+            this(cameOnline, missed, expired, refused, offlineCancelled, position, announced, 0);
         }
 
         /** Decided outside the user's order, nothing announced. */
@@ -90,6 +98,11 @@ public interface OnlineUsers {
         /** Past the user's connection limit: nothing changed. */
         public static SignedIn refusal() {
             return new SignedIn(false, List.of(), 0, true);
+        }
+
+        /** The user is banned until {@code untilMs}: nothing changed. */
+        public static SignedIn banned(long untilMs) {
+            return new SignedIn(false, List.of(), 0, true, false, 0, false, untilMs);
         }
     }
 

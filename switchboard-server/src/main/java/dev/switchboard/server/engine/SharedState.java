@@ -30,6 +30,8 @@ public interface SharedState extends AutoCloseable {
 
     HeldLeaves heldLeaves();
 
+    Bans bans();
+
     @Override
     void close();
 

@@ -62,4 +62,13 @@ class LocalStateContractTest {
             use(state, state);
         }
     }
+
+    @Nested
+    class BansPort extends BansContract {
+        @Override
+        protected void startNodes() {
+            LocalState state = alone();
+            use(state, state);
+        }
+    }
 }

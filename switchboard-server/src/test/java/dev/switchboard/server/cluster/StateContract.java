@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The fixture of the state ports' contracts (one suite per port: {@link ChannelStateContract},
- * {@link OnlineUsersContract}, {@link UserDataContract}, {@link InboxesContract}, {@link ConnectionQuotaContract},
+ * {@link OnlineUsersContract}, {@link UserDataContract}, {@link InboxesContract}, {@link ConnectionQuotaContract}, {@link BansContract},
  * {@link HeldLeavesContract}), each run against every implementation: {@code LocalStateContractTest},
  * {@code RedisStateContractTest}, {@code RedisClusterStateContractTest}. Two "nodes" {@link #a} and {@link #b}: two
  * instances sharing one store where the implementation is clustered, the same instance where it is the one-node

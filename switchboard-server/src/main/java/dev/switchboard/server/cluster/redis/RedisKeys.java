@@ -95,13 +95,18 @@ final class RedisKeys {
         return userTag(app, user) + ":inbox";
     }
 
+    /** The user's ban (docs/users.md, "Bans"): a string holding its end in epoch ms, expiring then. */
+    String ban(String app, String user) {
+        return userTag(app, user) + ":ban";
+    }
+
     /**
-     * The user keys plus the inbox, the held going offline, the user's watch order and its watchers' topic: what
-     * sign_in.lua takes.
+     * The user keys plus the inbox, the held going offline, the user's watch order, its watchers' topic and its ban:
+     * what sign_in.lua takes.
      */
     String[] signInKeys(String app, String user) {
         return with(userKeys(app, user), inbox(app, user), userHeld(app, user), watchOrder(app, user),
-                watchTopic(app, user));
+                watchTopic(app, user), ban(app, user));
     }
 
     /** The counter of a user's online/offline positions (lib.lua, announce_watch). */

@@ -1,5 +1,6 @@
 package dev.switchboard.server.cluster.redis;
 
+import dev.switchboard.server.engine.Bans;
 import dev.switchboard.server.engine.ChannelState;
 import dev.switchboard.server.engine.ConnectionQuota;
 import dev.switchboard.server.engine.HeldLeaves;
@@ -12,7 +13,8 @@ import dev.switchboard.server.engine.UserData;
  * The ports on Redis, wired for one node. Every transition is decided by one Lua script on the slot of the thing it
  * is about (channel, user, app), so each is decided once per cluster: channels and presence in {@link RedisChannels},
  * users online in {@link RedisUsers}, inboxes in {@link RedisInboxes}, the user data API in {@link RedisUserData},
- * an app's connection quota in {@link RedisQuota}, the end of held leaves in {@link RedisHeldLeaves}. How this node's
+ * an app's connection quota in {@link RedisQuota}, the end of held leaves in {@link RedisHeldLeaves}, bans in
+ * {@link RedisBans}. How this node's
  * writes reach Redis, and what it decides while Redis is away, is {@link NodeShare}'s; its heartbeat, the cleanup of
  * dead nodes, the write-back and the fence of a node declared dead are {@link NodeLeases}'. This class only builds
  * them, hands the ports out, and starts and stops the leases.
@@ -25,6 +27,7 @@ public final class RedisState implements SharedState {
     private final RedisUserData userData;
     private final RedisQuota quota;
     private final RedisHeldLeaves heldLeaves;
+    private final RedisBans bans;
 
     RedisState(RedisLink link, String nodeId, NodeFence fence) {
         NodeShare share = new NodeShare(link, nodeId, fence);
@@ -36,6 +39,7 @@ public final class RedisState implements SharedState {
         this.userData = new RedisUserData(share, users, inboxes);
         this.quota = new RedisQuota(share, fence);
         this.heldLeaves = new RedisHeldLeaves(share);
+        this.bans = new RedisBans(share);
         this.leases = new NodeLeases(share, fence, channels, users);
     }
 
@@ -76,6 +80,11 @@ public final class RedisState implements SharedState {
     @Override
     public HeldLeaves heldLeaves() {
         return heldLeaves;
+    }
+
+    @Override
+    public Bans bans() {
+        return bans;
     }
 
     /** SIGTERM: this node's remaining share is taken out at once (see {@link NodeLeases#leave}). */

@@ -26,6 +26,8 @@ import java.util.function.Function;
  * their own order.
  */
 final class RedisUsers implements OnlineUsers {
+    /** sign_in.lua's first reply for a banned user ({@link RedisBans}). */
+    private static final long BANNED = -2;
     private final NodeShare share;
     private final RedisLink link;
     private final RedisKeys keys;
@@ -82,13 +84,15 @@ final class RedisUsers implements OnlineUsers {
                 return CompletableFuture.completedFuture(signedInAlone(localFirst));
             }
             List<Object> reply = list(r);
-            if (num(reply.get(0)) < 0) {
+            long decided = num(reply.get(0));
+            if (decided < 0) {
                 synchronized (mirror) {
                     if (mirror.undoSignIn(appId, userId, channels, before)) {
                         share.index(keys.nodeUsers(node), RedisKeys.pair(appId, userId), false);
                     }
                 }
-                return CompletableFuture.completedFuture(SignedIn.refusal());
+                return CompletableFuture.completedFuture(decided == BANNED
+                        ? SignedIn.banned(Long.parseLong(String.valueOf(reply.get(1)))) : SignedIn.refusal());
             }
             List<String> previous = strings(reply.get(1));
             // The reverse watchers index lives on the watched users' slots: the sign-in is done once it is

@@ -1,8 +1,9 @@
 -- A connection of node ARGV[1] signs in. KEYS: conns, info, wl, ch, chn, watchers, inbox, held leaves, watch order,
--- watch topic (one user's slot).
+-- watch topic, ban (one user's slot).
 -- ARGV: node, repeat ('1': already signed in as this user, count nothing), has_info, info, watchlist size n,
 -- max connections per user (-1: none), publish command (PUBLISH or SPUBLISH), the watchers' online frame, the n
 -- watched ids, then the channels the connection already subscribes to.
+-- A banned user (its ban key, set with its end and expiring then) is refused and nothing changes: returns {-2, end}.
 -- Past the limit the sign-in is refused and nothing changes: returns {-1}.
 -- Returns {came_online, {previous watchlist ids}, {inbox entries}, offline_cancelled, position}: coming online
 -- cancels a held going offline (lib.lua) and is announced to the user's watchers at its position in the user's
@@ -10,6 +11,8 @@
 -- same step that counts it online, so keep_if_offline.lua either ran before (and its event is handed over here)
 -- or after (and saw the user online).
 local node, rep, has_info, info, n, max = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local ban = redis.call('GET', KEYS[11])
+if ban then return {-2, ban} end
 local came = 0
 local counts = rep ~= '1' or tonumber(redis.call('HGET', KEYS[1], node) or '0') <= 0
 local now = total(KEYS[1])

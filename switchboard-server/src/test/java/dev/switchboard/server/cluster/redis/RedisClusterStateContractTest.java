@@ -1,5 +1,6 @@
 package dev.switchboard.server.cluster.redis;
 
+import dev.switchboard.server.cluster.BansContract;
 import dev.switchboard.server.cluster.ChannelStateContract;
 import dev.switchboard.server.cluster.ConnectionQuotaContract;
 import dev.switchboard.server.cluster.HeldLeavesContract;
@@ -93,6 +94,14 @@ class RedisClusterStateContractTest {
 
     @Nested
     class HeldLeavesPort extends HeldLeavesContract {
+        @Override
+        protected void startNodes() {
+            use(node(), node());
+        }
+    }
+
+    @Nested
+    class BansPort extends BansContract {
         @Override
         protected void startNodes() {
             use(node(), node());

@@ -3,6 +3,7 @@ package dev.switchboard.server.cluster.redis;
 import static dev.switchboard.server.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.server.cluster.BansContract;
 import dev.switchboard.server.cluster.ChannelStateContract;
 import dev.switchboard.server.cluster.ConnectionQuotaContract;
 import dev.switchboard.server.cluster.HeldLeavesContract;
@@ -119,6 +120,14 @@ class RedisStateContractTest {
 
     @Nested
     class HeldLeavesPort extends HeldLeavesContract {
+        @Override
+        protected void startNodes() {
+            use(node(), node());
+        }
+    }
+
+    @Nested
+    class BansPort extends BansContract {
         @Override
         protected void startNodes() {
             use(node(), node());
