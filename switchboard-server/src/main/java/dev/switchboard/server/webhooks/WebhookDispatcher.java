@@ -59,6 +59,8 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     // webhook thread only
     private final Map<String, AppTargets> apps = new HashMap<>();
     private CompletableFuture<Void> closeWaiter;
+    /** A claim is under way. */
+    private boolean claiming;
     /** Told of each event handed to a target (the dashboard's console); set before the first event. */
     private volatile EngineListener tap = EngineListener.NONE;
 
@@ -113,7 +115,12 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
 
     /** Asks the queue for batches owed by nodes that are gone; each resumes in the lane of its (app, URL). */
     private void claim() {
+        if (claiming) {
+            return; // the last one is still under way (a slow Redis): one at a time
+        }
+        claiming = true;
         queue.claim().whenComplete((batches, error) -> delivery.onWebhookThread(() -> {
+            claiming = false;
             if (error != null) {
                 log.warn("claim", "Could not look for webhook batches of nodes that are gone: " + error);
                 return;

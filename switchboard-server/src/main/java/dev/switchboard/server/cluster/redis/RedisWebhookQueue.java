@@ -79,6 +79,10 @@ final class RedisWebhookQueue implements WebhookQueue {
 
     @Override
     public CompletionStage<Void> append(QueuedBatch b) {
+        if (!link.isUp()) {
+            // out of reach (or fenced): sent from memory at once rather than after a command timeout
+            return CompletableFuture.failedFuture(new IllegalStateException(link.degradedReason()));
+        }
         String stream = stream(b.appId(), b.url());
         return index(stream).thenCompose(indexedNow -> link.eval(Script.WEBHOOK_APPEND, new String[] {stream},
                 args(b)).thenAccept(reply -> {
@@ -136,6 +140,10 @@ final class RedisWebhookQueue implements WebhookQueue {
     /** Off the webhook thread: a few commands per dead node and stream, each bounded by the command timeout. */
     @Override
     public CompletionStage<List<QueuedBatch>> claim() {
+        if (!link.isUp()) {
+            // nothing to learn from a Redis out of reach, and the scheduler's threads are the heartbeat's too
+            return CompletableFuture.completedFuture(List.of());
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return claimNow();

@@ -116,6 +116,7 @@ class RedisWebhookQueueTest {
         try {
             assertThat(link.connect()).isTrue();
             link.loadScripts().get(5, TimeUnit.SECONDS);
+            link.up(); // what the heartbeat does once Redis answered
             RedisWebhookQueue q = new RedisWebhookQueue(link, "n1");
             q.append(batch("warm")).toCompletableFuture().get(5, TimeUnit.SECONDS); // indexes written once
             q.ack(batch("warm"));
