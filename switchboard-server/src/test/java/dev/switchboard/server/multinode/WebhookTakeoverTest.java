@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * member_added), node 1 tries to deliver them and fails, then node 1 goes (kill -9, or SIGTERM as in a rolling
  * deploy) before the receiver recovers. Once it does, every event node 1 owed arrives, sent by a node that claimed
  * node 1's batches from Redis, and an app that keeps ids processes each exactly once. The time from node 1's end to
- * the first of its batches delivered elsewhere is printed ({@code [webhook-takeover]}).
+ * the first of its batches delivered elsewhere (from the signal, the node's own shutdown included) is printed ({@code [webhook-takeover]}).
  */
 class WebhookTakeoverTest {
     private static final int HEARTBEAT = 250;
@@ -137,7 +137,7 @@ class WebhookTakeoverTest {
         assertThat(receiver.sameBytesPerId()).as("every attempt of one id sends the same bytes").isTrue();
         assertThat(claimed()).as("batches claimed from node 1 by the others").isGreaterThan(claimedBefore);
         System.out.println("[webhook-takeover] " + how + ": node 1's batches delivered by another node " + tookMillis
-                + " ms after it ended (lease " + NODE_TIMEOUT + " ms, heartbeat " + HEARTBEAT + " ms)");
+                + " ms after the signal (lease " + NODE_TIMEOUT + " ms, heartbeat " + HEARTBEAT + " ms)");
     }
 
     private static double claimed() {
