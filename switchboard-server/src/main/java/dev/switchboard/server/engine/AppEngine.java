@@ -14,9 +14,10 @@ import java.util.function.LongSupplier;
 
 /**
  * One app on this node: what delivery needs here (its sockets, the channels and users they listen to, the
- * watchers index) and the app's side of the cluster seam. Publishing goes through the {@link Broker}, which
- * brings frames back to {@link #deliver} on every node; every cluster-visible fact is asked of the
- * {@link SharedState}. Subscribing lives in {@link Subscriptions}, signing in in {@link SignIns}.
+ * watchers index), the app's protocol flows (made here, each with the ports it uses, and handed to its
+ * connections as {@link ConnectionPorts}) and the app's side of the cluster seam. The HTTP API publishes through
+ * {@link #trigger}, its one entry point; every frame goes through the {@link Broker}, which brings it back to
+ * {@link #deliver} on every node. Every cluster-visible fact is asked of the {@link SharedState}'s ports.
  */
 public final class AppEngine {
     /** Replaced when the app's settings change (disabled, secret rotated); connections already open keep theirs. */

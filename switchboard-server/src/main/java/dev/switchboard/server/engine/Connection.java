@@ -44,7 +44,9 @@ public final class Connection implements Recipient {
     private boolean authorized;
     private ScheduledFuture<?> authTimer;
     /** Subscribe, unsubscribe, sign-in and close, one at a time in the order the client asked. */
-    private final ChangeQueue changes;
+    private final ChangeQueue changes = new ChangeQueue();
+    /** Bounds on waiting state changes and their rate; made at the first change (most sockets make few). */
+    private ChangeGate gate;
     /** Whether this socket holds a slot of the app's connection quota (released once, on close). */
     private boolean reserved;
     /** Presence channel → this socket's place in its membership order; null until the first presence join. */
@@ -56,7 +58,6 @@ public final class Connection implements Recipient {
         this.config = app.config();
         this.ports = app.ports();
         this.peer = peer;
-        this.changes = new ChangeQueue(peer, ports.changeBudget(), ports.clock(), config.maxChannelsPerConnection());
     }
 
     @Override
@@ -82,12 +83,21 @@ public final class Connection implements Recipient {
         return new ArrayList<>(subscriptions.keySet());
     }
 
+    private ChangeGate gate() {
+        if (gate == null) {
+            ChangeGate.Budget b = ports.changeBudget();
+            gate = new ChangeGate(b, ChangeGate.burst(b.changesPerSecond(), config.maxChannelsPerConnection()),
+                    ports.clock().getAsLong());
+        }
+        return gate;
+    }
+
     /** Subscribe and unsubscribe beyond max_subscription_changes_per_second: refused, nothing queued. */
     private boolean changeRefused(String channel) {
-        if (changes.tryChange()) {
+        int rate = ports.changeBudget().changesPerSecond();
+        if (gate().tryChange(ports.clock().getAsLong(), ChangeGate.burst(rate, config.maxChannelsPerConnection()))) {
             return false;
         }
-        int rate = changes.changesPerSecond();
         ports.listener().on(new EngineEvent.SubscriptionChangeRefused(config));
         String message = "Subscribe and unsubscribe rejected due to rate limit (" + rate + " per second)";
         refuse(CloseCode.CLIENT_EVENT_REJECTED.code(), channel, message, "LimitReached", 429);
@@ -99,8 +109,8 @@ public final class Connection implements Recipient {
     /** Counted as opened; takes a quota slot over the cluster, then says hello; refused sockets are closed with 4004. */
     void open(int activityTimeoutSeconds) {
         ports.listener().on(new EngineEvent.ConnectionOpened(config));
-        changes.serially(() -> Async.then(peer.executor(), ports.quota().reserveConnection(config.id(), config.maxConnections()),
-                ok -> {
+        changes.serially(peer, () -> Async.then(peer.executor(),
+                ports.quota().reserveConnection(config.id(), config.maxConnections()), ok -> {
                     if (!ok) {
                         closeWith(CloseCode.OVER_CONNECTION_QUOTA, CloseCode.OVER_CONNECTION_QUOTA.text());
                         return null;
@@ -134,7 +144,7 @@ public final class Connection implements Recipient {
             authTimer.cancel(false);
         }
         // Behind any change still waiting for the shared state, so a subscription confirmed late is left too.
-        changes.serially(() -> {
+        changes.serially(peer, () -> {
             List<CompletableFuture<Void>> leaving = new ArrayList<>();
             for (String channel : new ArrayList<>(subscriptions.keySet())) {
                 leaving.add(leave(channel).toCompletableFuture());
@@ -168,7 +178,7 @@ public final class Connection implements Recipient {
             return;
         }
         ports.listener().on(new EngineEvent.MessageIn(config, text.length()));
-        if (changes.full()) {
+        if (gate != null && gate.full()) {
             // Decided before the frame is decoded: what was read before the socket stopped being read is bounded.
             peer.send(ChangeGate.TOO_MANY_PENDING);
             return;
@@ -180,14 +190,14 @@ public final class Connection implements Recipient {
             return;
         } else if (message instanceof ClientMessage.Subscribe s) {
             if (!changeRefused(s.channel())) {
-                changes.clientChange(() -> subscribe(s));
+                changes.clientChange(peer, gate(), () -> subscribe(s));
             }
         } else if (message instanceof ClientMessage.Unsubscribe u) {
             if (!changeRefused(null)) {
-                changes.clientChange(() -> leave(u.channel()));
+                changes.clientChange(peer, gate(), () -> leave(u.channel()));
             }
         } else if (message instanceof ClientMessage.Signin s) {
-            changes.clientChange(() -> signIn(s));
+            changes.clientChange(peer, gate(), () -> signIn(s));
         } else if (message instanceof ClientMessage.ClientEvent e) {
             clientEvent(e);
         } else if (message instanceof ClientMessage.Unknown u) {
