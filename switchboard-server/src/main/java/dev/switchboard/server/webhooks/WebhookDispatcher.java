@@ -59,8 +59,6 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     // webhook thread only
     private final Map<String, AppTargets> apps = new HashMap<>();
     private CompletableFuture<Void> closeWaiter;
-    /** A claim is under way. */
-    private boolean claiming;
     /** Told of each event handed to a target (the dashboard's console); set before the first event. */
     private volatile EngineListener tap = EngineListener.NONE;
 
@@ -100,44 +98,9 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
      */
     public WebhookDispatcher start() {
         if (thread.prestartCoreThread()) {
-            delivery.onWebhookThread(this::claim);
-            long every = queue.claimEveryMillis();
-            if (every > 0) {
-                thread.scheduleWithFixedDelay(() -> {
-                    if (!delivery.closing) {
-                        claim();
-                    }
-                }, every, every, TimeUnit.MILLISECONDS);
-            }
+            new Takeover(delivery).start();
         }
         return this;
-    }
-
-    /** Asks the queue for batches owed by nodes that are gone; each resumes in the lane of its (app, URL). */
-    private void claim() {
-        if (claiming) {
-            return; // the last one is still under way (a slow Redis): one at a time
-        }
-        claiming = true;
-        queue.claim().whenComplete((batches, error) -> delivery.onWebhookThread(() -> {
-            claiming = false;
-            if (error != null) {
-                log.warn("claim", "Could not look for webhook batches of nodes that are gone: " + error);
-                return;
-            }
-            for (QueuedBatch q : batches) {
-                try {
-                    delivery.lane(q.appId(), q.url()).resume(new WebhookBatch(q, sender.request(q), true));
-                } catch (IllegalArgumentException e) {
-                    stats.droppedRejected.incrementAndGet();
-                    stats.eventsDropped.addAndGet(q.events());
-                    queue.ack(q);
-                }
-            }
-            if (!batches.isEmpty()) {
-                LOG.info("Took over {} webhook batch(es) owed by a node that is gone", batches.size());
-            }
-        }));
     }
 
     public WebhookStats stats() {
