@@ -1,6 +1,8 @@
 package dev.switchboard.sdk;
 
 import dev.switchboard.protocol.ChannelName;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,6 +91,40 @@ public final class AsyncSwitchboardClient {
     public CompletableFuture<Ack> terminateUserConnections(String userId) {
         Checks.userId(userId);
         return transport.send("POST", "/users/" + Urls.pathSegment(userId) + "/terminate_connections", Map.of(), "{}")
+                .thenApply(a -> new Ack(a.ok().status()));
+    }
+
+    /**
+     * Switchboard's extension: {@code POST /users/{id}/terminate_connections} with {@code {"ban_seconds": N}}: closes
+     * every connection of the user and refuses its sign-ins on every node for {@code banFor} (whole seconds, at least
+     * one, at most the server's {@code max_ban_seconds}), whatever the app's auth endpoint signs. Completes with the
+     * ban's end.
+     */
+    public CompletableFuture<Instant> terminateAndBan(String userId, Duration banFor) {
+        Checks.userId(userId);
+        long seconds = banFor.toSeconds();
+        if (seconds < 1) {
+            throw new IllegalArgumentException("a ban lasts at least one second, got " + banFor);
+        }
+        return transport.send("POST", "/users/" + Urls.pathSegment(userId) + "/terminate_connections", Map.of(),
+                        "{\"ban_seconds\":" + seconds + "}")
+                .thenApply(a -> Instant.ofEpochMilli(a.ok().json().path("banned_until_ms").asLong()));
+    }
+
+    /** {@code DELETE /users/{id}/ban}: lifts the user's ban; true when it had one. */
+    public CompletableFuture<Boolean> liftBan(String userId) {
+        Checks.userId(userId);
+        return transport.send("DELETE", "/users/" + Urls.pathSegment(userId) + "/ban", Map.of(), null)
+                .thenApply(a -> a.ok().json().path("lifted").asBoolean(false));
+    }
+
+    /**
+     * {@code POST /users/{id}/reconnect}: closes every connection of the user with 4200, so that its clients
+     * reconnect at once and sign in again through the app's auth endpoint (after a change of its rights).
+     */
+    public CompletableFuture<Ack> reconnectUser(String userId) {
+        Checks.userId(userId);
+        return transport.send("POST", "/users/" + Urls.pathSegment(userId) + "/reconnect", Map.of(), "{}")
                 .thenApply(a -> new Ack(a.ok().status()));
     }
 

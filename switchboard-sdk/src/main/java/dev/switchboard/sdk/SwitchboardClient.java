@@ -79,6 +79,21 @@ public final class SwitchboardClient {
         return join(async.terminateUserConnections(userId));
     }
 
+    /** Closes every connection of the user and refuses its sign-ins on every node for {@code banFor}; the ban's end. */
+    public java.time.Instant terminateAndBan(String userId, java.time.Duration banFor) {
+        return join(async.terminateAndBan(userId, banFor));
+    }
+
+    /** Lifts the user's ban; true when it had one. */
+    public boolean liftBan(String userId) {
+        return join(async.liftBan(userId));
+    }
+
+    /** Closes every connection of the user with 4200: its clients reconnect at once and sign in again. */
+    public Ack reconnectUser(String userId) {
+        return join(async.reconnectUser(userId));
+    }
+
     // ------------------------------------------------------------------ queries
 
     public ChannelsResult channels(String prefix, String... info) {

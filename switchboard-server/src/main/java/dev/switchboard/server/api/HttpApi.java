@@ -74,7 +74,9 @@ public final class HttpApi implements HttpPort {
                 .add("GET", "apps/{app_id}/channels/{channel_name}", new ChannelInfoEndpoint(clock))
                 .add("GET", "apps/{app_id}/channels/{channel_name}/users", new ChannelUsersEndpoint())
                 .add("POST", "apps/{app_id}/users/{user_id}/terminate_connections",
-                        new TerminateUserConnectionsEndpoint())
+                        new TerminateUserConnectionsEndpoint(config.maxBanSeconds()))
+                .add("DELETE", "apps/{app_id}/users/{user_id}/ban", new LiftBanEndpoint())
+                .add("POST", "apps/{app_id}/users/{user_id}/reconnect", new ReconnectUserEndpoint())
                 .add("GET", "apps/{app_id}/users", new ListUsersEndpoint())
                 .add("GET", "apps/{app_id}/users/{user_id}", new GetUserEndpoint())
                 .add("PUT", "apps/{app_id}/users/{user_id}", new UpdateUserInfoEndpoint())

@@ -12,7 +12,10 @@ import java.util.Map;
 public final class UserJson {
     private UserJson() {}
 
-    /** {@code {"id","online","connections","user_info","watchlist","channels","inbox"}}; user_info is the JSON value or null. */
+    /**
+     * {@code {"id","online","connections","user_info","watchlist","channels","inbox","banned_until_ms"}}; user_info is
+     * the JSON value or null, banned_until_ms the ban's end (epoch ms) or null when the user is not banned.
+     */
     public static Map<String, Object> snapshot(UserSnapshot user) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", user.id());
@@ -22,6 +25,7 @@ public final class UserJson {
         out.put("watchlist", user.watchlist() == null ? List.of() : user.watchlist());
         out.put("channels", user.channels() == null ? List.of() : user.channels());
         out.put("inbox", user.inboxCount());
+        out.put("banned_until_ms", user.bannedUntilMs() > 0 ? user.bannedUntilMs() : null);
         return out;
     }
 

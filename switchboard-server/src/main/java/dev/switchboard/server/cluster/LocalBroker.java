@@ -27,6 +27,11 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
+    public void reconnectUser(String appId, String userId) {
+        local.reconnectUser(appId, userId);
+    }
+
+    @Override
     public CompletionStage<Void> interest(Topic topic, boolean interested) {
         return READY;
     }

@@ -58,6 +58,7 @@ final class ConfigValidator {
         range("http_idle_timeout_seconds", c.httpIdleTimeoutSeconds(), 1, 3600);
         range("pending_changes_high_water_mark", c.pendingChangesHighWaterMark(), 2, Integer.MAX_VALUE);
         range("max_pending_changes", c.maxPendingChanges(), c.pendingChangesHighWaterMark(), Integer.MAX_VALUE);
+        range("max_ban_seconds", c.maxBanSeconds(), 1, Integer.MAX_VALUE);
         TrustedProxies.parse(c.trustedProxies());
         if (!c.redisUrl().isEmpty() && !c.redisUrl().startsWith("redis://") && !c.redisUrl().startsWith("rediss://")) {
             throw new ConfigException("redis_url must start with redis:// or rediss://");

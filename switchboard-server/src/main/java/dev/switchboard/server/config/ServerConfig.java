@@ -65,6 +65,8 @@ public record ServerConfig(
         int maxPendingChanges,
         /** Per WebSocket: subscribe and unsubscribe frames per second (bursts: this plus max_channels_per_connection). */
         int maxSubscriptionChangesPerSecond,
+        /** Longest ban terminate_connections may set ({@code ban_seconds}); longer is a 400. */
+        int maxBanSeconds,
         /** Webhook batching window and the delay for channel_vacated / member_removed. */
         int webhookBatchMillis,
         int webhookBatchMaxEvents,
@@ -139,7 +141,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 6001, "", "", -1, "auto", 10, 120, 30, 64 * 1024, 256 * 1024, 1024 * 1024,
                 600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 10, 30, 1024, 60, 4096, 256, 64, 2048, 100,
-                250, 20, 3000, 4000, 1000, 300, "", true,
+                86_400, 250, 20, 3000, 4000, 1000, 300, "", true,
                 DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, 5, 10_000, 20, true, "", 200, "",
                 "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));

@@ -198,6 +198,13 @@ public final class AppEngine {
         }
     }
 
+    /** Closes this node's connections of the user with 4200 (the broker calls this on every node). */
+    void reconnectLocal(String userId) {
+        for (Recipient c : users.connections(userId)) {
+            c.reconnect("Reconnect and sign in again, as the server asked");
+        }
+    }
+
     // ------------------------------------------------------------------ transitions decided elsewhere
 
     /**
@@ -246,11 +253,50 @@ public final class AppEngine {
         broker.terminateUser(config.id(), userId);
     }
 
+    /**
+     * Bans the user for {@code millis} on every node, then terminates its connections everywhere; completes with the
+     * ban's end once recorded. Recorded first: a sign-in decided before it has its connection already indexed on its
+     * node, which the termination then reaches; one decided after it is refused (docs/users.md, "Bans").
+     */
+    public CompletionStage<Long> banUser(String userId, long millis) {
+        return state.bans().ban(config.id(), userId, millis).thenApply(until -> {
+            listener.on(new EngineEvent.UserBanned(config, userId, until));
+            terminateUser(userId);
+            return until;
+        });
+    }
+
+    /** Lifts the user's ban; true (and the webhook) when it had one. */
+    public CompletionStage<Boolean> liftBan(String userId) {
+        return state.bans().lift(config.id(), userId).thenApply(lifted -> {
+            if (lifted) {
+                listener.on(new EngineEvent.UserUnbanned(config, userId));
+            }
+            return lifted;
+        });
+    }
+
+    /**
+     * Closes every connection of the user on every node with 4200: its clients reconnect at once and sign in again
+     * through the app's auth endpoint, which decides afresh (a changed role, a ban). No webhook of its own: the
+     * user_offline and user_online of the reconnect say it.
+     */
+    public void reconnectUser(String userId) {
+        broker.reconnectUser(config.id(), userId);
+    }
+
     // ------------------------------------------------------------------ user data API (cluster-wide)
 
-    /** Null when the server holds nothing about the user. */
+    /** Null when the server holds nothing about the user; a banned user is known through its ban. */
     public CompletionStage<UserSnapshot> user(String userId) {
-        return state.userData().user(config.id(), userId);
+        return state.userData().user(config.id(), userId)
+                .thenCombine(state.bans().bannedUntil(config.id(), userId), (user, until) -> {
+                    if (until == 0) {
+                        return user;
+                    }
+                    return (user != null ? user : new UserSnapshot(userId, false, 0, null, List.of(), List.of()))
+                            .withBan(until);
+                });
     }
 
     public CompletionStage<UserPage> onlineUsers(String cursor, int limit) {

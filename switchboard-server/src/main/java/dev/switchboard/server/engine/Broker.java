@@ -19,6 +19,9 @@ public interface Broker extends AutoCloseable {
     /** Close every connection signed in as {@code userId}, on every node. */
     void terminateUser(String appId, String userId);
 
+    /** Close every connection signed in as {@code userId}, on every node, so that its clients reconnect at once. */
+    void reconnectUser(String appId, String userId);
+
     /**
      * This node now has ({@code true}) or no longer has local listeners for the topic. Calls for one topic come in
      * the order of the changes (the engine makes them under its per-topic lock), so an implementation may act on
@@ -35,5 +38,7 @@ public interface Broker extends AutoCloseable {
         void deliver(Topic topic, Frame frame, String exceptSocketId);
 
         void terminateUser(String appId, String userId);
+
+        void reconnectUser(String appId, String userId);
     }
 }

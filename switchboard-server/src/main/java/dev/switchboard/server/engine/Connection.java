@@ -170,6 +170,13 @@ public final class Connection implements Recipient {
         peer.close(CloseCode.UNAUTHORIZED, message);
     }
 
+    /** Closes the socket with 4200 from any thread (the reconnect endpoint). */
+    @Override
+    public void reconnect(String message) {
+        closing = true;
+        peer.close(CloseCode.RECONNECT, message);
+    }
+
     // ------------------------------------------------------------------ the dispatcher
 
     /** A text frame from the client. */

@@ -241,6 +241,14 @@ public final class Engine implements Broker.Delivery, SharedState.Transitions {
     }
 
     @Override
+    public void reconnectUser(String appId, String userId) {
+        AppEngine app = byId.get(appId);
+        if (app != null) {
+            app.reconnectLocal(userId);
+        }
+    }
+
+    @Override
     public void memberRemoved(String appId, String channel, String userId) {
         AppEngine app = byId.get(appId);
         if (app != null) {

@@ -50,6 +50,12 @@ public sealed interface EngineEvent {
 
     record UserTerminated(AppConfig app, String userId) implements EngineEvent {}
 
+    /** The user was banned through the HTTP API until {@code untilMs} (epoch ms); its sign-ins are refused until then. */
+    record UserBanned(AppConfig app, String userId, long untilMs) implements EngineEvent {}
+
+    /** The user's ban was lifted through the HTTP API (a ban that ends by itself tells nothing). */
+    record UserUnbanned(AppConfig app, String userId) implements EngineEvent {}
+
     /** A frame received from a client, of {@code bytes} bytes. */
     record MessageIn(AppConfig app, int bytes) implements EngineEvent {}
 

@@ -20,4 +20,7 @@ interface Recipient {
 
     /** Closes the socket with 4009 from any thread (terminate, data deletion). */
     void terminate(String message);
+
+    /** Closes the socket with 4200 from any thread, so that its client reconnects at once (the reconnect endpoint). */
+    void reconnect(String message);
 }

@@ -90,8 +90,9 @@ final class SignIns {
     }
 
     /**
-     * The user already has {@code max_connections_per_user} signed-in connections: this newest one is refused and
-     * stays open, not signed in (docs/limits.md says why the newest), and what was set up here for it is undone.
+     * The user already has {@code max_connections_per_user} signed-in connections, or is banned: this newest one is
+     * refused and stays open, not signed in (docs/limits.md says why the newest), and what was set up here for it is
+     * undone.
      */
     void refused(Recipient c, Outcome out, boolean repeat) {
         Identity.User user = out.user();
@@ -100,6 +101,15 @@ final class SignIns {
             if (users.remove(c, user.id(), index) == null && out.previousWatchlist() != null) {
                 users.restoreWatchlist(user.id(), user.watchlist(), out.previousWatchlist(), index);
             }
+        }
+        long bannedUntil = out.decided().bannedUntilMs();
+        if (bannedUntil > 0) {
+            // Refused as a bad sign-in is (PROTOCOL.md §5.5): pusher:error, code null, the connection stays open and
+            // not signed in. pusher-js only logs it; closing with 4009 would also stop it reconnecting, which the
+            // termination that came with the ban already did (docs/users.md, "Bans").
+            c.peer().send(Frame.of(new ServerMessage.Error(null, "User " + user.id()
+                    + " is banned from signing in until " + java.time.Instant.ofEpochMilli(bannedUntil))));
+            return;
         }
         c.peer().send(Frame.of(new ServerMessage.Error(null, "Connection limit reached: user " + user.id()
                 + " may have " + app.get().maxConnectionsPerUser() + " signed-in connections")));

@@ -147,6 +147,10 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
             userOffline(u.app(), u.userId(), u.held());
         } else if (e instanceof EngineEvent.UserTerminated u) {
             userTerminated(u.app(), u.userId());
+        } else if (e instanceof EngineEvent.UserBanned b) {
+            offer(b.app(), WebhookEvent.banned(b.userId(), b.untilMs()));
+        } else if (e instanceof EngineEvent.UserUnbanned u) {
+            offer(u.app(), WebhookEvent.user(WebhookEventType.USER_UNBANNED, u.userId()));
         }
     }
 

@@ -15,9 +15,19 @@ import java.util.Map;
  * @param dataJson          client events: the data as the client sent it, as JSON text (null when absent)
  * @param socketId          client events: the sender
  * @param subscriptionCount subscription_count events
+ * @param bannedUntilMs     user_banned events: the ban's end, epoch ms
  */
 record WebhookEvent(WebhookEventType type, String channel, String userId, String event, String dataJson,
-                    String socketId, int subscriptionCount) {
+                    String socketId, int subscriptionCount, long bannedUntilMs) {
+
+    WebhookEvent(WebhookEventType type, String channel, String userId, String event, String dataJson,
+                 String socketId, int subscriptionCount) {
+        this(type, channel, userId, event, dataJson, socketId, subscriptionCount, 0);
+    }
+
+    static WebhookEvent banned(String userId, long untilMs) {
+        return new WebhookEvent(WebhookEventType.USER_BANNED, null, userId, null, null, null, 0, untilMs);
+    }
 
     static WebhookEvent channel(WebhookEventType type, String channel) {
         return new WebhookEvent(type, channel, null, null, null, null, 0);
@@ -66,7 +76,12 @@ record WebhookEvent(WebhookEventType type, String channel, String userId, String
             case USER_ONLINE:
             case USER_OFFLINE:
             case USER_TERMINATED:
+            case USER_UNBANNED:
                 m.put("user_id", userId);
+                break;
+            case USER_BANNED:
+                m.put("user_id", userId);
+                m.put("banned_until_ms", bannedUntilMs);
                 break;
             default:
                 break;

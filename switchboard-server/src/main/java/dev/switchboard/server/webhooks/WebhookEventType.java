@@ -19,7 +19,11 @@ public enum WebhookEventType {
     /** Switchboard extension: the user's last signed-in connection closed. */
     USER_OFFLINE(false),
     /** Switchboard extension: the user's connections were terminated through the HTTP API. */
-    USER_TERMINATED(false);
+    USER_TERMINATED(false),
+    /** Switchboard extension: the user was banned through the HTTP API ({@code banned_until_ms} says until when). */
+    USER_BANNED(false),
+    /** Switchboard extension: the user's ban was lifted through the HTTP API (not sent when a ban ends by itself). */
+    USER_UNBANNED(false);
 
     private final String wireName;
     private final boolean channelScoped;

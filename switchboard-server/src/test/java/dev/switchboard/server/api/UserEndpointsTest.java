@@ -83,7 +83,9 @@ class UserEndpointsTest {
         assertThat(r.json().get("watchlist").toString()).isEqualTo(j("['7','8']"));
         assertThat(r.json().get("channels").toString()).contains("news");
         assertThat(r.json().fieldNames()).toIterable()
-                .containsExactly("id", "online", "connections", "user_info", "watchlist", "channels", "inbox");
+                .containsExactly("id", "online", "connections", "user_info", "watchlist", "channels", "inbox",
+                        "banned_until_ms");
+        assertThat(r.json().get("banned_until_ms").isNull()).isTrue();
     }
 
     @Test

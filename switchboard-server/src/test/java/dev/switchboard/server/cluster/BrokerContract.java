@@ -115,6 +115,18 @@ public abstract class BrokerContract {
         }
     }
 
+    @Test
+    void reconnectUserReachesEveryNodeWithTheUserAsAReconnect() {
+        Topic user = Topic.user(APP, "u2");
+        await(b.interest(user, true));
+        a.reconnectUser(APP, "u2");
+        assertThat(deliveredA.lines).contains("reconnect u2");
+        if (!oneNode()) {
+            eventually().until(() -> deliveredB.lines.contains("reconnect u2"));
+            assertThat(deliveredB.lines).containsExactly("reconnect u2");
+        }
+    }
+
     /** Messages from other nodes that reached {@code broker} (implementations that cross a network count them). */
     protected abstract long receivedFromOthers(Broker broker);
 
@@ -130,6 +142,11 @@ public abstract class BrokerContract {
         @Override
         public void terminateUser(String appId, String userId) {
             lines.add("terminate " + userId);
+        }
+
+        @Override
+        public void reconnectUser(String appId, String userId) {
+            lines.add("reconnect " + userId);
         }
     }
 }

@@ -28,6 +28,7 @@ class PresenceHoldTest {
         @Override public void start(Delivery delivery) { local.start(delivery); }
         @Override public void publish(Topic topic, Frame frame, String except) { local.publish(topic, frame, except); }
         @Override public void terminateUser(String appId, String userId) { local.terminateUser(appId, userId); }
+        @Override public void reconnectUser(String appId, String userId) { local.reconnectUser(appId, userId); }
         @Override public CompletionStage<Void> interest(Topic topic, boolean interested) { return confirmed; }
         @Override public void close() { local.close(); }
     }

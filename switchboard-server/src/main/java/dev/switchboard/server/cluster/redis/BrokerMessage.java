@@ -17,6 +17,8 @@ record BrokerMessage(byte kind, String origin, String exceptSocketId, long posit
     static final byte VERSION = 2;
     static final byte FRAME = 0;
     static final byte TERMINATE = 1;
+    /** The user's connections close with 4200 (issue 25 item 3); like TERMINATE, no frame. */
+    static final byte RECONNECT = 2;
 
     BrokerMessage(byte kind, String origin, String exceptSocketId, byte[] frame) {
         this(kind, origin, exceptSocketId, Frame.NOT_MEMBERSHIP, frame);

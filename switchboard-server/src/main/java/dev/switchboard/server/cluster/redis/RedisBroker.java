@@ -106,6 +106,12 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public void reconnectUser(String appId, String userId) {
+        local.reconnectUser(appId, userId);
+        send(Topic.user(appId, userId), new BrokerMessage(BrokerMessage.RECONNECT, node, null, new byte[0]));
+    }
+
+    @Override
     public CompletionStage<Void> interest(Topic topic, boolean interested) {
         String channel = keys.topicChannel(topic);
         StatefulRedisPubSubConnection<byte[], byte[]> c = pubsub;
@@ -239,6 +245,8 @@ public final class RedisBroker implements Broker {
         }
         if (m.kind() == BrokerMessage.TERMINATE) {
             local.terminateUser(topic.appId(), topic.name());
+        } else if (m.kind() == BrokerMessage.RECONNECT) {
+            local.reconnectUser(topic.appId(), topic.name());
         } else {
             local.deliver(topic, Frame.ofBytes(m.frame(), m.position()), m.exceptSocketId());
         }

@@ -73,6 +73,10 @@ class RedisMembershipDeliveryTest {
         @Override
         public void terminateUser(String appId, String userId) {
         }
+
+        @Override
+        public void reconnectUser(String appId, String userId) {
+        }
     }
 
     @Test
