@@ -159,6 +159,14 @@ final class RedisWebhookQueue implements WebhookQueue {
         }
         List<QueuedBatch> out = new ArrayList<>();
         Set<String> owners = get(link.call(c -> c.smembers(owners())));
+        if (!owners.contains(node) && !indexed.isEmpty()) {
+            // forgotten while this node had no lease (cut off, fenced) or lost by Redis: in the indexes again now,
+            // not at the next minute, so that what it keeps from now on can be found if it dies
+            for (String stream : indexed.keySet()) {
+                get(link.call(c -> c.sadd(streamsOf(node), stream)));
+            }
+            get(link.call(c -> c.sadd(owners(), node)));
+        }
         if (owners.isEmpty() || owners.equals(Set.of(node))) {
             return out;
         }

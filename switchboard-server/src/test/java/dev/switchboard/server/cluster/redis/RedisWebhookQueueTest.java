@@ -109,6 +109,30 @@ class RedisWebhookQueueTest {
         });
     }
 
+    /**
+     * A node forgotten by the others while it had no lease (cut off, fenced: nothing of it was pending) and then back,
+     * or whose indexes Redis lost: its next tick writes it into the indexes again, so its batches are found if it dies.
+     */
+    @Test
+    void aNodeForgottenByTheIndexesIsWrittenBackAtItsNextTick() throws Exception {
+        RedisCluster a = node();
+        RedisCluster b = node();
+        RedisWebhookQueue qa = (RedisWebhookQueue) a.webhookQueue();
+        WebhookQueue qb = b.webhookQueue();
+        qa.append(batch("kept")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.command("SREM", qa.owners(), a.nodeId());
+        redis.command("DEL", qa.streamsOf(a.nodeId()));
+        claim(qa);
+        a.crash();
+        List<String> claimed = new ArrayList<>();
+        Awaitility.await("a's batch found and claimed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    claim(qb).forEach(x -> claimed.add(x.id()));
+                    return !claimed.isEmpty();
+                });
+        assertThat(claimed).containsExactly("kept");
+    }
+
     @Test
     void costOfOneBatchInRedisCommands() throws Exception {
         RedisLink link = new RedisLink(new RedisSettings(redis.url(), "sbtest", RedisNodes.HEARTBEAT_MILLIS,
