@@ -234,6 +234,7 @@ async function lookUp(userId) {
     $('user-channels').textContent = u.channels.join(', ') || '–';
     $('user-watchlist').textContent = u.watchlist.join(', ') || '–';
     $('user-info').textContent = JSON.stringify(u.user_info, null, 2);
+    $('user-banned').textContent = u.banned_until_ms ? new Date(u.banned_until_ms).toISOString() : '–';
     $('user-details').hidden = false;
     $('user-details').dataset.user = u.id;
   } catch (e) {
@@ -262,8 +263,23 @@ function sendToUser() {
   return userCommand('events', { event, data: text ? data : {} }, (u) => 'Sent ' + event + ' to ' + u + '.');
 }
 
+// With ban seconds above 0 the user is banned first: its sign-ins are refused on every node until the ban ends.
 function terminate() {
+  const seconds = parseInt($('ban-seconds').value, 10) || 0;
+  if (seconds > 0) {
+    return userCommand('terminate', { ban_seconds: seconds },
+      (u) => 'Terminated ' + u + ' and banned it for ' + seconds + ' s.');
+  }
   return userCommand('terminate', {}, (u) => 'Terminated ' + u + '. Refresh to see what is left.');
+}
+
+// 4200: the user's clients reconnect at once and sign in again through the app's auth endpoint.
+function reconnect() {
+  return userCommand('reconnect', {}, (u) => 'Asked ' + u + ' to reconnect and sign in again.');
+}
+
+function unban() {
+  return userCommand('unban', {}, (u) => 'Lifted the ban of ' + u + ' (if it had one).');
 }
 
 // ------------------------------------------------------------------ wiring
@@ -276,6 +292,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('user-form').addEventListener('submit', (e) => { e.preventDefault(); lookUp($('user-id').value.trim()); });
   $('send-form').addEventListener('submit', (e) => { e.preventDefault(); sendToUser(); });
   $('terminate').addEventListener('click', terminate);
+  $('reconnect').addEventListener('click', reconnect);
+  $('unban').addEventListener('click', unban);
   $('pause').addEventListener('click', togglePause);
   $('clear').addEventListener('click', () => $('console').tBodies[0].replaceChildren());
   $('filter-channel').addEventListener('input', refilter);

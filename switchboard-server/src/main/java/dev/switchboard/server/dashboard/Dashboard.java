@@ -39,6 +39,8 @@ public final class Dashboard implements AutoCloseable, HttpPort {
     private final ConsoleFeed feed;
     private final StaticFiles files = new StaticFiles();
     private final EngineListener listener;
+    /** The longest ban the terminate button may set, as the HTTP API's. */
+    private final int maxBanSeconds;
     private volatile DashboardApi api;
     private volatile LiveStreams streams;
     private ScheduledExecutorService thread;
@@ -48,6 +50,7 @@ public final class Dashboard implements AutoCloseable, HttpPort {
         this.throughput = new Throughput();
         this.feed = new ConsoleFeed(config.dashboardConsoleEventsPerSecond());
         this.listener = EngineListener.of(throughput, feed);
+        this.maxBanSeconds = config.maxBanSeconds();
     }
 
     public static Dashboard create(ServerConfig config) {
@@ -62,7 +65,7 @@ public final class Dashboard implements AutoCloseable, HttpPort {
     public synchronized Dashboard start(Engine engine) {
         LiveStreams s = new LiveStreams(engine, throughput, feed);
         this.streams = s;
-        this.api = new DashboardApi(engine, throughput, s);
+        this.api = new DashboardApi(engine, throughput, s, maxBanSeconds);
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-dashboard");
             t.setDaemon(true);

@@ -25,18 +25,23 @@ import java.util.concurrent.CompletionStage;
  * GET  apps/{id}/stream                  server-sent events: figures each second, console events
  * GET  apps/{id}/users/{user}            the user data API's view of one user
  * POST apps/{id}/users/{user}/events     {"event":"…","data":…} to every connection of the user
- * POST apps/{id}/users/{user}/terminate  closes every connection of the user with 4009
+ * POST apps/{id}/users/{user}/terminate  closes every connection of the user with 4009; {"ban_seconds":N} bans it
+ *                                        first (1..max_ban_seconds, as the HTTP API)
+ * POST apps/{id}/users/{user}/reconnect  closes every connection of the user with 4200 (its clients sign in again)
+ * POST apps/{id}/users/{user}/unban      lifts the user's ban
  * </pre>
  */
 final class DashboardApi {
     private final Engine engine;
     private final Throughput throughput;
     private final LiveStreams streams;
+    private final int maxBanSeconds;
 
-    DashboardApi(Engine engine, Throughput throughput, LiveStreams streams) {
+    DashboardApi(Engine engine, Throughput throughput, LiveStreams streams, int maxBanSeconds) {
         this.engine = engine;
         this.throughput = throughput;
         this.streams = streams;
+        this.maxBanSeconds = maxBanSeconds;
     }
 
     /** {@code rest} is the path after {@code /dashboard/api/}. */
@@ -83,8 +88,18 @@ final class DashboardApi {
                 return "POST".equals(method) ? sendToUser(app, userId, body) : notAllowed();
             }
             if (parts.length == 5 && parts[4].equals("terminate")) {
+                return "POST".equals(method) ? terminate(app, userId, body) : notAllowed();
+            }
+            if (parts.length == 5 && parts[4].equals("reconnect")) {
+                if (!"POST".equals(method)) {
+                    return notAllowed();
+                }
+                app.reconnectUser(userId);
+                return done(ok(Map.of("reconnected", userId)));
+            }
+            if (parts.length == 5 && parts[4].equals("unban")) {
                 return "POST".equals(method)
-                        ? AppQueries.terminate(app, userId).thenApply(v -> ok(Map.of("terminated", userId)))
+                        ? app.liftBan(userId).thenApply(lifted -> ok(Map.of("lifted", lifted)))
                         : notAllowed();
             }
         }
@@ -127,6 +142,24 @@ final class DashboardApi {
         return AppQueries.user(app, userId).thenApply(u -> u == null
                 ? DashboardReplies.error(404, "The server holds nothing about user " + Names.quote(userId))
                 : ok(DashboardJson.user(u)));
+    }
+
+    /** Terminate, with a ban first when the body has a ban_seconds other than 0 or null. */
+    private CompletionStage<HttpReply> terminate(AppEngine app, String userId, byte[] body) {
+        JsonNode json = body == null || body.length == 0 ? null : WireCodec.parse(body);
+        JsonNode ban = json == null ? null : json.get("ban_seconds");
+        if (ban == null || ban.isNull() || (ban.isIntegralNumber() && ban.longValue() == 0)) {
+            return AppQueries.terminate(app, userId).thenApply(v -> ok(Map.of("terminated", userId)));
+        }
+        if (!ban.isIntegralNumber() || ban.longValue() < 1 || ban.longValue() > maxBanSeconds) {
+            return done(DashboardReplies.error(400, "ban_seconds must be a whole number from 1 to " + maxBanSeconds));
+        }
+        return app.banUser(userId, ban.longValue() * 1000).thenApply(until -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("terminated", userId);
+            m.put("banned_until_ms", until);
+            return ok(m);
+        });
     }
 
     private CompletionStage<HttpReply> sendToUser(AppEngine app, String userId, byte[] body) {
