@@ -37,7 +37,7 @@ class DashboardTest {
     private static final List<String> API_GETS = List.of("apps", "apps/dash-app", "apps/dash-app/channels",
             "apps/dash-app/users/ann", "apps/nope", "apps/dash-app/stream", "nothing");
     private static final List<String> API_POSTS = List.of("apps/dash-app/users/ann/events",
-            "apps/dash-app/users/ann/terminate");
+            "apps/dash-app/users/ann/terminate", "apps/dash-app/users/ann/reconnect", "apps/dash-app/users/ann/unban");
 
     private final HttpClient http = HttpClient.newHttpClient();
     /** Every body the dashboard answered with the token, checked for secrets at the end of each test. */
@@ -206,6 +206,40 @@ class DashboardTest {
 
         ok("POST", "apps/dash-app/users/ann/terminate", "{}");
         assertThat(ann.awaitCloseCode()).isEqualTo(4009);
+    }
+
+    /** The terminate button with ban seconds, Lift ban and Reconnect user (issue 25 items 2 and 3). */
+    @Test
+    void aUserIsBannedLiftedAndAskedToReconnect() throws Exception {
+        RawSocket dan = signedIn("dan");
+        assertThat(send("POST", "apps/dash-app/users/dan/terminate", "Bearer " + TOKEN, "{\"ban_seconds\":-1}")
+                .statusCode()).isEqualTo(400);
+        JsonNode banned = ok("POST", "apps/dash-app/users/dan/terminate", "{\"ban_seconds\":600}");
+        assertThat(banned.get("banned_until_ms").longValue()).isGreaterThan(System.currentTimeMillis());
+        assertThat(dan.awaitCloseCode()).isEqualTo(4009);
+        assertThat(ok("GET", "apps/dash-app/users/dan", null).get("banned_until_ms").longValue())
+                .isEqualTo(banned.get("banned_until_ms").longValue());
+        RawSocket again = socket();
+        again.send(signIn(again, "dan"));
+        assertThat(again.awaitEvent("pusher:error").toString()).contains("banned");
+        assertThat(ok("POST", "apps/dash-app/users/dan/unban", "{}").get("lifted").booleanValue()).isTrue();
+
+        RawSocket back = signedIn("dan");
+        ok("POST", "apps/dash-app/users/dan/reconnect", "{}");
+        assertThat(back.awaitCloseCode()).isEqualTo(4200);
+    }
+
+    private String signIn(RawSocket s, String user) {
+        JsonNode auth = Json.parse(sdk.authenticateUser(s.socketId(), new UserData(user, Map.of(), List.of())));
+        return Json.write(Map.of("event", "pusher:signin", "data", Map.of(
+                "auth", auth.get("auth").textValue(), "user_data", auth.get("user_data").textValue())));
+    }
+
+    private RawSocket signedIn(String user) {
+        RawSocket s = socket();
+        s.send(signIn(s, user));
+        s.awaitEvent("pusher:signin_success");
+        return s;
     }
 
     @Test
