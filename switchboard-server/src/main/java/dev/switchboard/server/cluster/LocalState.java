@@ -2,6 +2,7 @@ package dev.switchboard.server.cluster;
 
 import dev.switchboard.server.engine.Bans;
 import dev.switchboard.server.engine.ChannelState;
+import dev.switchboard.server.engine.ChannelWindows;
 import dev.switchboard.server.engine.ConnectionQuota;
 import dev.switchboard.server.engine.HeldLeaves;
 import dev.switchboard.server.engine.Inboxes;
@@ -23,6 +24,7 @@ public final class LocalState implements SharedState {
     private final LocalQuota quota;
     private final LocalHeldLeaves heldLeaves;
     private final LocalBans bans;
+    private final LocalChannelWindows windows;
 
     public LocalState(LongSupplier clock) {
         LocalFacts facts = new LocalFacts(clock);
@@ -33,6 +35,7 @@ public final class LocalState implements SharedState {
         this.quota = new LocalQuota(facts);
         this.heldLeaves = new LocalHeldLeaves(facts);
         this.bans = new LocalBans(facts);
+        this.windows = new LocalChannelWindows(clock);
     }
 
     @Override
@@ -73,6 +76,11 @@ public final class LocalState implements SharedState {
     @Override
     public Bans bans() {
         return bans;
+    }
+
+    @Override
+    public ChannelWindows windows() {
+        return windows;
     }
 
     @Override

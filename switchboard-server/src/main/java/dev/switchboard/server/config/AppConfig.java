@@ -49,11 +49,18 @@ public record AppConfig(
         int userInboxTtlSeconds,
         /** Most events kept per offline user; past it the oldest is dropped. */
         int userInboxMaxEvents,
+        /** Seconds a signed-in user's place in a windowed channel is kept after its last connection there is lost; 0: off. */
+        int channelResumeSeconds,
+        /** Most recent events a windowed channel keeps for resumes (also bounded by channelResumeSeconds). */
+        int channelResumeMaxEvents,
+        /** Which channels keep a window, by name prefix ("private-orders-"); empty: none. */
+        List<String> channelResumePrefixes,
         /** Browser origins that may connect ({@link AllowedOrigins}); empty: any. */
         List<String> allowedOrigins,
         List<WebhookConfig> webhooks) {
 
     public AppConfig {
+        channelResumePrefixes = channelResumePrefixes == null ? List.of() : List.copyOf(channelResumePrefixes);
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
     }
@@ -61,13 +68,29 @@ public record AppConfig(
     /** The built-in default app, as soketi users know it. */
     public static AppConfig defaults(String id, String key, String secret) {
         return new AppConfig(id, key, secret, true, true, -1, false, 30, true, 100, false, false, false,
-                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, -1, 1800, 0, 100, List.of(), List.of());
+                100, 1024, 128, 10 * 1024, 100, 10, 200, 164, 10, 1000, -1, -1, 1800, 0, 100, 0, 100, List.of(), List.of(), List.of());
     }
 
     /** Without the secret, so that an app logged by mistake leaks nothing. */
     @Override
     public String toString() {
         return "AppConfig[id=" + id + ", key=" + key + ", enabled=" + enabled + ", webhooks=" + webhooks.size() + "]";
+    }
+
+    /**
+     * Whether {@code channel} keeps a window of recent events for resumes (docs/users.md, "Channel resume"): resume
+     * on and the name under one of the prefixes. Server-to-user channels never do (the inbox covers them).
+     */
+    public boolean keepsWindow(String channel) {
+        if (channelResumeSeconds <= 0 || channel.startsWith("#")) {
+            return false;
+        }
+        for (String prefix : channelResumePrefixes) {
+            if (channel.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public AppConfig withWebhooks(List<WebhookConfig> hooks) {

@@ -36,6 +36,10 @@ final class ConfigValidator {
         if (c.tlsCert().isEmpty() != c.tlsKey().isEmpty()) {
             throw new ConfigException("tls_cert and tls_key go together: set both or neither");
         }
+        if (!c.redisUrl().isEmpty() && c.apps().stream().anyMatch(a -> a.channelResumeSeconds() > 0)) {
+            // The windows live in this process's memory until their Redis implementation lands (issue 25).
+            throw new ConfigException("channel_resume_seconds works on one node only for now; unset it or redis_url");
+        }
         if (!Set.of("auto", "epoll", "io_uring", "nio").contains(c.transport())) {
             throw new ConfigException("transport must be auto, epoll, io_uring or nio, got '" + c.transport() + "'");
         }
@@ -135,6 +139,21 @@ final class ConfigValidator {
         }
         if (a.userInboxMaxEvents() < 1) {
             throw new ConfigException(where + ": user_inbox_max_events must be at least 1, got " + a.userInboxMaxEvents());
+        }
+        // A window costs memory (or Redis) per channel and a replay per resume: both bounded here.
+        if (a.channelResumeSeconds() < 0 || a.channelResumeSeconds() > 3600) {
+            throw new ConfigException(where + ": channel_resume_seconds must be between 0 and 3600, got "
+                    + a.channelResumeSeconds());
+        }
+        if (a.channelResumeMaxEvents() < 1 || a.channelResumeMaxEvents() > 10_000) {
+            throw new ConfigException(where + ": channel_resume_max_events must be between 1 and 10000, got "
+                    + a.channelResumeMaxEvents());
+        }
+        for (String prefix : a.channelResumePrefixes()) {
+            if (prefix.isEmpty() || prefix.startsWith("#")) {
+                throw new ConfigException(where + ": channel_resume_prefixes holds " + AppNames.shown(prefix)
+                        + "; a prefix is a non-empty channel name start, not #server-to-user-");
+            }
         }
         try {
             AllowedOrigins.of(a.allowedOrigins());

@@ -57,7 +57,7 @@ public final class AppEngine {
         Subscriptions subscriptions = new Subscriptions(this::config, state.channels(), state.userData(), channels,
                 transitions, listener, this::holdMillis);
         this.ports = new ConnectionPorts(state.quota(), subscriptions, signIns, new ClientEvents(broker, listener, clock),
-                listener, clock, changeBudget);
+                new Resumes(this::config, state::windows, listener), listener, clock, changeBudget);
     }
 
     public AppConfig config() {
@@ -130,6 +130,16 @@ public final class AppEngine {
         if (name.cache()) {
             state.channels().cachePut(config.id(), channel,
                     new CachedEvent(event, data, clock.getAsLong() + config.cacheTtlSeconds() * 1000L));
+        }
+        if (config.keepsWindow(channel)) {
+            // The event's place in the channel's window rides along with the frame (never on the wire); a publish
+            // the window could not keep still goes out live, without a place (Resumes).
+            state.windows().append(config.id(), channel, event, data, Resumes.limits(config)).handle((seq, failed) -> {
+                broker.publish(Topic.channel(config.id(), channel), seq == null ? frame : frame.withSequence(seq),
+                        exceptSocketId);
+                return null;
+            });
+            return;
         }
         broker.publish(Topic.channel(config.id(), channel), frame, exceptSocketId);
     }

@@ -106,6 +106,8 @@ final class Channel {
             }
             if (membership) {
                 lane.loop.execute(() -> lane.writeMembership(name.value(), frame, except, counter));
+            } else if (frame.sequence() > 0) {
+                lane.loop.execute(() -> lane.writeSequenced(name.value(), frame, except, counter));
             } else {
                 lane.loop.execute(() -> lane.write(frame, except, counter));
             }
@@ -266,6 +268,30 @@ final class Channel {
             int n = 0;
             for (Recipient c : all) {
                 if (c != except && c.membership(channel, frame)) {
+                    n++;
+                }
+            }
+            if (n > 0) {
+                counter.delivered(n, frame.size());
+                if (!flushQueued) {
+                    flushQueued = true;
+                    loop.execute(this);
+                }
+            }
+        }
+
+        /**
+         * An event of a channel that keeps a window (channel resume): each connection notes its place, or holds the
+         * event while its replay is on its way ({@link Recipient#sequenced}). Only channels an app names for resume
+         * take this walk over the connections; every other publish stays on {@link #write}.
+         */
+        @SuppressWarnings("unchecked")
+        void writeSequenced(String channel, Frame frame, Recipient except, DeliveryCounter counter) {
+            Object m = members;
+            Iterable<Recipient> all = m instanceof Set<?> set ? (Set<Recipient>) set : Arrays.asList((Recipient[]) m);
+            int n = 0;
+            for (Recipient c : all) {
+                if (c != except && c.sequenced(channel, frame)) {
                     n++;
                 }
             }

@@ -51,6 +51,8 @@ public final class Connection implements Recipient {
     private boolean reserved;
     /** Presence channel → this socket's place in its membership order; null until the first presence join. */
     private Map<String, PresenceView> presence;
+    /** Channel keeping a window → this socket's place in it (channel resume); null until the first such join. */
+    private Map<String, ResumeView> resumes;
 
     Connection(String socketId, AppEngine app, Peer peer) {
         this.socketId = socketId;
@@ -147,7 +149,7 @@ public final class Connection implements Recipient {
         changes.serially(peer, () -> {
             List<CompletableFuture<Void>> leaving = new ArrayList<>();
             for (String channel : new ArrayList<>(subscriptions.keySet())) {
-                leaving.add(leave(channel).toCompletableFuture());
+                leaving.add(leave(channel, true).toCompletableFuture());
             }
             CompletionStage<Void> left = CompletableFuture.allOf(leaving.toArray(new CompletableFuture[0]));
             return Async.then(peer.executor(), left, x -> {
@@ -201,7 +203,7 @@ public final class Connection implements Recipient {
             }
         } else if (message instanceof ClientMessage.Unsubscribe u) {
             if (!changeRefused(null)) {
-                changes.clientChange(peer, gate(), () -> leave(u.channel()));
+                changes.clientChange(peer, gate(), () -> leave(u.channel(), false));
             }
         } else if (message instanceof ClientMessage.Signin s) {
             changes.clientChange(peer, gate(), () -> signIn(s));
@@ -251,10 +253,21 @@ public final class Connection implements Recipient {
             }
             presence.put(channel, new PresenceView(config.maxPresenceMembers()));
         }
+        ResumeView resume = ports.resumes().view(channel);
+        if (resume != null) {
+            // Before the socket is in the channel's lanes too: live events wait for the replay, if any.
+            if (resumes == null) {
+                resumes = new HashMap<>(2);
+            }
+            resumes.put(channel, resume);
+        }
         Subscriptions flow = ports.subscriptions();
         return Async.then(peer.executor(), flow.join(this, name, member, userId), joined -> {
             if (joined.full()) {
                 dropPresenceView(channel);
+                if (resume != null) {
+                    resumes.remove(channel);
+                }
                 refuse(null, channel, flow.fullProblem(channel), "AuthError", 401);
                 return null;
             }
@@ -276,12 +289,22 @@ public final class Connection implements Recipient {
             } else {
                 send(new ServerMessage.SubscriptionSucceeded(channel));
             }
-            return flow.afterJoin(this, name, joined);
+            CompletionStage<?> cached = flow.afterJoin(this, name, joined);
+            if (resume == null) {
+                return cached;
+            }
+            CompletionStage<Void> sent = cached == null ? Async.DONE : cached.thenApply(x -> null);
+            return Async.then(peer.executor(), sent, x -> ports.resumes().subscribed(this, channel, resume, userId));
         });
     }
 
-    private CompletionStage<Void> leave(String channel) {
+    /** {@code lost}: the socket closed without unsubscribing (channel resume notes the user's place then). */
+    private CompletionStage<Void> leave(String channel, boolean lost) {
         dropPresenceView(channel);
+        ResumeView resume = resumes == null ? null : resumes.remove(channel);
+        if (resume != null) {
+            ports.resumes().left(channel, resume, lost);
+        }
         String member = subscriptions.get(channel);
         if (member == null) {
             return Async.DONE;
@@ -326,6 +349,24 @@ public final class Connection implements Recipient {
         return true;
     }
 
+    /** A channel event with its place in the channel's window, on the socket's loop (Resumes, ResumeView). */
+    @Override
+    public boolean sequenced(String channel, Frame frame) {
+        if (closed || closing) {
+            return false;
+        }
+        ResumeView view = resumes == null ? null : resumes.get(channel);
+        ResumeView.Offer offer = view == null ? ResumeView.Offer.WRITE : view.offer(frame);
+        if (offer == ResumeView.Offer.OVERFLOW) {
+            closeWith(CloseCode.RECONNECT, "Too many events before the replay of " + Names.quote(channel) + "; reconnect");
+        }
+        if (offer != ResumeView.Offer.WRITE) {
+            return false;
+        }
+        peer.write(frame);
+        return true;
+    }
+
     // ------------------------------------------------------------------ sign-in (SignIns decides)
 
     private CompletionStage<?> signIn(ClientMessage.Signin s) {
@@ -353,6 +394,11 @@ public final class Connection implements Recipient {
                 return null;
             }
             markAuthorized();
+            if (!repeat && resumes != null) {
+                // Subscribed before signing in (pusher-js subscribes at once, signs in after a round trip): the
+                // user's place is claimed now, and what it missed comes then (docs/users.md).
+                ports.resumes().signedIn(this, userId, resumes);
+            }
             return flow.accepted(this, out, s.userData());
         });
     }

@@ -68,6 +68,12 @@ public sealed interface EngineEvent {
     /** An event for an offline user was kept in its inbox; {@code dropped} older ones made room for it. */
     record InboxKept(AppConfig app, int dropped) implements EngineEvent {}
 
+    /** Channel resume: {@code events} replayed to one connection. */
+    record ResumeReplayed(AppConfig app, int events) implements EngineEvent {}
+
+    /** Channel resume: the window no longer covered a connection's gap; {@code lost} events could not be replayed. */
+    record ResumeIncomplete(AppConfig app, long lost) implements EngineEvent {}
+
     /** At a sign-in, {@code delivered} kept events reached the user and {@code expired} were found too old. */
     record InboxDrained(AppConfig app, int delivered, int expired) implements EngineEvent {}
 

@@ -23,11 +23,31 @@ public final class Frame {
     private final byte[] bytes;
     /** The membership event's place in its channel's membership order, or one of the two values above. */
     private final long position;
+    /**
+     * The event's place in its channel's window (channel resume, {@link ChannelWindows}); 0 when the channel keeps
+     * none. Never on the wire: the bytes are the same live event either way.
+     */
+    private final long sequence;
     private volatile Object transport;
 
     private Frame(byte[] bytes, long position) {
+        this(bytes, position, 0);
+    }
+
+    private Frame(byte[] bytes, long position, long sequence) {
         this.bytes = bytes;
         this.position = position;
+        this.sequence = sequence;
+    }
+
+    /** The same bytes at {@code sequence} in their channel's window. */
+    public Frame withSequence(long sequence) {
+        return new Frame(bytes, position, sequence);
+    }
+
+    /** See {@link #withSequence}; 0 for a frame of a channel without a window. */
+    public long sequence() {
+        return sequence;
     }
 
     public static Frame of(ServerMessage message) {

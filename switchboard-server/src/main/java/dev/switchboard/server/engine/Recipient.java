@@ -18,6 +18,12 @@ interface Recipient {
      */
     boolean membership(String channel, Frame frame);
 
+    /**
+     * A channel event of {@code channel} with its place in the channel's window ({@link Frame#sequence}), on the
+     * socket's loop; true when written. A socket that resumes the channel holds it until its replay is written.
+     */
+    boolean sequenced(String channel, Frame frame);
+
     /** Closes the socket with 4009 from any thread (terminate, data deletion). */
     void terminate(String message);
 

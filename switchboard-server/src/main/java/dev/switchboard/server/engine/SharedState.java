@@ -32,6 +32,8 @@ public interface SharedState extends AutoCloseable {
 
     Bans bans();
 
+    ChannelWindows windows();
+
     @Override
     void close();
 

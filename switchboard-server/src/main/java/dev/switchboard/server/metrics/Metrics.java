@@ -197,6 +197,12 @@ public final class Metrics implements EngineListener {
             AppMeters m = meters(d.app());
             m.inboxDelivered.increment(d.delivered());
             m.inboxExpired.increment(d.expired());
+        } else if (e instanceof EngineEvent.ResumeReplayed r) {
+            meters(r.app()).resumeReplayed.increment(r.events());
+        } else if (e instanceof EngineEvent.ResumeIncomplete i) {
+            AppMeters m = meters(i.app());
+            m.resumeIncomplete.increment();
+            m.resumeLost.increment(i.lost());
         }
     }
 
@@ -225,6 +231,9 @@ public final class Metrics implements EngineListener {
         final Counter inboxDelivered;
         final Counter inboxExpired;
         final Counter inboxDropped;
+        final Counter resumeReplayed;
+        final Counter resumeIncomplete;
+        final Counter resumeLost;
         final AtomicLong subscriptions = new AtomicLong();
 
         AppMeters(MeterRegistry r, String app) {
@@ -248,6 +257,11 @@ public final class Metrics implements EngineListener {
             inboxExpired = counter(r, app, "switchboard_inbox_expired", "Kept events found past user_inbox_ttl_seconds");
             inboxDropped = counter(r, app, "switchboard_inbox_dropped",
                     "Kept events dropped, oldest first, past user_inbox_max_events");
+            resumeReplayed = counter(r, app, "switchboard_resume_replayed",
+                    "Channel events replayed to a resuming signed-in user's connection");
+            resumeIncomplete = counter(r, app, "switchboard_resume_incomplete",
+                    "Resumes whose gap the channel's window no longer covered (switchboard:resume_incomplete sent)");
+            resumeLost = counter(r, app, "switchboard_resume_lost", "Events such resumes could not replay");
             Gauge.builder("switchboard_subscriptions", subscriptions, AtomicLong::get)
                     .description("Channel subscriptions").tag("app", app).register(r);
         }

@@ -71,4 +71,13 @@ class LocalStateContractTest {
             use(state, state);
         }
     }
+
+    @Nested
+    class ChannelWindowsPort extends ChannelWindowsContract {
+        @Override
+        protected void startNodes() {
+            LocalState state = alone();
+            use(state, state);
+        }
+    }
 }

@@ -1,0 +1,181 @@
+package dev.switchboard.server.cluster;
+
+import dev.switchboard.server.engine.ChannelWindows;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The one-node {@link ChannelWindows}: one {@link Window} per (app, channel) holding its events and its users'
+ * places, every call one step under the window's lock. A window goes once it keeps neither an event nor a place (a
+ * sweep, at most once per {@link #SWEEP_MILLIS}, trims the windows nobody touches), so a channel used once costs
+ * nothing after its events and notes aged out; a new one then counts from 1 again, which no noted place can
+ * confuse, since none is left.
+ */
+final class LocalChannelWindows implements ChannelWindows {
+    static final long SWEEP_MILLIS = 10_000;
+
+    private final LongSupplier clock;
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private volatile long nextSweep;
+
+    LocalChannelWindows(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<Long> append(String appId, String channel, String event, String data, Limits limits) {
+        long now = clock.getAsLong();
+        sweep(now);
+        return CompletableFuture.completedFuture(locked(key(appId, channel), w -> {
+            long seq = ++w.head;
+            w.events.addLast(new Entry(new Kept(seq, event, data), now));
+            w.keepAge = limits.maxAgeMillis();
+            w.trim(now, limits.maxEvents());
+            return seq;
+        }));
+    }
+
+    @Override
+    public CompletionStage<Replay> after(String appId, String channel, long after, Limits limits) {
+        long now = clock.getAsLong();
+        Window w = windows.get(key(appId, channel));
+        if (w == null) {
+            return CompletableFuture.completedFuture(new Replay(List.of(), 0, 0));
+        }
+        synchronized (w) {
+            w.keepAge = limits.maxAgeMillis();
+            w.trim(now, limits.maxEvents());
+            List<Kept> out = new ArrayList<>();
+            long firstKept = w.head + 1;
+            for (Entry e : w.events) {
+                firstKept = Math.min(firstKept, e.kept.sequence());
+                if (e.kept.sequence() > after) {
+                    out.add(e.kept);
+                }
+            }
+            long lost = after < w.head ? Math.max(0, firstKept - 1 - after) : 0;
+            return CompletableFuture.completedFuture(new Replay(out, lost, w.head));
+        }
+    }
+
+    @Override
+    public CompletionStage<Held> hold(String appId, String channel, String userId) {
+        long now = clock.getAsLong();
+        sweep(now);
+        String key = key(appId, channel);
+        return CompletableFuture.completedFuture(locked(key, w -> {
+            long noted = NONE;
+            if (userId != null) {
+                Place p = w.places.computeIfAbsent(userId, u -> new Place());
+                if (p.connections == 0 && p.noted != NONE && p.notedUntil > now) {
+                    noted = p.noted;
+                }
+                p.noted = NONE;
+                p.connections++;
+            }
+            Held held = new Held(noted, w.head);
+            w.dropIfIdle(windows, key);
+            return held;
+        }));
+    }
+
+    /** Runs {@code step} under the lock of the channel's window, made when missing (and again if it just went). */
+    private <T> T locked(String key, java.util.function.Function<Window, T> step) {
+        for (;;) {
+            Window w = windows.computeIfAbsent(key, k -> new Window());
+            synchronized (w) {
+                if (!w.dropped) {
+                    return step.apply(w);
+                }
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> release(String appId, String channel, String userId, long position, boolean lost,
+                                         long keepMillis) {
+        long now = clock.getAsLong();
+        String key = key(appId, channel);
+        Window w = windows.get(key);
+        if (w == null || userId == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        synchronized (w) {
+            Place p = w.places.get(userId);
+            if (p != null && p.connections > 0 && --p.connections == 0) {
+                if (lost) {
+                    p.noted = position;
+                    p.notedUntil = now + keepMillis;
+                } else {
+                    w.places.remove(userId);
+                }
+            }
+            w.dropIfIdle(windows, key);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Trims every window at most once per SWEEP_MILLIS, so those nobody touches any more go too. */
+    private void sweep(long now) {
+        if (now < nextSweep) {
+            return;
+        }
+        nextSweep = now + SWEEP_MILLIS;
+        for (Map.Entry<String, Window> e : windows.entrySet()) {
+            Window w = e.getValue();
+            synchronized (w) {
+                w.trim(now, Integer.MAX_VALUE);
+                w.places.values().removeIf(p -> p.connections == 0 && p.notedUntil <= now);
+                w.dropIfIdle(windows, e.getKey());
+            }
+        }
+    }
+
+    private static String key(String appId, String channel) {
+        return appId + '\n' + channel;
+    }
+
+    private record Entry(Kept kept, long at) {}
+
+    private static final class Place {
+        int connections;
+        long noted = NONE;
+        long notedUntil;
+    }
+
+    /** Guarded by itself. */
+    private static final class Window {
+        long head;
+        /** Taken out of the map: a caller that still found it takes a new one. */
+        boolean dropped;
+        long keepAge = Long.MAX_VALUE;
+        final ArrayDeque<Entry> events = new ArrayDeque<>();
+        final Map<String, Place> places = new HashMap<>(4);
+
+        void trim(long now, int maxEvents) {
+            while (events.size() > maxEvents) {
+                events.removeFirst();
+            }
+            Iterator<Entry> it = events.iterator();
+            while (it.hasNext() && now - it.next().at > keepAge) {
+                it.remove();
+            }
+        }
+
+        /** Called under the lock; the window leaves the map only while nothing refers to it. */
+        void dropIfIdle(Map<String, Window> windows, String key) {
+            if (events.isEmpty() && places.isEmpty()) {
+                dropped = true;
+                windows.remove(key, this);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.switchboard.server.engine;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Channel resume (docs/users.md, "Channel resume"): the recent events of a channel that keeps a window, each with its
+ * sequence in the channel, and, per signed-in user and channel, how many of the user's connections subscribe to it
+ * and, once its last one was lost, the position noted for it. Both live with the channel (on Redis, in its slot), so
+ * an append and a note are each one step there. The engine decides nothing about order: the sequence an append gets
+ * is the event's place, and a connection that resumes gets exactly the kept events after its user's noted position.
+ * Every call may fail (a resume then gets nothing replayed; a publish still goes out, without a place).
+ */
+public interface ChannelWindows {
+
+    /** How much one window keeps: the newest {@code maxEvents}, none older than {@code maxAgeMillis}. */
+    record Limits(int maxEvents, long maxAgeMillis) {}
+
+    /** One kept event and its place in the channel. */
+    record Kept(long sequence, String event, String data) {}
+
+    /**
+     * The kept events after a position, in order; {@code lost}: how many after it are no longer kept (the window no
+     * longer covers the gap); {@code head}: the channel's latest sequence (0: none yet).
+     */
+    record Replay(List<Kept> events, long lost, long head) {}
+
+    /**
+     * What {@link #hold} found: {@code noted}, the position noted when the user's last connection to the channel was
+     * lost ({@link #NONE} when there is none to resume from: nothing noted, expired, or another connection of the
+     * user still subscribes), now claimed; {@code head}, the channel's latest sequence.
+     */
+    record Held(long noted, long head) {}
+
+    long NONE = -1;
+
+    /** Keeps the event; completes with its sequence in the channel (1, 2, …), older ones trimmed past the limits. */
+    CompletionStage<Long> append(String appId, String channel, String event, String data, Limits limits);
+
+    /** The kept events with a sequence above {@code after}. */
+    CompletionStage<Replay> after(String appId, String channel, long after, Limits limits);
+
+    /**
+     * A connection subscribes to the channel: counted for {@code userId} (null: not signed in, nothing counted). The
+     * user's first connection there claims the noted position (it is forgotten); any other finds none.
+     */
+    CompletionStage<Held> hold(String appId, String channel, String userId);
+
+    /**
+     * A connection of {@code userId} that {@link #hold}s the channel leaves it. When it is the user's last one and it
+     * was {@code lost} (closed without unsubscribing), {@code position} (the last sequence it was written) is noted
+     * for {@code keepMillis}; an explicit unsubscribe notes nothing.
+     */
+    CompletionStage<Void> release(String appId, String channel, String userId, long position, boolean lost,
+                                  long keepMillis);
+}

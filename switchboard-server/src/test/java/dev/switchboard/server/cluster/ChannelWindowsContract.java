@@ -1,0 +1,121 @@
+package dev.switchboard.server.cluster;
+
+import static dev.switchboard.server.testing.Waits.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.server.engine.ChannelWindows;
+import dev.switchboard.server.engine.ChannelWindows.Held;
+import dev.switchboard.server.engine.ChannelWindows.Kept;
+import dev.switchboard.server.engine.ChannelWindows.Limits;
+import dev.switchboard.server.engine.ChannelWindows.Replay;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ChannelWindows} must do, run against each implementation ({@link StateContract}): one sequence
+ * per channel however many nodes append, the kept events after a position bounded by count and age with what was lost
+ * counted, and a user's place noted only when its last connection there was lost, claimed once (issue 25, item 1).
+ */
+public abstract class ChannelWindowsContract extends StateContract {
+    private static final Limits ROOMY = new Limits(100, 600_000);
+    private static final String CH = "private-orders-1";
+
+    private static List<Long> sequences(Replay r) {
+        return r.events().stream().map(Kept::sequence).toList();
+    }
+
+    @Test
+    void appendsFromBothNodesGetOneSequenceAndReadBackInOrder() {
+        List<Supplier<CompletionStage<Long>>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ChannelWindows w = (i % 2 == 0 ? a : b).windows();
+            String data = "d" + i;
+            calls.add(() -> w.append(APP, CH, "ev", data, ROOMY));
+        }
+        List<Long> seqs = concurrently(calls);
+        assertThat(seqs).doesNotHaveDuplicates().allMatch(s -> s >= 1 && s <= 40);
+
+        Replay all = await(b.windows().after(APP, CH, 0, ROOMY));
+        assertThat(sequences(all)).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
+        assertThat(all.lost()).isZero();
+        assertThat(all.head()).isEqualTo(40);
+        Replay tail = await(a.windows().after(APP, CH, 37, ROOMY));
+        assertThat(sequences(tail)).containsExactly(38L, 39L, 40L);
+        // Another channel, another app: their own sequences.
+        assertThat(await(a.windows().append(APP, "private-orders-2", "ev", "x", ROOMY))).isEqualTo(1);
+        assertThat(await(a.windows().append("app-2", CH, "ev", "x", ROOMY))).isEqualTo(1);
+    }
+
+    @Test
+    void aWindowKeepsTheNewestAndCountsWhatItLost() {
+        Limits five = new Limits(5, 600_000);
+        for (int i = 1; i <= 20; i++) {
+            await(a.windows().append(APP, CH, "ev", "d" + i, five));
+        }
+        Replay r = await(b.windows().after(APP, CH, 3, five));
+        assertThat(sequences(r)).containsExactly(16L, 17L, 18L, 19L, 20L);
+        assertThat(r.events().get(0).data()).isEqualTo("d16");
+        assertThat(r.events().get(0).event()).isEqualTo("ev");
+        assertThat(r.lost()).isEqualTo(12);
+        Replay covered = await(b.windows().after(APP, CH, 15, five));
+        assertThat(covered.lost()).isZero();
+        assertThat(sequences(covered)).hasSize(5);
+        assertThat(await(b.windows().after(APP, CH, 20, five)).events()).isEmpty();
+    }
+
+    @Test
+    void eventsOlderThanTheWindowAreGoneAndCountedLost() {
+        Limits brief = new Limits(100, 300);
+        await(a.windows().append(APP, CH, "ev", "old", brief));
+        await(a.windows().append(APP, CH, "ev", "old", brief));
+        eventually().until(() -> await(b.windows().after(APP, CH, 0, brief)).lost() == 2);
+        assertThat(await(b.windows().append(APP, CH, "ev", "new", brief))).isEqualTo(3);
+        Replay r = await(a.windows().after(APP, CH, 0, brief));
+        assertThat(sequences(r)).containsExactly(3L);
+        assertThat(r.lost()).isEqualTo(2);
+    }
+
+    @Test
+    void theLastLostConnectionNotesThePlaceAndTheNextHoldClaimsItOnce() {
+        await(a.windows().append(APP, CH, "ev", "d", ROOMY));
+        Held first = await(a.windows().hold(APP, CH, "ann"));
+        assertThat(first.noted()).isEqualTo(ChannelWindows.NONE);
+        assertThat(first.head()).isEqualTo(1);
+        await(a.windows().release(APP, CH, "ann", 1, true, 600_000));
+
+        Held resumed = await(b.windows().hold(APP, CH, "ann"));
+        assertThat(resumed.noted()).isEqualTo(1);
+        // Claimed: a second connection finds nothing, and neither does one after a plain unsubscribe.
+        assertThat(await(a.windows().hold(APP, CH, "ann")).noted()).isEqualTo(ChannelWindows.NONE);
+        await(a.windows().release(APP, CH, "ann", 1, false, 600_000));
+        await(b.windows().release(APP, CH, "ann", 1, false, 600_000));
+        assertThat(await(a.windows().hold(APP, CH, "ann")).noted()).isEqualTo(ChannelWindows.NONE);
+        // Other users and anonymous holds are apart.
+        assertThat(await(b.windows().hold(APP, CH, "bob")).noted()).isEqualTo(ChannelWindows.NONE);
+        assertThat(await(b.windows().hold(APP, CH, null)).noted()).isEqualTo(ChannelWindows.NONE);
+    }
+
+    @Test
+    void aLostConnectionWhileAnotherStaysNotesNothingAndTheLastOneNotesItsPlace() {
+        await(a.windows().hold(APP, CH, "ann"));
+        await(b.windows().hold(APP, CH, "ann"));
+        await(a.windows().release(APP, CH, "ann", 4, true, 600_000));
+        // The other connection stayed subscribed: a new one has nothing to resume.
+        assertThat(await(a.windows().hold(APP, CH, "ann")).noted()).isEqualTo(ChannelWindows.NONE);
+        await(a.windows().release(APP, CH, "ann", 9, true, 600_000));
+        await(b.windows().release(APP, CH, "ann", 12, true, 600_000));
+        assertThat(await(a.windows().hold(APP, CH, "ann")).noted()).isEqualTo(12);
+    }
+
+    @Test
+    void aNotedPlaceExpires() {
+        await(a.windows().hold(APP, CH, "ann"));
+        await(a.windows().release(APP, CH, "ann", 3, true, 200));
+        long noted = System.currentTimeMillis();
+        eventually().until(() -> System.currentTimeMillis() > noted + 400);
+        assertThat(await(b.windows().hold(APP, CH, "ann")).noted()).isEqualTo(ChannelWindows.NONE);
+    }
+}
