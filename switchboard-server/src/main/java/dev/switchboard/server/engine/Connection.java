@@ -18,15 +18,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client socket's protocol state, and the dispatcher of its messages. What each message means is decided by the
- * app's flows ({@link Subscriptions}, {@link SignIns}, {@link ClientEvents}); this class applies their outcomes to
- * its own state. All methods but {@link #terminate} and the read-only accessors run on the peer's executor, so state
- * needs no locks; changes that wait for the shared state continue there too, one at a time, in the order the client
- * asked.
+ * One client socket's protocol state, and the dispatcher of its messages. The app's flows ({@link Subscriptions},
+ * {@link SignIns}, {@link ClientEvents}) decide what each means; this class applies their outcomes to its own state.
+ * All methods but {@link #terminate}, {@link #reconnect} and the read-only accessors run on the peer's executor, so
+ * state needs no locks; changes that wait for the shared state continue there too, one at a time, in order.
  */
 public final class Connection implements Recipient {
-    private static final String NO_MEMBER = SubscriptionMaps.NO_MEMBER;
-
     private final String socketId;
     private final AppEngine app;
     /** The app's settings as the socket opened. */
@@ -168,15 +165,13 @@ public final class Connection implements Recipient {
     /** Closes the socket with 4009 from any thread (terminate, data deletion). */
     @Override
     public void terminate(String message) {
-        closing = true;
-        peer.close(CloseCode.UNAUTHORIZED, message);
+        closeWith(CloseCode.UNAUTHORIZED, message);
     }
 
     /** Closes the socket with 4200 from any thread (the reconnect endpoint). */
     @Override
     public void reconnect(String message) {
-        closing = true;
-        peer.close(CloseCode.RECONNECT, message);
+        closeWith(CloseCode.RECONNECT, message);
     }
 
     // ------------------------------------------------------------------ the dispatcher
@@ -233,7 +228,7 @@ public final class Connection implements Recipient {
             return null;
         }
         if (d.local()) {
-            subscriptions = SubscriptionMaps.with(subscriptions, channel, NO_MEMBER);
+            subscriptions = SubscriptionMaps.with(subscriptions, channel, SubscriptionMaps.NO_MEMBER);
             send(new ServerMessage.SubscriptionSucceeded(channel));
             return null;
         }
@@ -272,7 +267,8 @@ public final class Connection implements Recipient {
                 return null;
             }
             // Recorded even when the socket closed meanwhile: the close, queued behind this, then leaves it.
-            subscriptions = SubscriptionMaps.with(subscriptions, channel, member == null ? NO_MEMBER : member.userId());
+            String memberId = member == null ? SubscriptionMaps.NO_MEMBER : member.userId();
+            subscriptions = SubscriptionMaps.with(subscriptions, channel, memberId);
             flow.joined(this, name, member, joined);
             if (closed) {
                 return null;
@@ -323,11 +319,7 @@ public final class Connection implements Recipient {
         }
     }
 
-    /**
-     * A member_added or member_removed of {@code channel} for this socket, on its loop; true when written (the lane
-     * flushes). Dropped when the socket is not (or no longer) a member of the channel, or when its roster already
-     * holds the change; held while the roster is on its way.
-     */
+    /** Dropped when not (or no longer) a member, or when the roster holds it; held while the roster is on its way. */
     @Override
     public boolean membership(String channel, Frame frame) {
         PresenceView view = presence == null ? null : presence.get(channel);
