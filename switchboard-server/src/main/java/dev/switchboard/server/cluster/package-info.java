@@ -7,7 +7,8 @@
  * <p>A node alone: one port per job ({@link dev.switchboard.server.cluster.LocalChannelState},
  * {@link dev.switchboard.server.cluster.LocalOnlineUsers}, {@link dev.switchboard.server.cluster.LocalUserData},
  * {@link dev.switchboard.server.cluster.LocalInboxes}, {@link dev.switchboard.server.cluster.LocalQuota},
- * {@link dev.switchboard.server.cluster.LocalHeldLeaves}), all over one
+ * {@link dev.switchboard.server.cluster.LocalHeldLeaves}; {@link dev.switchboard.server.cluster.LocalChannelWindows}, channel
+ * resume, keeps its own windows under one lock per channel), the others all over one
  * {@link dev.switchboard.server.cluster.LocalFacts}, so a decision that spans two ports (a sign-in takes the inbox; a
  * join cancels a held leave) is still one step inside the compute of the channel or user it concerns.
  *

@@ -62,6 +62,18 @@ final class RedisKeys {
         return out;
     }
 
+    /** Channel resume: the channel's window (events, oldest first) and its sequence, in the channel's slot. */
+    String[] window(String app, String channel) {
+        String t = channelTag(app, channel);
+        return new String[] {t + ":rw", t + ":rwseq"};
+    }
+
+    /** Channel resume: a user's place in the channel and the channel's sequence, in the channel's slot. */
+    String[] windowPlace(String app, String channel, String user) {
+        String t = channelTag(app, channel);
+        return new String[] {t + ":rp:" + user, t + ":rwseq"};
+    }
+
     String cache(String app, String channel) {
         return channelTag(app, channel) + ":cache";
     }

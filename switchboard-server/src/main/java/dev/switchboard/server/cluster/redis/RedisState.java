@@ -29,6 +29,7 @@ public final class RedisState implements SharedState {
     private final RedisQuota quota;
     private final RedisHeldLeaves heldLeaves;
     private final RedisBans bans;
+    private final RedisChannelWindows windows;
 
     RedisState(RedisLink link, String nodeId, NodeFence fence) {
         NodeShare share = new NodeShare(link, nodeId, fence);
@@ -41,6 +42,7 @@ public final class RedisState implements SharedState {
         this.quota = new RedisQuota(share, fence);
         this.heldLeaves = new RedisHeldLeaves(share);
         this.bans = new RedisBans(share);
+        this.windows = new RedisChannelWindows(share);
         this.leases = new NodeLeases(share, fence, channels, users);
     }
 
@@ -88,13 +90,9 @@ public final class RedisState implements SharedState {
         return bans;
     }
 
-    /**
-     * Channel resume keeps its windows on one node only for now: the config refuses channel_resume_seconds with
-     * redis_url, so nothing asks for this (issue 25, the Redis windows are its next step).
-     */
     @Override
     public ChannelWindows windows() {
-        throw new UnsupportedOperationException("channel resume is not available on Redis yet");
+        return windows;
     }
 
     /** SIGTERM: this node's remaining share is taken out at once (see {@link NodeLeases#leave}). */

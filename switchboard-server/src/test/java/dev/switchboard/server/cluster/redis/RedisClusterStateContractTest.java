@@ -1,6 +1,7 @@
 package dev.switchboard.server.cluster.redis;
 
 import dev.switchboard.server.cluster.BansContract;
+import dev.switchboard.server.cluster.ChannelWindowsContract;
 import dev.switchboard.server.cluster.ChannelStateContract;
 import dev.switchboard.server.cluster.ConnectionQuotaContract;
 import dev.switchboard.server.cluster.HeldLeavesContract;
@@ -102,6 +103,14 @@ class RedisClusterStateContractTest {
 
     @Nested
     class BansPort extends BansContract {
+        @Override
+        protected void startNodes() {
+            use(node(), node());
+        }
+    }
+
+    @Nested
+    class ChannelWindowsPort extends ChannelWindowsContract {
         @Override
         protected void startNodes() {
             use(node(), node());

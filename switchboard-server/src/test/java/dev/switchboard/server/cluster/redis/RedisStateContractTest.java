@@ -4,6 +4,7 @@ import static dev.switchboard.server.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.cluster.BansContract;
+import dev.switchboard.server.cluster.ChannelWindowsContract;
 import dev.switchboard.server.cluster.ChannelStateContract;
 import dev.switchboard.server.cluster.ConnectionQuotaContract;
 import dev.switchboard.server.cluster.HeldLeavesContract;
@@ -128,6 +129,14 @@ class RedisStateContractTest {
 
     @Nested
     class BansPort extends BansContract {
+        @Override
+        protected void startNodes() {
+            use(node(), node());
+        }
+    }
+
+    @Nested
+    class ChannelWindowsPort extends ChannelWindowsContract {
         @Override
         protected void startNodes() {
             use(node(), node());
