@@ -96,12 +96,27 @@ test('figures, console, user lookup and terminate', async () => {
   await op.page.click('#send-form button[type=submit]');
   await dan.page.locator('#my-orders li', { hasText: 'Tiramisu' }).waitFor();
 
+  // Terminate with a ban (issue 25): the demo's own auth endpoint still signs Dan's next sign-in, and
+  // Switchboard refuses it until the operator lifts the ban.
+  await op.page.fill('#ban-seconds', '600');
   await op.page.click('#terminate');
-  await op.page.locator('#user-message', { hasText: 'Terminated dan' }).waitFor();
+  await op.page.locator('#user-message', { hasText: 'Terminated dan and banned it for 600 s' }).waitFor();
   await dan.page.locator('#notice', { hasText: '4009' }).waitFor();
   await dan.page.locator('#conn-state', { hasText: 'disconnected' }).waitFor();
   await op.page.locator('#fig-connections', { hasText: /^0$/ }).waitFor();
   await op.screenshot('dashboard-after-terminate.png');
+  await op.page.click('#user-form button[type=submit]');
+  await op.page.locator('#user-banned', { hasText: /^\d{4}-/ }).waitFor();
+
+  const dan2 = await personPage(browser, 'dan-again');
+  await dan2.page.goto(stack.demoUrl);
+  await dan2.page.fill('#name', 'Dan');
+  await dan2.page.click('#login-form button[type=submit]');
+  await dan2.page.locator('#signin-state', { hasText: 'Sign-in refused by Switchboard' }).waitFor();
+  assert.match(await dan2.page.textContent('#signin-state'), /banned/);
+  await op.page.click('#unban');
+  await op.page.locator('#user-message', { hasText: 'Lifted the ban of dan' }).waitFor();
+  await dan2.context.close();
 
   op.assertNoErrors();
   dan.assertNoErrors();

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, personPage } from '../lib/browser.mjs';
-import { startStack } from '../lib/stack.mjs';
+import Pusher from 'pusher';
+import { APP, startStack } from '../lib/stack.mjs';
 
 let stack;
 let browser;
@@ -83,6 +84,12 @@ test('a banned user is disconnected and cannot sign in again', async () => {
   await dan.page.locator('#conn-state', { hasText: 'disconnected' }).waitFor();
   await mod.page.locator('#members li[data-user="dan"]').waitFor({ state: 'detached' });
   await mod.page.locator('#messages li.system', { hasText: 'dan was banned by Mo' }).waitFor();
+  // The moderator banned through Switchboard (terminate with ban_seconds): the server holds the ban too, so a
+  // stale auth path of the app could not let Dan back.
+  const api = new Pusher({ appId: APP.id, key: APP.key, secret: APP.secret, host: '127.0.0.1',
+    port: String(stack.serverPort), useTLS: false });
+  const held = await (await api.get({ path: '/users/dan' })).json();
+  assert.ok(held.banned_until_ms > Date.now(), JSON.stringify(held));
 
   // A reload signs in again: the demo's user-auth endpoint now refuses (the browser logs the 403).
   await dan.expectErrors(/status of 403/, async () => {

@@ -77,14 +77,18 @@ function connect(config) {
     $('conn-state').textContent = current;
     $('conn-state').classList.toggle('connected', current === 'connected');
   });
+  let joined = false;
   pusher.connection.bind('error', (err) => {
     const code = err && err.data && err.data.code;
     if (code) {
       $('notice').textContent = 'Disconnected by the server (' + code + '): ' + (err.data.message || '');
       $('notice').hidden = false;
+    } else if (err && err.type === 'PusherError' && !joined) {
+      // A sign-in Switchboard refused although the app signed it (a ban: pusher:error without a code).
+      $('signin-state').textContent = 'Sign-in refused by Switchboard: ' + (err.data.message || '');
+      $('signin-state').className = 'error';
     }
   });
-  let joined = false;
   pusher.connection.bind('message', (m) => {
     if (m.event === 'pusher:signin_success' && !joined) {
       joined = true;
