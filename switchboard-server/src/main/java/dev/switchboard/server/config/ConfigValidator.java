@@ -36,10 +36,6 @@ final class ConfigValidator {
         if (c.tlsCert().isEmpty() != c.tlsKey().isEmpty()) {
             throw new ConfigException("tls_cert and tls_key go together: set both or neither");
         }
-        if (!c.redisUrl().isEmpty() && c.apps().stream().anyMatch(a -> a.channelResumeSeconds() > 0)) {
-            // The windows live in this process's memory until their Redis implementation lands (issue 25).
-            throw new ConfigException("channel_resume_seconds works on one node only for now; unset it or redis_url");
-        }
         if (!Set.of("auto", "epoll", "io_uring", "nio").contains(c.transport())) {
             throw new ConfigException("transport must be auto, epoll, io_uring or nio, got '" + c.transport() + "'");
         }

@@ -44,6 +44,8 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
     public static final String SMALL_SECRET = "secret-small";
     public static final int SMALL_MAX_CONNECTIONS = 4;
     public static final int SMALL_MAX_PRESENCE_MEMBERS = 2;
+    /** The default app's channels that keep a window for channel resume. */
+    public static final String RESUME_PREFIX = "private-resume-";
     /** Short, so that removal webhooks arrive within a test's wait; still long enough to pair a quick rejoin. */
     public static final int WEBHOOK_LEAVE_DELAY_MILLIS = 300;
 
@@ -124,6 +126,9 @@ public final class ClusterExtension implements BeforeAllCallback, AfterEachCallb
         main.put("secret", APP_SECRET);
         main.put("enable_subscription_count", true);
         main.put("webhooks", List.of(Map.of("url", webhooks.url())));
+        // Channel resume (issue 25) only for channels named for it, so no other test's channel keeps a window.
+        main.put("channel_resume_seconds", 60);
+        main.put("channel_resume_prefixes", List.of(RESUME_PREFIX));
         Map<String, Object> small = new LinkedHashMap<>();
         small.put("id", SMALL_APP);
         small.put("key", SMALL_KEY);

@@ -19,6 +19,11 @@ record BrokerMessage(byte kind, String origin, String exceptSocketId, long posit
     static final byte TERMINATE = 1;
     /** The user's connections close with 4200 (issue 25 item 3); like TERMINATE, no frame. */
     static final byte RECONNECT = 2;
+    /**
+     * A channel event with its place in the channel's window (channel resume): the position field holds that
+     * sequence, never a membership position, so {@link #isOrdered} is false for it (its node delivered it at once).
+     */
+    static final byte SEQUENCED = 3;
 
     BrokerMessage(byte kind, String origin, String exceptSocketId, byte[] frame) {
         this(kind, origin, exceptSocketId, Frame.NOT_MEMBERSHIP, frame);
@@ -73,6 +78,9 @@ record BrokerMessage(byte kind, String origin, String exceptSocketId, long posit
      * order they were decided.
      */
     static boolean isOrdered(byte[] m) {
+        if (m.length > 1 && m[1] == SEQUENCED) {
+            return false;
+        }
         int at = 3 + (m.length > 2 ? m[2] & 0xff : 0);
         if (m.length < at + 3) {
             return false;

@@ -96,7 +96,9 @@ public final class RedisBroker implements Broker {
     @Override
     public void publish(Topic topic, Frame frame, String exceptSocketId) {
         local.deliver(topic, frame, exceptSocketId);
-        send(topic, new BrokerMessage(BrokerMessage.FRAME, node, exceptSocketId, frame.position(), frame.bytes()));
+        send(topic, frame.sequence() > 0
+                ? new BrokerMessage(BrokerMessage.SEQUENCED, node, exceptSocketId, frame.sequence(), frame.bytes())
+                : new BrokerMessage(BrokerMessage.FRAME, node, exceptSocketId, frame.position(), frame.bytes()));
     }
 
     @Override
@@ -247,6 +249,8 @@ public final class RedisBroker implements Broker {
             local.terminateUser(topic.appId(), topic.name());
         } else if (m.kind() == BrokerMessage.RECONNECT) {
             local.reconnectUser(topic.appId(), topic.name());
+        } else if (m.kind() == BrokerMessage.SEQUENCED) {
+            local.deliver(topic, Frame.ofBytes(m.frame()).withSequence(m.position()), m.exceptSocketId());
         } else {
             local.deliver(topic, Frame.ofBytes(m.frame(), m.position()), m.exceptSocketId());
         }
