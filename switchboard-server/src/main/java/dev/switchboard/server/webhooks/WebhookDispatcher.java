@@ -4,16 +4,11 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.config.WebhookConfig;
 import dev.switchboard.server.engine.EngineEvent;
 import dev.switchboard.server.engine.EngineListener;
 import dev.switchboard.server.engine.HeldLeaves;
 import dev.switchboard.server.logging.RateLimitedLog;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,8 +35,6 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     /** {@code flag}: a join that cancelled a held leave in the shared state; {@code mode}: how a leave is held. */
     private record Inbound(AppConfig app, WebhookEvent event, boolean flag, LeaveDelay.Mode mode) {}
 
-    private record AppTargets(AppConfig app, List<WebhookTarget> targets) {}
-
     private final WebhookSettings settings;
     private final WebhookStats stats = new WebhookStats();
     private final RateLimitedLog log = new RateLimitedLog(LOG);
@@ -57,7 +50,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     private final CacheMissFilter cacheMisses;
 
     // webhook thread only
-    private final Map<String, AppTargets> apps = new HashMap<>();
+    private final AppTargetTable targets;
     private CompletableFuture<Void> closeWaiter;
     /** Told of each event handed to a target (the dashboard's console); set before the first event. */
     private volatile EngineListener tap = EngineListener.NONE;
@@ -90,6 +83,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         this.delivery.onSettled = this::settled;
         this.leaveDelay = new LeaveDelay(thread, settings.leaveDelayMillis(), this::emit, stats);
         this.cacheMisses = new CacheMissFilter(settings.cacheMissWindowMillis());
+        this.targets = new AppTargetTable(delivery);
     }
 
     /**
@@ -306,7 +300,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     /** Hands {@code e} to every target of the app that wants it; the payload is built once for all of them. */
     private void emit(AppConfig app, WebhookEvent e) {
         Map<String, Object> payload = null;
-        for (WebhookTarget t : targetsOf(app)) {
+        for (WebhookTarget t : targets.of(app)) {
             if (t.accepts(e)) {
                 if (payload == null) {
                     payload = e.payload();
@@ -321,31 +315,6 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         }
     }
 
-    private List<WebhookTarget> targetsOf(AppConfig app) {
-        AppTargets current = apps.get(app.id());
-        if (current != null && current.app() != app && !sameTargets(current.app(), app)) {
-            // the app's webhook config changed: the old targets finish what they hold, new events go to new ones
-            for (WebhookTarget t : current.targets()) {
-                t.seal(); // its lane, per (app, URL), finishes what it holds
-            }
-            current = null;
-        }
-        if (current == null) {
-            List<WebhookTarget> targets = new ArrayList<>();
-            for (WebhookConfig hook : app.webhooks()) {
-                targets.add(new WebhookTarget(delivery, app, hook));
-            }
-            current = new AppTargets(app, List.copyOf(targets));
-            apps.put(app.id(), current);
-        }
-        return current.targets();
-    }
-
-    private static boolean sameTargets(AppConfig a, AppConfig b) {
-        return Objects.equals(a.key(), b.key()) && Objects.equals(a.secret(), b.secret())
-                && a.webhooks().equals(b.webhooks());
-    }
-
     private void settled() {
         if (closeWaiter != null && allIdle()) {
             closeWaiter.complete(null);
@@ -353,7 +322,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
     }
 
     private boolean allIdle() {
-        for (WebhookTarget t : allTargets()) {
+        for (WebhookTarget t : targets.all()) {
             if (!t.idle()) {
                 return false;
             }
@@ -364,14 +333,6 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
             }
         }
         return true;
-    }
-
-    private List<WebhookTarget> allTargets() {
-        List<WebhookTarget> all = new ArrayList<>();
-        for (AppTargets a : apps.values()) {
-            all.addAll(a.targets());
-        }
-        return all;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -393,7 +354,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
                 delivery.closing = true;
                 closeWaiter = idle;
                 leaveDelay.flushAll(settings.closeGraceMillis() / 2);
-                for (WebhookTarget t : allTargets()) {
+                for (WebhookTarget t : targets.all()) {
                     t.seal();
                 }
                 settled();
@@ -411,7 +372,7 @@ public final class WebhookDispatcher implements EngineListener, AutoCloseable {
         try {
             if (thread.awaitTermination(1, TimeUnit.SECONDS)) {
                 // the webhook thread is gone: its state is ours to read
-                for (WebhookTarget t : allTargets()) {
+                for (WebhookTarget t : targets.all()) {
                     t.abandon();
                 }
                 for (DeliveryLane l : delivery.lanes()) {
