@@ -171,4 +171,50 @@ class ChannelResumeTest {
             assertThat(after(again, "subscription_succeeded")).containsExactly(event("n4"));
         }
     }
+
+    @Test
+    void onPresenceOnlyChannelEventsAreReplayedNeverMembershipOnes() {
+        try (EngineFixture f = new EngineFixture(Apps.with(Map.of("channelResumeSeconds", 60,
+                "channelResumeMaxEvents", 100, "channelResumePrefixes", List.of("presence-room-"))))) {
+            String room = "presence-room-1";
+            EngineFixture.Client ann = f.connect();
+            ann.signin(ANN);
+            ann.awaitFrame("signin_success");
+            ann.subscribePresence(room, "{\"user_id\":\"ann\"}");
+            ann.awaitFrame("subscription_succeeded");
+            EngineFixture.Client bob = f.connect();
+            bob.signin("{\"id\":\"bob\"}");
+            bob.awaitFrame("signin_success");
+            bob.subscribePresence(room, "{\"user_id\":\"bob\"}");
+            bob.awaitFrame("subscription_succeeded");
+            ann.awaitFrame("member_added");
+            lose(ann);
+            bob.awaitFrame("member_removed");
+            for (int i = 1; i <= 3; i++) {
+                f.appEngine().trigger(room, "say", "n" + i, null);
+            }
+            bob.awaitFrame("\"n3\"");
+
+            EngineFixture.Client again = f.connect();
+            again.signin(ANN);
+            again.awaitFrame("signin_success");
+            again.subscribePresence(room, "{\"user_id\":\"ann\"}");
+            again.awaitFrame("\"n3\"");
+            List<String> seen = new ArrayList<>(again.peer.frames);
+            int roster = -1;
+            for (int i = 0; i < seen.size(); i++) {
+                if (seen.get(i).contains("subscription_succeeded") && seen.get(i).contains(room)) {
+                    roster = i;
+                }
+            }
+            assertThat(roster).isNotNegative();
+            assertThat(seen.get(roster)).contains("bob");
+            List<String> says = seen.subList(roster + 1, seen.size()).stream().filter(s -> s.contains("\"say\"")).toList();
+            assertThat(says).hasSize(3);
+            assertThat(says.get(0)).contains("\"n1\"");
+            assertThat(says.get(2)).contains("\"n3\"");
+            assertThat(again.peer.received("member_removed")).isFalse();
+            assertThat(again.peer.received("member_added")).isFalse();
+        }
+    }
 }
