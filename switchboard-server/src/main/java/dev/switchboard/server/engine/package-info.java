@@ -21,7 +21,9 @@
  *       method, so fan-out allocates nothing for it.</li>
  *   <li>The protocol flows, one per app, each made with the ports it uses: {@code Subscriptions} (subscribe,
  *       unsubscribe: a {@code Decision}, then the join or leave), {@code SignIns} (a {@code Verdict}, then the
- *       sign-in's {@code Outcome}; sign-out), {@code ClientEvents} (the checks and the relay).
+ *       sign-in's {@code Outcome}; sign-out), {@code ClientEvents} (the checks and the relay), {@code Resumes} (channel resume: a connection's
+ *       {@code ResumeView} per windowed channel holds live events until its replay is written; the places and
+ *       windows are the {@code ChannelWindows} port's).
  *       {@code Authorizer} is every signature check and its wording. A new client message is a branch in
  *       {@code Connection} and, when it changes state, a flow; a per-subscription limit is {@code Subscriptions}.</li>
  *   <li>What each decision tells others: {@code ChannelTransitions} (occupied, vacated, member events, counts,
