@@ -44,6 +44,11 @@ final class ChangeGate {
     private double tokens;
     private long refilledMillis;
 
+    /** For a connection of an app that allows {@code maxChannels} channels per connection, made at {@code nowMillis}. */
+    static ChangeGate of(Budget budget, int maxChannels, long nowMillis) {
+        return new ChangeGate(budget, burst(budget.changesPerSecond(), maxChannels), nowMillis);
+    }
+
     ChangeGate(Budget budget, int burst, long nowMillis) {
         this.budget = budget;
         this.tokens = burst;

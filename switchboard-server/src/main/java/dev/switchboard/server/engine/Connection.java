@@ -9,7 +9,6 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.WireCodec;
 import dev.switchboard.server.config.AppConfig;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,10 +45,8 @@ public final class Connection implements Recipient {
     private ChangeGate gate;
     /** Whether this socket holds a slot of the app's connection quota (released once, on close). */
     private boolean reserved;
-    /** Presence channel → this socket's place in its membership order; null until the first presence join. */
-    private Map<String, PresenceView> presence;
-    /** Channel keeping a window → this socket's place in it (channel resume); null until the first such join. */
-    private Map<String, ResumeView> resumes;
+    /** Its places in presence and windowed channels' orders; null until the first such join. */
+    private ChannelViews views;
 
     Connection(String socketId, AppEngine app, Peer peer) {
         this.socketId = socketId;
@@ -84,9 +81,7 @@ public final class Connection implements Recipient {
 
     private ChangeGate gate() {
         if (gate == null) {
-            ChangeGate.Budget b = ports.changeBudget();
-            gate = new ChangeGate(b, ChangeGate.burst(b.changesPerSecond(), config.maxChannelsPerConnection()),
-                    ports.clock().getAsLong());
+            gate = ChangeGate.of(ports.changeBudget(), config.maxChannelsPerConnection(), ports.clock().getAsLong());
         }
         return gate;
     }
@@ -102,8 +97,6 @@ public final class Connection implements Recipient {
         refuse(CloseCode.CLIENT_EVENT_REJECTED.code(), channel, message, "LimitReached", 429);
         return true;
     }
-
-    // ------------------------------------------------------------------ open and close
 
     /** Counted as opened; takes a quota slot over the cluster, then says hello; refused sockets are closed with 4004. */
     void open(int activityTimeoutSeconds) {
@@ -174,8 +167,6 @@ public final class Connection implements Recipient {
         closeWith(CloseCode.RECONNECT, message);
     }
 
-    // ------------------------------------------------------------------ the dispatcher
-
     /** A text frame from the client. */
     public void onText(String text) {
         if (closed || closing) {
@@ -214,8 +205,6 @@ public final class Connection implements Recipient {
         }
     }
 
-    // ------------------------------------------------------------------ subscriptions (Subscriptions decides)
-
     private CompletionStage<?> subscribe(ClientMessage.Subscribe s) {
         if (closed) {
             return null;
@@ -233,35 +222,27 @@ public final class Connection implements Recipient {
             return null;
         }
         if (d.heldInfo()) {
-            return Async.then(peer.executor(), ports.subscriptions().withHeldInfo(d.member()),
-                    m -> join(d.name(), m));
+            return Async.then(peer.executor(), ports.subscriptions().withHeldInfo(d.member()), m -> join(d.name(), m));
         }
         return join(d.name(), d.member());
     }
 
     private CompletionStage<?> join(ChannelName name, Identity.Member member) {
         String channel = name.value();
-        if (member != null) {
-            // Before the socket is in the channel's lanes: membership events from then on are held, not lost.
-            if (presence == null) {
-                presence = new HashMap<>(2);
-            }
-            presence.put(channel, new PresenceView(config.maxPresenceMembers()));
-        }
         ResumeView resume = ports.resumes().view(channel);
-        if (resume != null) {
-            // Before the socket is in the channel's lanes too: live events wait for the replay, if any.
-            if (resumes == null) {
-                resumes = new HashMap<>(2);
+        if (member != null || resume != null) {
+            // Before the socket is in the channel's lanes: membership events and live events (while a replay is on
+            // its way) from then on are held, not lost.
+            if (views == null) {
+                views = new ChannelViews();
             }
-            resumes.put(channel, resume);
+            views.joining(channel, member == null ? null : new PresenceView(config.maxPresenceMembers()), resume);
         }
         Subscriptions flow = ports.subscriptions();
         return Async.then(peer.executor(), flow.join(this, name, member, userId), joined -> {
             if (joined.full()) {
-                dropPresenceView(channel);
-                if (resume != null) {
-                    resumes.remove(channel);
+                if (views != null) {
+                    views.drop(channel);
                 }
                 refuse(null, channel, flow.fullProblem(channel), "AuthError", 401);
                 return null;
@@ -278,9 +259,8 @@ public final class Connection implements Recipient {
             }
             if (joined.roster() != null) {
                 send(new ServerMessage.PresenceSubscriptionSucceeded(channel, joined.roster()));
-                PresenceView view = presence == null ? null : presence.get(channel);
-                if (view != null) {
-                    view.rosterSent(joined.position(), peer);
+                if (views != null) {
+                    views.rosterSent(channel, joined.position(), peer);
                 }
             } else {
                 send(new ServerMessage.SubscriptionSucceeded(channel));
@@ -296,8 +276,7 @@ public final class Connection implements Recipient {
 
     /** {@code lost}: the socket closed without unsubscribing (channel resume notes the user's place then). */
     private CompletionStage<Void> leave(String channel, boolean lost) {
-        dropPresenceView(channel);
-        ResumeView resume = resumes == null ? null : resumes.remove(channel);
+        ResumeView resume = views == null ? null : views.drop(channel);
         if (resume != null) {
             ports.resumes().left(channel, resume, lost);
         }
@@ -313,32 +292,13 @@ public final class Connection implements Recipient {
         return ports.subscriptions().leave(this, name, member.isEmpty() ? null : member, userId);
     }
 
-    private void dropPresenceView(String channel) {
-        if (presence != null && presence.remove(channel) != null && presence.isEmpty()) {
-            presence = null;
-        }
-    }
-
     /** Dropped when not (or no longer) a member, or when the roster holds it; held while the roster is on its way. */
     @Override
     public boolean membership(String channel, Frame frame) {
-        PresenceView view = presence == null ? null : presence.get(channel);
-        if (view == null || closed || closing) {
+        if (views == null || closed || closing) {
             return false;
         }
-        if (view.pending()) {
-            if (!view.hold(frame)) {
-                dropPresenceView(channel);
-                closeWith(CloseCode.RECONNECT, "Too many presence changes before the roster of " + Names.quote(channel)
-                        + "; reconnect");
-            }
-            return false;
-        }
-        if (!view.isNews(frame)) {
-            return false;
-        }
-        peer.write(frame);
-        return true;
+        return write(views.membership(channel, frame), channel, frame, "presence changes before the roster of ");
     }
 
     /** A channel event with its place in the channel's window, on the socket's loop (Resumes, ResumeView). */
@@ -347,10 +307,14 @@ public final class Connection implements Recipient {
         if (closed || closing) {
             return false;
         }
-        ResumeView view = resumes == null ? null : resumes.get(channel);
-        ResumeView.Offer offer = view == null ? ResumeView.Offer.WRITE : view.offer(frame);
+        ResumeView.Offer offer = views == null ? ResumeView.Offer.WRITE : views.sequenced(channel, frame);
+        return write(offer, channel, frame, "events before the replay of ");
+    }
+
+    /** Writes the frame when offered; past a hold's bound, closes with 4200 so that the client rejoins. */
+    private boolean write(ResumeView.Offer offer, String channel, Frame frame, String tooMany) {
         if (offer == ResumeView.Offer.OVERFLOW) {
-            closeWith(CloseCode.RECONNECT, "Too many events before the replay of " + Names.quote(channel) + "; reconnect");
+            closeWith(CloseCode.RECONNECT, "Too many " + tooMany + Names.quote(channel) + "; reconnect");
         }
         if (offer != ResumeView.Offer.WRITE) {
             return false;
@@ -358,8 +322,6 @@ public final class Connection implements Recipient {
         peer.write(frame);
         return true;
     }
-
-    // ------------------------------------------------------------------ sign-in (SignIns decides)
 
     private CompletionStage<?> signIn(ClientMessage.Signin s) {
         if (closed) {
@@ -386,16 +348,14 @@ public final class Connection implements Recipient {
                 return null;
             }
             markAuthorized();
-            if (!repeat && resumes != null) {
+            if (!repeat && views != null && views.resumes() != null) {
                 // Subscribed before signing in (pusher-js subscribes at once, signs in after a round trip): the
                 // user's place is claimed now, and what it missed comes then (docs/users.md).
-                ports.resumes().signedIn(this, userId, resumes);
+                ports.resumes().signedIn(this, userId, views.resumes());
             }
             return flow.accepted(this, out, s.userData());
         });
     }
-
-    // ------------------------------------------------------------------ client events (ClientEvents decides)
 
     private void clientEvent(ClientMessage.ClientEvent e) {
         if (limiter == null) {
@@ -407,8 +367,6 @@ public final class Connection implements Recipient {
             send(refused);
         }
     }
-
-    // ------------------------------------------------------------------ helpers
 
     private void markAuthorized() {
         authorized = true;
@@ -435,9 +393,7 @@ public final class Connection implements Recipient {
     private void refuse(Integer code, String channel, String message, String type, int status) {
         error(code, message);
         if (channel != null && config.sendSubscriptionErrors()) {
-            send(new ServerMessage.ChannelEvent("pusher:subscription_error", channel,
-                    "{\"type\":\"" + type + "\",\"error\":" + WireCodec.quote(message) + ",\"status\":" + status + "}",
-                    null));
+            send(Subscriptions.subscriptionError(channel, type, message, status));
         }
     }
 }

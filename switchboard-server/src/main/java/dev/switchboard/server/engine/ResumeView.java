@@ -13,7 +13,7 @@ final class ResumeView {
 
     private final int maxHeld;
     /** The user whose place this connection counts in the state ({@link ChannelWindows#hold}); null: none. */
-    String user;
+    private String user;
     /** The last sequence written to the socket, or the channel's head when it subscribed and nothing came since. */
     private long last;
     /** The first sequence written live, so a replay at sign-in skips what the socket already has. */
@@ -25,6 +25,14 @@ final class ResumeView {
 
     ResumeView(int maxHeld) {
         this.maxHeld = maxHeld;
+    }
+
+    String user() {
+        return user;
+    }
+
+    void user(String userId) {
+        this.user = userId;
     }
 
     void startHolding() {

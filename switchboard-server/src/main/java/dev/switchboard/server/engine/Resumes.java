@@ -52,7 +52,7 @@ final class Resumes {
     /** The connection signed in as {@code userId}, already subscribed to these windowed channels. */
     void signedIn(Recipient c, String userId, Map<String, ResumeView> views) {
         for (Map.Entry<String, ResumeView> e : views.entrySet()) {
-            if (e.getValue().user == null) {
+            if (e.getValue().user() == null) {
                 e.getValue().startHolding();
                 resume(c, e.getKey(), e.getValue(), userId);
             }
@@ -61,7 +61,7 @@ final class Resumes {
 
     private CompletionStage<?> resume(Recipient c, String channel, ResumeView view, String userId) {
         AppConfig config = app.get();
-        view.user = userId;
+        view.user(userId);
         CompletionStage<ChannelWindows.Held> held = windows.get().hold(config.id(), channel, userId)
                 .exceptionally(e -> new ChannelWindows.Held(ChannelWindows.NONE, 0));
         return Async.then(c.peer().executor(), held, h -> {
@@ -120,10 +120,10 @@ final class Resumes {
 
     /** The connection leaves the channel: {@code lost} when it closed without unsubscribing. */
     void left(String channel, ResumeView view, boolean lost) {
-        if (view.user == null) {
+        if (view.user() == null) {
             return;
         }
         AppConfig config = app.get();
-        windows.get().release(config.id(), channel, view.user, view.position(), lost, config.channelResumeSeconds() * 1000L);
+        windows.get().release(config.id(), channel, view.user(), view.position(), lost, config.channelResumeSeconds() * 1000L);
     }
 }

@@ -106,6 +106,12 @@ final class Subscriptions {
                 + " needs channel_data or a signed-in connection");
     }
 
+    /** A pusher:subscription_error of {@code type} and HTTP-like {@code status}, as pusher-js reads it. */
+    static ServerMessage.ChannelEvent subscriptionError(String channel, String type, String message, int status) {
+        return new ServerMessage.ChannelEvent("pusher:subscription_error", channel, "{\"type\":\"" + type
+                + "\",\"error\":" + WireCodec.quote(message) + ",\"status\":" + status + "}", null);
+    }
+
     /** The presence-through-sign-in member with the user_info held for it now (a PUT may have replaced it). */
     CompletionStage<Identity.Member> withHeldInfo(Identity.Member member) {
         return userData.userInfo(app.get().id(), member.userId())
