@@ -83,4 +83,39 @@ describe('channel resume with pusher-js', () => {
     assert.deepEqual(lost.map((call) => call.data.lost), [15]);
     assert.deepEqual(got.map((call) => call.data.n), [16, 17, 18, 19, 20, 21]);
   });
+
+  test('nothing is replayed while a second connection of the user stayed subscribed, nor after an unsubscribe', async () => {
+    const creds = { id: 'app-id', key: 'app-key', secret: 'app-secret' };
+    const id = uid('stays');
+    const name = `private-orders-${id}`;
+    const sdk = h.sdk();
+    const stays = await signedInClient(creds, id);
+    const kept = record(await subscribed(stays, name), 'status');
+    const c = await signedInClient(creds, id);
+    const got = record(await subscribed(c, name), 'status');
+
+    c.disconnect();
+    for (let i = 1; i <= 5; i++) await sdk.trigger(name, 'status', { n: i });
+    await until(() => kept.length === 5, { what: 'the events on the connection that stayed' });
+    c.connect();
+    await connected(c);
+    await until(() => c.channel(name).subscribed && c.user.user_data, { what: 'resubscribed and signed in' });
+    await sdk.trigger(name, 'status', { n: 6 });
+    await until(() => got.length >= 1 && kept.length === 6, { what: 'the live event' });
+    assert.deepEqual(got.map((call) => call.data.n), [6]);
+
+    // An explicit unsubscribe ends the claim: after the last connection unsubscribed and left, nothing comes back.
+    stays.disconnect();
+    await until(async () => (await signedRequest(h.server, 'GET', `/users/${id}`, { creds: creds })).json.connections === 1,
+      { what: 'the other connection to be gone' });
+    c.unsubscribe(name);
+    await drop(c, creds, id);
+    await sdk.trigger(name, 'status', { n: 7 });
+    c.connect();
+    await connected(c);
+    const back = record(await subscribed(c, name), 'status');
+    await sdk.trigger(name, 'status', { n: 8 });
+    await until(() => back.length >= 1, { what: 'the live event after the unsubscribe' });
+    assert.deepEqual(back.map((call) => call.data.n), [8]);
+  });
 });
