@@ -261,23 +261,8 @@ final class Channel {
          * news to it ({@link Recipient#membership}), so the walk is over the connections, not the peers. Membership
          * events are one per join or leave, not per published message, so this path is off the fan-out's hot one.
          */
-        @SuppressWarnings("unchecked")
         void writeMembership(String channel, Frame frame, Recipient except, DeliveryCounter counter) {
-            Object m = members;
-            Iterable<Recipient> all = m instanceof Set<?> set ? (Set<Recipient>) set : Arrays.asList((Recipient[]) m);
-            int n = 0;
-            for (Recipient c : all) {
-                if (c != except && c.membership(channel, frame)) {
-                    n++;
-                }
-            }
-            if (n > 0) {
-                counter.delivered(n, frame.size());
-                if (!flushQueued) {
-                    flushQueued = true;
-                    loop.execute(this);
-                }
-            }
+            writeEach(channel, frame, except, counter, Recipient::membership);
         }
 
         /**
@@ -285,13 +270,24 @@ final class Channel {
          * event while its replay is on its way ({@link Recipient#sequenced}). Only channels an app names for resume
          * take this walk over the connections; every other publish stays on {@link #write}.
          */
-        @SuppressWarnings("unchecked")
         void writeSequenced(String channel, Frame frame, Recipient except, DeliveryCounter counter) {
+            writeEach(channel, frame, except, counter, Recipient::sequenced);
+        }
+
+        /** How one connection takes a frame that it judges for itself; true when it was written. */
+        @FunctionalInterface
+        interface Judged {
+            boolean write(Recipient recipient, String channel, Frame frame);
+        }
+
+        /** The walk over the connections (not the peers) of both paths; {@code how} is a method reference: no allocation. */
+        @SuppressWarnings("unchecked")
+        private void writeEach(String channel, Frame frame, Recipient except, DeliveryCounter counter, Judged how) {
             Object m = members;
             Iterable<Recipient> all = m instanceof Set<?> set ? (Set<Recipient>) set : Arrays.asList((Recipient[]) m);
             int n = 0;
             for (Recipient c : all) {
-                if (c != except && c.sequenced(channel, frame)) {
+                if (c != except && how.write(c, channel, frame)) {
                     n++;
                 }
             }
