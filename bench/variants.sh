@@ -3,13 +3,14 @@
 # jar), pinned to CPU 0, with the load generator on CPU 1; ROUNDS rounds, every second one in reverse order, so
 # a drift of the machine shows as a spread instead of a bias.
 #
-#   bench/variants.sh OUTDIR 'name|java|flags[|jar]' ['name|java|flags[|jar]' ...]
+#   bench/variants.sh OUTDIR 'name|java|flags[|jar[|ENV=V ...]]' ['name|java|flags[|jar[|ENV=V ...]]' ...]
 #   e.g. bench/variants.sh /tmp/v 'hold|java|-Dswitchboard.noEagerWrite=true' 'eager|java|'
 #        bench/variants.sh /tmp/v 'main|||/tmp/main.jar' 'change||'   (two builds of the server, same flags)
 #
 # java may be a path or empty (bin/switchboard's choice: SWITCHBOARD_PRINT_JVM=1 bin/switchboard). Flags come
 # after bin/switchboard's own (serial GC, -Xmn32m, ...), so a variant can override one. jar, when given, is that
-# variant's server jar. Env: SB_JAR (the other variants' jar, default switchboard-server/target/switchboard.jar),
+# variant's server jar; ENV=V words after it are that variant's environment (an app setting, say
+# SWITCHBOARD_APP_CHANNEL_RESUME_PREFIXES=bench-). Env: SB_JAR (the other variants' jar, default switchboard-server/target/switchboard.jar),
 # BENCH_JAR (the generator), ROUNDS (2), SCENARIO (default: fan-out to 10k subscribers at 2.5, 5 and 10 events/s).
 # Prints each run's table; JSON and logs in OUTDIR.
 set -euo pipefail
@@ -29,13 +30,13 @@ default_flags="${launcher[*]:1}"
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
 run() { # round spec
-  local round=$1 spec=$2 name java flags jar port pid
-  IFS='|' read -r name java flags jar <<<"$spec"
+  local round=$1 spec=$2 name java flags jar envs port pid
+  IFS='|' read -r name java flags jar envs <<<"$spec"
   java=${java:-$default_java}
   jar=${jar:-$SB_JAR}
   port=$(free_port)
   # shellcheck disable=SC2086
-  SWITCHBOARD_PORT=$port taskset -c 0 "$java" $default_flags $flags -jar "$jar" >"$out/server-$name-$round.log" 2>&1 &
+  env $envs SWITCHBOARD_PORT=$port taskset -c 0 "$java" $default_flags $flags -jar "$jar" >"$out/server-$name-$round.log" 2>&1 &
   pid=$!
   for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/up" >/dev/null && break; sleep 0.2; done
   # shellcheck disable=SC2086
