@@ -104,6 +104,10 @@ public final class Webhook {
                 return new WebhookEvent.UserOffline(userId);
             case "user_terminated":
                 return new WebhookEvent.UserTerminated(userId);
+            case "user_banned":
+                return new WebhookEvent.UserBanned(userId, e.path("banned_until_ms").asLong(0));
+            case "user_unbanned":
+                return new WebhookEvent.UserUnbanned(userId);
             default:
                 return new WebhookEvent.Unknown(name, e.toString());
         }

@@ -63,6 +63,16 @@ public sealed interface WebhookEvent {
         public String name() { return "user_terminated"; }
     }
 
+    /** The user was banned through the API until {@code bannedUntilMs} (epoch ms): sign-ins are refused (Switchboard). */
+    record UserBanned(String userId, long bannedUntilMs) implements WebhookEvent {
+        public String name() { return "user_banned"; }
+    }
+
+    /** The user's ban was lifted through the API; a ban that simply ends sends none (Switchboard). */
+    record UserUnbanned(String userId) implements WebhookEvent {
+        public String name() { return "user_unbanned"; }
+    }
+
     /** An event this SDK does not know, with its whole JSON object. */
     record Unknown(String name, String json) implements WebhookEvent {}
 }

@@ -88,6 +88,19 @@ class WebhookTest {
     }
 
     @Test
+    void banEventsAreTyped() {
+        String json = "{\"time_ms\":9,\"events\":["
+                + "{\"name\":\"user_banned\",\"user_id\":\"u4\",\"banned_until_ms\":1765000000000},"
+                + "{\"name\":\"user_unbanned\",\"user_id\":\"u4\"}]}";
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        WebhookBatch batch = webhook.verify(KEY, Signatures.hmacSha256Hex(SECRET, body), body);
+        assertThat(batch.events()).containsExactly(
+                new WebhookEvent.UserBanned("u4", 1765000000000L),
+                new WebhookEvent.UserUnbanned("u4"));
+        assertThat(batch.events()).extracting(WebhookEvent::name).containsExactly("user_banned", "user_unbanned");
+    }
+
+    @Test
     void secretStaysOutOfToString() {
         assertThat(webhook.toString()).doesNotContain(SECRET);
     }
