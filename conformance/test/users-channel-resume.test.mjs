@@ -109,6 +109,10 @@ describe('channel resume with pusher-js', () => {
     await until(async () => (await signedRequest(h.server, 'GET', `/users/${id}`, { creds: creds })).json.connections === 1,
       { what: 'the other connection to be gone' });
     c.unsubscribe(name);
+    // pusher-js defers each send to the next tick and disconnect() closes at once: without this wait the
+    // unsubscribe never leaves the client and the drop is a plain loss, which is (rightly) replayed.
+    await until(async () => (await signedRequest(h.server, 'GET', `/channels/${name}`, { creds })).json.occupied === false,
+      { what: 'the unsubscribe to vacate the channel' });
     await drop(c, creds, id);
     await sdk.trigger(name, 'status', { n: 7 });
     c.connect();
