@@ -27,7 +27,7 @@ storm() { # variant tag
   "$root/bench/run.sh" storm --port "${port[$1]}" --server-pid "${pid[$1]}" --connections "$CLIENTS" \
     --warmup-clients 0 "${rooms[@]}" --markdown none --chart none --out "$out/$1-$2.json" >"$out/$1-$2.log" 2>&1
   # the join figure is the table's bold cell in the storm's row
-  grep "^| storm of" "$out/$1-$2.log" | tail -1 | grep -o '\*\*[0-9,]*\*\*' | tr -d '*,' || echo 0
+  grep "^| storm of" "$out/$1-$2.log" | tail -1 | grep -o '\*\*[0-9.,]*\*\*' | tr -d '*,' || echo 0
 }
 for i in $(seq "$WARM"); do storm before "warm$i" >/dev/null; storm after "warm$i" >/dev/null; done
 : >"$out/pairs.txt"
@@ -37,8 +37,8 @@ for r in $(seq "$ROUNDS"); do
 done
 python3 - "$out/pairs.txt" <<'PY'
 import re, statistics, sys
-rows = [tuple(map(int, re.findall(r"(\d+) µs", l))) for l in open(sys.argv[1])]
+rows = [tuple(map(float, re.findall(r"([0-9.]+) µs", l))) for l in open(sys.argv[1])]
 b = [r[0] for r in rows]; a = [r[1] for r in rows]
-print(f"median before {statistics.median(b):.0f} µs/client ({min(b)}-{max(b)}), after {statistics.median(a):.0f} ({min(a)}-{max(a)}), "
+print(f"median before {statistics.median(b):.0f} µs/client ({min(b):.0f}-{max(b):.0f}), after {statistics.median(a):.0f} ({min(a):.0f}-{max(a):.0f}), "
       f"after/before {statistics.median(a)/statistics.median(b):.2f}; after lower in {sum(x<y for x,y in zip(a,b))} of {len(rows)} rounds")
 PY
