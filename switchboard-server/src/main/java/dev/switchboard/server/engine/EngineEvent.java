@@ -80,6 +80,9 @@ public sealed interface EngineEvent {
     /** A sign-in refused because the user already had {@code max_connections_per_user} signed-in connections. */
     record UserConnectionLimitReached(AppConfig app) implements EngineEvent {}
 
+    /** A sign-in the app's auth endpoint signed was refused because the user is banned ({@link Bans}). */
+    record SignInBanned(AppConfig app) implements EngineEvent {}
+
     /**
      * An event passed: published from the HTTP API or by a client, or sent as a webhook. {@code bytes} is the size
      * of the frame (or webhook event) as sent; {@code channel} is null for webhook user events.

@@ -107,6 +107,8 @@ final class SignIns {
             // Refused as a bad sign-in is (PROTOCOL.md §5.5): pusher:error, code null, the connection stays open and
             // not signed in. pusher-js only logs it; closing with 4009 would also stop it reconnecting, which the
             // termination that came with the ban already did (docs/users.md, "Bans").
+            // Counted before the answer goes out, so a client that saw the refusal finds it counted.
+            listener.on(new EngineEvent.SignInBanned(app.get()));
             c.peer().send(Frame.of(new ServerMessage.Error(null, "User " + user.id()
                     + " is banned from signing in until " + java.time.Instant.ofEpochMilli(bannedUntil))));
             return;

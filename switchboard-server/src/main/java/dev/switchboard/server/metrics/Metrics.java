@@ -189,6 +189,8 @@ public final class Metrics implements EngineListener {
             meters(e.app()).terminations.increment();
         } else if (e instanceof EngineEvent.UserConnectionLimitReached) {
             meters(e.app()).userLimitRefusals.increment();
+        } else if (e instanceof EngineEvent.SignInBanned) {
+            meters(e.app()).banRefusals.increment();
         } else if (e instanceof EngineEvent.InboxKept k) {
             AppMeters m = meters(k.app());
             m.inboxKept.increment();
@@ -228,6 +230,7 @@ public final class Metrics implements EngineListener {
         final Counter subscriptionChangeRefusals;
         final Counter inboxKept;
         final Counter userLimitRefusals;
+        final Counter banRefusals;
         final Counter inboxDelivered;
         final Counter inboxExpired;
         final Counter inboxDropped;
@@ -252,6 +255,8 @@ public final class Metrics implements EngineListener {
                     "Subscribes and unsubscribes refused by max_subscription_changes_per_second");
             userLimitRefusals = counter(r, app, "switchboard_user_connection_limit_refusals",
                     "Sign-ins refused by max_connections_per_user");
+            banRefusals = counter(r, app, "switchboard_signin_ban_refusals",
+                    "Sign-ins the auth endpoint signed, refused because the user is banned");
             inboxKept = counter(r, app, "switchboard_inbox_kept", "Events kept for a user with no signed-in connection");
             inboxDelivered = counter(r, app, "switchboard_inbox_delivered", "Kept events delivered at the user's sign-in");
             inboxExpired = counter(r, app, "switchboard_inbox_expired", "Kept events found past user_inbox_ttl_seconds");

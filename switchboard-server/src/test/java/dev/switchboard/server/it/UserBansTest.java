@@ -68,6 +68,24 @@ class UserBansTest {
                 .count();
     }
 
+    /** switchboard_signin_ban_refusals of the test app, from /metrics. */
+    private static double banRefusals() {
+        try {
+            String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "switchboard_signin_ban_refusals_total\\{app=\"" + SwitchboardExtension.APP_ID + "\"} ([0-9.]+)")
+                    .matcher(text);
+            return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** GET /users/{id}; null on 404 (nothing held: not online, no inbox, no ban). */
     private static JsonNode user(String user) {
         Result r = server.http().get("/users/" + user);
@@ -92,7 +110,10 @@ class UserBansTest {
         // The Java client reports the pusher:error on its own thread, possibly after the state change.
         eventually().until(() -> first.errors().stream().anyMatch(e -> "4009".equals(e.code())));
 
+        double refusedBefore = banRefusals();
         JavaClient again = refusedSignIn(user);
+        // Counted once per refused sign-in (docs/users.md, "Bans"): the refusal above is the only one of this test.
+        eventually().until(() -> banRefusals() == refusedBefore + 1);
         throughoutQuietPeriod().until(() -> again.state() == ConnectionState.CONNECTED
                 && again.pusher().user().userId() == null);
         JsonNode held = user(user);

@@ -95,6 +95,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, BeforeEach
     }
 
     public int port() { return server.port(); }
+    public int metricsPort() { return server.metricsPort(); }
 
     public AppConfig app() { return app; }
 
