@@ -1,6 +1,7 @@
 package dev.switchboard.server.cluster;
 
 import dev.switchboard.server.engine.ChannelWindows;
+import dev.switchboard.server.engine.Frame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,16 +33,26 @@ final class LocalChannelWindows implements ChannelWindows {
     }
 
     @Override
-    public CompletionStage<Long> append(String appId, String channel, String event, String data, Limits limits) {
+    public CompletionStage<Long> appendAndPublish(String appId, String channel, String event, String data,
+                                                  Limits limits, Frame frame, String exceptSocketId, LongConsumer here) {
         long now = clock.getAsLong();
         sweep(now);
-        return CompletableFuture.completedFuture(locked(key(appId, channel), w -> {
-            long seq = ++w.head;
-            w.events.addLast(new Entry(new Kept(seq, event, data), now));
+        Window[] kept = new Window[1];
+        long seq = locked(key(appId, channel), w -> {
+            long s = ++w.head;
+            w.events.addLast(new Entry(new Kept(s, event, data), now));
             w.keepAge = limits.maxAgeMillis();
             w.trim(now, limits.maxEvents());
-            return seq;
-        }));
+            if (here != null) {
+                w.unpublished.addLast(new Unpublished(s, here)); // queued in the step that gave the sequence
+            }
+            kept[0] = w;
+            return s;
+        });
+        if (here != null) {
+            kept[0].publishInOrder();
+        }
+        return CompletableFuture.completedFuture(seq);
     }
 
     @Override
@@ -145,6 +157,8 @@ final class LocalChannelWindows implements ChannelWindows {
 
     private record Entry(Kept kept, long at) {}
 
+    private record Unpublished(long sequence, LongConsumer here) {}
+
     private static final class Place {
         int connections;
         long noted = NONE;
@@ -159,6 +173,34 @@ final class LocalChannelWindows implements ChannelWindows {
         long keepAge = Long.MAX_VALUE;
         final ArrayDeque<Entry> events = new ArrayDeque<>();
         final Map<String, Place> places = new HashMap<>(4);
+        /** Kept, not yet handed to the broker, in sequence order; {@code publishing}: a thread is handing them. */
+        final ArrayDeque<Unpublished> unpublished = new ArrayDeque<>(2);
+        boolean publishing;
+
+        /**
+         * Hands the kept events to the broker in sequence order, outside the lock (the broker may write to a socket
+         * on this thread): the thread that finds nobody publishing publishes until none is left, including those
+         * that other threads queued meanwhile; those threads return at once.
+         */
+        void publishInOrder() {
+            for (;;) {
+                Unpublished next;
+                synchronized (this) {
+                    if (publishing || unpublished.isEmpty()) {
+                        return;
+                    }
+                    publishing = true;
+                    next = unpublished.pollFirst();
+                }
+                try {
+                    next.here().accept(next.sequence());
+                } finally {
+                    synchronized (this) {
+                        publishing = false;
+                    }
+                }
+            }
+        }
 
         void trim(long now, int maxEvents) {
             while (events.size() > maxEvents) {
@@ -172,7 +214,7 @@ final class LocalChannelWindows implements ChannelWindows {
 
         /** Called under the lock; the window leaves the map only while nothing refers to it. */
         void dropIfIdle(Map<String, Window> windows, String key) {
-            if (events.isEmpty() && places.isEmpty()) {
+            if (events.isEmpty() && places.isEmpty() && unpublished.isEmpty() && !publishing) {
                 dropped = true;
                 windows.remove(key, this);
             }

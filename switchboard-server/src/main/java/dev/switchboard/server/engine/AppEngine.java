@@ -134,11 +134,17 @@ public final class AppEngine {
         if (config.keepsWindow(channel)) {
             // The event's place in the channel's window rides along with the frame (never on the wire); a publish
             // the window could not keep still goes out live, without a place (Resumes).
-            state.windows().append(config.id(), channel, event, data, Resumes.limits(config)).handle((seq, failed) -> {
-                broker.publish(Topic.channel(config.id(), channel), seq == null ? frame : frame.withSequence(seq),
-                        exceptSocketId);
-                return null;
-            });
+            // The window publishes in the order of its sequences (two racing publishes included). A publish it could
+            // not keep, known not to have gone out, still goes out live, without a place (Resumes).
+            Topic topic = Topic.channel(config.id(), channel);
+            state.windows().appendAndPublish(config.id(), channel, event, data, Resumes.limits(config), frame,
+                    exceptSocketId, seq -> broker.publish(topic, frame.withSequence(seq), exceptSocketId))
+                    .exceptionally(failed -> {
+                        if (Async.unwrap(failed) instanceof StateUnavailableException) {
+                            broker.publish(topic, frame, exceptSocketId);
+                        }
+                        return null;
+                    });
             return;
         }
         broker.publish(Topic.channel(config.id(), channel), frame, exceptSocketId);

@@ -22,6 +22,15 @@ final class Async {
 
     private Async() {}
 
+    /** The failure itself, out of the {@link java.util.concurrent.CompletionException} a dependent stage wraps it in. */
+    static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
     /**
      * Runs {@code then} with the stage's value on {@code loop} (inline when already complete; the caller is on the
      * loop) and returns a stage that completes after it and after whatever stage it returns. A failure is logged,

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletionStage;
  * and, once its last one was lost, the position noted for it. Both live with the channel (on Redis, in its slot), so
  * an append and a note are each one step there. The engine decides nothing about order: the sequence an append gets
  * is the event's place, and a connection that resumes gets exactly the kept events after its user's noted position.
- * Every call may fail (a resume then gets nothing replayed; a publish still goes out, without a place).
+ * Every call may fail (a resume then gets nothing replayed; a publish still goes out, without a place, when it is
+ * known not to have gone out: see {@link #appendAndPublish}).
  */
 public interface ChannelWindows {
 
@@ -34,8 +35,24 @@ public interface ChannelWindows {
 
     long NONE = -1;
 
-    /** Keeps the event; completes with its sequence in the channel (1, 2, …), older ones trimmed past the limits. */
-    CompletionStage<Long> append(String appId, String channel, String event, String data, Limits limits);
+    /** Keeps the event without publishing it; completes with its sequence (1, 2, …), older ones trimmed. */
+    default CompletionStage<Long> append(String appId, String channel, String event, String data, Limits limits) {
+        return appendAndPublish(appId, channel, event, data, limits, null, null, null);
+    }
+
+    /**
+     * Keeps the event and has it published in the order of the sequences the channel's events get, so that every
+     * subscriber on every node receives the channel's events in the order a resume replays them (two HTTP publishes
+     * racing each other included): a connection lost at any point has then missed exactly the events after its place.
+     * One node calls {@code here} with the sequence, one call at a time per channel and in sequence order, never under
+     * a lock (the caller publishes the frame through its broker there). A cluster publishes {@code frame} (except to
+     * {@code exceptSocketId}) to every node, this one included, in the step that keeps it, and never calls
+     * {@code here}. Completes with the sequence; fails with {@link StateUnavailableException} when nothing was kept or
+     * published (the caller then publishes the event live, without a place). {@code frame} and {@code here} null:
+     * kept only.
+     */
+    CompletionStage<Long> appendAndPublish(String appId, String channel, String event, String data, Limits limits,
+                                           Frame frame, String exceptSocketId, java.util.function.LongConsumer here);
 
     /** The kept events with a sequence above {@code after}. */
     CompletionStage<Replay> after(String appId, String channel, long after, Limits limits);

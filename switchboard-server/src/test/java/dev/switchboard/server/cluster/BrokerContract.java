@@ -127,15 +127,46 @@ public abstract class BrokerContract {
         }
     }
 
+    /**
+     * Windowed events (channel resume) kept and published by {@code wa} and {@code wb} in turn (the windows of nodes
+     * a and b) reach both nodes, each its own too, once, in the order of their sequences, with the except socket id.
+     */
+    protected void windowedEventsReachEveryNodeInSequenceOrder(dev.switchboard.server.engine.ChannelWindows wa,
+                                                               dev.switchboard.server.engine.ChannelWindows wb) {
+        Topic t = Topic.channel(APP, "private-w");
+        await(a.interest(t, true));
+        await(b.interest(t, true));
+        var limits = new dev.switchboard.server.engine.ChannelWindows.Limits(100, 60_000);
+        List<Long> expected = new java.util.ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            Broker from = i % 2 == 0 ? a : b;
+            var w = i % 2 == 0 ? wa : wb;
+            Frame f = frame("{\"event\":\"e\",\"data\":\"d" + i + "\"}");
+            await(w.appendAndPublish(APP, "private-w", "e", "d" + i, limits, f, "1.2",
+                    seq -> from.publish(t, f.withSequence(seq), "1.2")));
+            expected.add((long) i);
+        }
+        eventually().until(() -> deliveredA.sequences.size() >= 10 && deliveredB.sequences.size() >= 10);
+        assertThat(deliveredA.sequences).containsExactlyElementsOf(expected);
+        assertThat(deliveredB.sequences).containsExactlyElementsOf(expected);
+        assertThat(deliveredA.lines).allMatch(l -> l.startsWith("deliver CHANNEL private-w 1.2 {\"event\":\"e\""));
+        assertThat(deliveredB.lines).isEqualTo(deliveredA.lines);
+    }
+
     /** Messages from other nodes that reached {@code broker} (implementations that cross a network count them). */
     protected abstract long receivedFromOthers(Broker broker);
 
     /** Every delivery of one node, as text lines. */
     public static final class Recorded implements Broker.Delivery {
         public final List<String> lines = new CopyOnWriteArrayList<>();
+        /** The window sequence of each delivered frame that has one (channel resume). */
+        public final List<Long> sequences = new CopyOnWriteArrayList<>();
 
         @Override
         public void deliver(Topic topic, Frame frame, String exceptSocketId) {
+            if (frame.sequence() > 0) {
+                sequences.add(frame.sequence());
+            }
             lines.add("deliver " + topic.kind() + " " + topic.name() + " " + exceptSocketId + " " + frame);
         }
 

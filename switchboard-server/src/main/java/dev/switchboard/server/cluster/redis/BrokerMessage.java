@@ -21,7 +21,8 @@ record BrokerMessage(byte kind, String origin, String exceptSocketId, long posit
     static final byte RECONNECT = 2;
     /**
      * A channel event with its place in the channel's window (channel resume): the position field holds that
-     * sequence, never a membership position, so {@link #isOrdered} is false for it (its node delivered it at once).
+     * sequence. Published by window_append.lua in the step that gives the sequence, so it is ordered
+     * ({@link #isOrdered}): every node, its origin included, delivers it from pub/sub, in sequence order.
      */
     static final byte SEQUENCED = 3;
 
@@ -79,7 +80,7 @@ record BrokerMessage(byte kind, String origin, String exceptSocketId, long posit
      */
     static boolean isOrdered(byte[] m) {
         if (m.length > 1 && m[1] == SEQUENCED) {
-            return false;
+            return true;
         }
         int at = 3 + (m.length > 2 ? m[2] & 0xff : 0);
         if (m.length < at + 3) {

@@ -95,10 +95,13 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void publish(Topic topic, Frame frame, String exceptSocketId) {
+        if (frame.sequence() > 0) {
+            // Ordered: delivered here too when it comes back from pub/sub (window_append.lua publishes these itself).
+            send(topic, new BrokerMessage(BrokerMessage.SEQUENCED, node, exceptSocketId, frame.sequence(), frame.bytes()));
+            return;
+        }
         local.deliver(topic, frame, exceptSocketId);
-        send(topic, frame.sequence() > 0
-                ? new BrokerMessage(BrokerMessage.SEQUENCED, node, exceptSocketId, frame.sequence(), frame.bytes())
-                : new BrokerMessage(BrokerMessage.FRAME, node, exceptSocketId, frame.position(), frame.bytes()));
+        send(topic, new BrokerMessage(BrokerMessage.FRAME, node, exceptSocketId, frame.position(), frame.bytes()));
     }
 
     @Override

@@ -4,13 +4,16 @@ import static dev.switchboard.server.cluster.redis.Replies.list;
 import static dev.switchboard.server.cluster.redis.Replies.num;
 
 import dev.switchboard.server.engine.ChannelWindows;
+import dev.switchboard.server.engine.Frame;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongConsumer;
 
 /**
  * Channel resume in Redis: per channel, in its slot, a list of its recent events and an INCR sequence
- * (window_append.lua: one script per publish, trimmed there by count and age), and per (user, channel) a hash of the
+ * (window_append.lua: one script per publish, which also publishes the event, trimmed there by count and age), and per (user, channel) a hash of the
  * user's connections per node with the place noted when its last one was lost (window_hold.lua, window_release.lua),
  * so "the user's last connection anywhere" is decided in one step on one shard. Not part of a node's share: a
  * place survives the node that noted it. Every call is a query and fails while Redis is out of reach.
@@ -26,11 +29,23 @@ final class RedisChannelWindows implements ChannelWindows {
         this.keys = share.keys;
     }
 
+    /**
+     * One script keeps the event and publishes it to every node (this one too: {@link BrokerMessage#SEQUENCED} is
+     * delivered from pub/sub at its origin as well), so Redis orders the sequence and the publish in one step and
+     * every node receives the channel's events in sequence order, whoever published them. {@code here} is never
+     * called. A failure before the script was sent is a {@link dev.switchboard.server.engine.StateUnavailableException}
+     * (the engine publishes the event itself then); one after it (a timeout) may have published it, so the engine
+     * leaves it: never twice.
+     */
     @Override
-    public CompletionStage<Long> append(String appId, String channel, String event, String data, Limits limits) {
-        return share.query(() -> link.eval(Script.WINDOW_APPEND, keys.window(appId, channel), event, data,
+    public CompletionStage<Long> appendAndPublish(String appId, String channel, String event, String data,
+                                                  Limits limits, Frame frame, String exceptSocketId, LongConsumer here) {
+        String command = frame == null ? "" : RedisChannels.publishCommand(link);
+        String bytes = frame == null ? "" : new String(frame.bytes(), StandardCharsets.UTF_8);
+        return share.query(() -> link.eval(Script.WINDOW_APPEND, keys.windowAndTopic(appId, channel), event, data,
                 Integer.toString(limits.maxEvents()), Long.toString(limits.maxAgeMillis()),
-                Long.toString(System.currentTimeMillis()), Integer.toString(event.length())).thenApply(r -> num(list(r).get(0))));
+                Long.toString(System.currentTimeMillis()), Integer.toString(event.length()), command, share.node,
+                exceptSocketId == null ? "" : exceptSocketId, bytes).thenApply(r -> num(list(r).get(0))));
     }
 
     @Override

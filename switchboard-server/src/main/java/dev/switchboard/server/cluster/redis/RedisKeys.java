@@ -68,6 +68,12 @@ final class RedisKeys {
         return new String[] {t + ":rw", t + ":rwseq"};
     }
 
+    /** What window_append.lua takes: the channel's window keys and then its topic (the script publishes). */
+    String[] windowAndTopic(String app, String channel) {
+        String t = channelTag(app, channel);
+        return new String[] {t + ":rw", t + ":rwseq", t + ":msg"};
+    }
+
     /** Channel resume: a user's place in the channel and the channel's sequence, in the channel's slot. */
     String[] windowPlace(String app, String channel, String user) {
         String t = channelTag(app, channel);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The broker contract on two Redis nodes sharing one real redis-server. */
 class RedisBrokerContractTest extends BrokerContract {
@@ -46,5 +47,12 @@ class RedisBrokerContractTest extends BrokerContract {
     @Override
     protected long receivedFromOthers(Broker broker) {
         return clusters.get(broker).messagesIn();
+    }
+
+    @Test
+    void windowedEventsAreKeptAndPublishedInOneStepInSequenceOrder() {
+        clusters.get(a).state().start(new dev.switchboard.server.cluster.RecordedTransitions());
+        clusters.get(b).state().start(new dev.switchboard.server.cluster.RecordedTransitions());
+        windowedEventsReachEveryNodeInSequenceOrder(clusters.get(a).state().windows(), clusters.get(b).state().windows());
     }
 }

@@ -57,6 +57,13 @@ class RedisClusterBrokerContractTest extends BrokerContract {
     }
 
     @Test
+    void windowedEventsAreKeptAndPublishedInOneStepInSequenceOrder() {
+        clusters.get(a).state().start(new dev.switchboard.server.cluster.RecordedTransitions());
+        clusters.get(b).state().start(new dev.switchboard.server.cluster.RecordedTransitions());
+        windowedEventsReachEveryNodeInSequenceOrder(clusters.get(a).state().windows(), clusters.get(b).state().windows());
+    }
+
+    @Test
     void aTopicTravelsOnlyOnTheShardOwningItsSlot() {
         Topic topic = Topic.channel(APP, "sharded-news");
         String channel = new RedisKeys("sbtest").topicChannel(topic);
