@@ -75,6 +75,8 @@ public final class Bench {
                 return PresenceScenario.run(o);
             case "storm":
                 return StormScenario.run(o);
+            case "rooms":
+                return RoomsScenario.run(o);
             default:
                 throw new IllegalArgumentException("unknown scenario " + o.scenario + "\n" + Options.HELP);
         }
@@ -89,6 +91,8 @@ public final class Bench {
                 return UsersScenario::spec;
             case "idle":
                 return IdleScenario.specs(o);
+            case "rooms":
+                return RoomsScenario.specs(o);
             default:
                 throw new IllegalArgumentException("--processes is not supported by scenario " + o.scenario);
         }

@@ -47,6 +47,8 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
     private final String key;
     private final String secret;
     private final int count;
+    /** The global index of this fleet's first client (a child process's share): the port is chosen by it. */
+    private int firstIndex;
     private final int rampInFlight;
     private final IntFunction<ClientSpec> specs;
     private final Map<EventExecutor, LoopStats> loops = new IdentityHashMap<>();
@@ -66,6 +68,7 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
     ClientFleet(Options o, int count, IntFunction<ClientSpec> specs) {
         this(Net.group(o.threads(), "bench-ws"), true, o.host(), o.wsPorts(), o.key(), o.secret(), count,
                 o.integer("ramp-inflight", 200), specs);
+        firstIndex = o.integer("child-offset", 0);
         if (o.flag("wss", false)) {
             try {
                 // Trust-all on purpose: a load generator against one's own server, measuring the server's TLS cost.
@@ -121,9 +124,11 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
         for (int i = 0; i < count; i++) {
             inFlight.acquire();
             ClientSpec spec = specs.apply(i);
-            // Round robin over the nodes of a cluster: client i on the (i mod n)-th port.
-            WebSocketClientProtocolConfig ws = configs[i % ports.length];
-            int port = ports[i % ports.length];
+            // Round robin over the nodes of a cluster: client i on the (i mod n)-th port, i counted over every
+            // process, so that a scenario's spread over the nodes (a room's members on each) holds with --processes.
+            int node = (firstIndex + i) % ports.length;
+            WebSocketClientProtocolConfig ws = configs[node];
+            int port = ports[node];
             EventLoop loop = group.next();
             PusherClient client = new PusherClient(spec, key, secret, loops.get(loop), this);
             Bootstrap b = new Bootstrap()
@@ -148,7 +153,8 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
                 }
             });
         }
-        if (!finished.tryAcquire(count, 60 + count / 50, TimeUnit.SECONDS)) {
+        // Generous: a cold cluster taking signed-in members into presence rooms of 100 joins a few dozen a second.
+        if (!finished.tryAcquire(count, 60 + count / 20, TimeUnit.SECONDS)) {
             firstFailure.compareAndSet(null, "timed out waiting for connection set-up");
         }
         ConnectResult r = new ConnectResult();
@@ -234,6 +240,15 @@ final class ClientFleet implements Fleet, PusherClient.Listener {
         long sum = 0;
         for (LoopStats s : loops.values()) {
             sum += s.delivered.get();
+        }
+        return sum;
+    }
+
+    /** Presence members known to the clients in their own channels, summed (see {@link LoopStats#known}). */
+    long known() {
+        long sum = 0;
+        for (LoopStats s : loops.values()) {
+            sum += s.known.get();
         }
         return sum;
     }

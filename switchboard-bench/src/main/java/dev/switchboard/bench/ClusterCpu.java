@@ -36,8 +36,22 @@ final class ClusterCpu {
         return micros >= 0 && deliveries > 0 ? (double) micros / deliveries : -1;
     }
 
-    /** Cluster CPU per delivery: every node and Redis; -1 when a reading is missing. */
-    double totalPerDelivery() {
+    /** Whether per-node readings were asked for (--node-pids). */
+    boolean hasNodes() {
+        return nodeMicros.length > 0;
+    }
+
+    /** Node {@code i}'s CPU per delivery (or per whatever unit the count was: the storm's clients); -1 unread. */
+    double nodePerDelivery(int i) {
+        return perDelivery(nodeMicros[i]);
+    }
+
+    double redisPerDelivery() {
+        return perDelivery(redisMicros);
+    }
+
+    /** Every node's and Redis's CPU time, summed; -1 when a node's reading is missing. */
+    long totalMicros() {
         long sum = Math.max(0, redisMicros);
         for (long m : nodeMicros) {
             if (m < 0) {
@@ -45,7 +59,22 @@ final class ClusterCpu {
             }
             sum += m;
         }
-        return perDelivery(sum);
+        return sum;
+    }
+
+    /** The nodes' figures per delivery as "a / b / c", for a table cell. */
+    String perNodeText() {
+        StringBuilder perNode = new StringBuilder();
+        for (long m : nodeMicros) {
+            perNode.append(perNode.length() == 0 ? "" : " / ").append(Report.fmt(perDelivery(m)));
+        }
+        return perNode.toString();
+    }
+
+    /** Cluster CPU per delivery: every node and Redis; -1 when a reading is missing. */
+    double totalPerDelivery() {
+        long sum = totalMicros();
+        return sum < 0 ? -1 : perDelivery(sum);
     }
 
     void put(ObjectNode step) {
@@ -65,11 +94,7 @@ final class ClusterCpu {
         if (!any()) {
             return;
         }
-        StringBuilder perNode = new StringBuilder();
-        for (long m : nodeMicros) {
-            perNode.append(perNode.length() == 0 ? "" : " / ").append(Report.fmt(perDelivery(m)));
-        }
-        r.put("node CPU µs/delivery (each node)", perNode.toString());
+        r.put("node CPU µs/delivery (each node)", perNodeText());
         r.put("Redis CPU µs/delivery", Report.fmt(perDelivery(redisMicros)));
         r.put("**cluster CPU µs/delivery**", "**" + Report.fmt(totalPerDelivery()) + "**");
     }

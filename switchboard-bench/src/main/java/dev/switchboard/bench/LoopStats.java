@@ -16,6 +16,12 @@ final class LoopStats {
     private volatile int step = -1;
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong members = new AtomicLong();
+    /**
+     * Presence members known to the loop's clients in their own channel ({@link ClientSpec#channel}): the count of
+     * each roster at subscription_succeeded, plus each member_added, minus each member_removed. When every join was
+     * decided right (on one node or across a cluster), each client knows exactly its room's members.
+     */
+    final AtomicLong known = new AtomicLong();
     private Histogram latency = newHistogram();
     private Histogram opLatency = newHistogram();
     private long stale;
@@ -78,6 +84,7 @@ final class LoopStats {
         s.opLatency = opLatency;
         s.delivered = delivered.getAndSet(0);
         s.members = members.getAndSet(0);
+        s.known = known.get(); // not reset: a standing count of the rosters, not an event count of the step
         s.stale = stale;
         s.malformed = malformed;
         s.duplicates = duplicates;

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class Options {
     static final String HELP = String.join("\n",
-            "usage: bench <fanout|users|idle|http|presence|storm> [options]",
+            "usage: bench <fanout|users|idle|http|presence|storm|rooms> [options]",
             "  --host H              server host (127.0.0.1)",
             "  --port P              server port (6001)",
             "  --wss                 WebSocket clients use wss (TLS, OpenSSL) on their ports (--ws-ports or --port); the",
@@ -22,16 +22,17 @@ final class Options {
             "  --secret S            app secret (app-secret)",
             "  --server-pid PID      server process for CPU/RSS readings (0 = none)",
             "  --ws-ports P1,P2,..   WebSocket clients spread over these ports, round robin (--port): cluster nodes",
-            "  --node-pids A,B,..    fanout/users: every cluster node's process, CPU read per node and step",
-            "  --redis-pid P1,P2,..  fanout/users: the redis-server(s) of the cluster (every server of a Redis Cluster),\n"
-            + "                        CPU read per step and summed",
+            "  --node-pids A,B,..    fanout/users/storm/rooms: every cluster node's process, CPU read per node and step",
+            "  --redis-pid P1,P2,..  fanout/users/storm/rooms: the redis-server(s) of the cluster (every server of a Redis\n"
+            + "                        Cluster), CPU read per step and summed",
+            "  --redis-ports P1,..   rooms: the redis-server(s) whose INFO is read (memory; traffic per publish)",
             "  --label L             name of the server in the report (server)",
-            "  --connections N       WebSocket clients (fanout 1000, users 1000, idle 1000, presence 50, storm 1000)",
+            "  --connections N       WebSocket clients (fanout 1000, users 1000, idle 1000, presence 50, storm 1000, rooms 1000)",
             "  --rates R1,R2,..      requested rates per step (publishes/s; presence: joins/s)",
             "  --duration-s S        seconds per rate step (10)",
             "  --warmup-s S          warm-up seconds, not reported (3)",
             "  --warmup-rate R       rate of the warm-up (the highest of --rates)",
-            "  --baseline-s S        seconds of idle server CPU measured after the warm-up (2)",
+            "  --baseline-s S        seconds of idle server CPU measured after the warm-up (storm: before the first phase) (2)",
             "  --drain-s S           max seconds to wait for deliveries after a step (5)",
             "  --processes K         split the WebSocket clients over K JVM processes (1)",
             "  --threads T           event loops per process (available processors)",
@@ -43,6 +44,7 @@ final class Options {
             "  --signin true|false      idle: each connection signs in (false); storm: each client signs in before joining (true)",
             "  --observers N         presence: stationary members counting member events (10)",
             "  --rooms R             storm: clients share R presence rooms (0: a room each) (0)",
+            "  --room-size S         rooms: members of each presence room (100)",
             "  --warmup-clients N    storm: clients of the warm-up storm before the measured one, the cold figure (1000)",
             "  --out FILE            JSON result (bench-<scenario>-<label>.json)",
             "  --markdown FILE|none  Markdown table appended here (BENCHMARKS.md)",
@@ -50,9 +52,9 @@ final class Options {
             "  --command TEXT        command line recorded in the report (the scripts pass theirs)");
 
     private static final List<String> KNOWN = List.of("host", "port", "app-id", "key", "secret", "server-pid",
-            "ws-ports", "node-pids", "redis-pid", "wss",
+            "ws-ports", "node-pids", "redis-pid", "redis-ports", "wss",
             "label", "connections", "rates", "duration-s", "warmup-s", "warmup-rate", "baseline-s", "drain-s", "processes", "threads",
-            "publishers", "concurrency", "payload-bytes", "ramp-inflight", "subscribe", "signin", "observers", "rooms", "warmup-clients",
+            "publishers", "concurrency", "payload-bytes", "ramp-inflight", "subscribe", "signin", "observers", "rooms", "room-size", "warmup-clients",
             "out", "markdown", "chart", "command",
             // internal: a child process of --processes
             "child-index", "child-offset");
@@ -160,6 +162,12 @@ final class Options {
             return new int[] {port()};
         }
         return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** --redis-ports (none without it). */
+    int[] redisPorts() {
+        return java.util.Arrays.stream(str("redis-ports", "").split(",")).map(String::trim).filter(x -> !x.isEmpty())
                 .mapToInt(Integer::parseInt).toArray();
     }
 

@@ -53,9 +53,21 @@ final class ProcStats {
         return cpuMicros("self");
     }
 
-    /** VmRSS of {@code pid} in bytes, or -1. */
+    /** VmRSS of {@code pid} in bytes, or summed over a comma-separated list of pids; -1 when any is unreadable. */
     static long rssBytes(String pid) {
-        return statusKb(pid, "VmRSS:") * 1024;
+        if (pid != null && pid.indexOf(',') >= 0) {
+            long sum = 0;
+            for (String one : pid.split(",")) {
+                long b = rssBytes(one.trim());
+                if (b < 0) {
+                    return -1;
+                }
+                sum += b;
+            }
+            return sum;
+        }
+        long kb = statusKb(pid, "VmRSS:");
+        return kb < 0 ? -1 : kb * 1024;
     }
 
     static long statusKb(String pid, String field) {

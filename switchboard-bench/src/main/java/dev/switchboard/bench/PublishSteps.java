@@ -6,6 +6,7 @@ import dev.switchboard.protocol.WireCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * The rising-rate loop shared by the fan-out and users scenarios: a warm-up at the first rate, then
@@ -22,6 +23,15 @@ final class PublishSteps {
      */
     static ArrayNode run(Options o, Fleet fleet, HttpPublisher publisher, long recipients, LongFunction<String> channels,
                          List<Map<String, String>> rows) throws Exception {
+        return run(o, fleet, publisher, recipients, channels, rows, null);
+    }
+
+    /**
+     * The same, with {@code redis} read before and after each step (Redis's INFO: its traffic and commands per
+     * publish, the capacity model's Redis figures); null for none.
+     */
+    static ArrayNode run(Options o, Fleet fleet, HttpPublisher publisher, long recipients, LongFunction<String> channels,
+                         List<Map<String, String>> rows, Supplier<Map<String, Double>> redis) throws Exception {
         List<Double> rates = o.rates("10,20,50");
         double duration = o.number("duration-s", 10);
         double warmup = o.number("warmup-s", 3);
@@ -45,6 +55,7 @@ final class PublishSteps {
             long cpu0 = ProcStats.cpuMicros(pid);
             long[] nodes0 = cpuOf(o.nodePids());
             long redis0 = ProcStats.cpuMicros(o.redisPid());
+            Map<String, Double> info0 = redis == null ? Map.of() : redis.get();
             long self0 = ProcStats.selfCpuMicros();
             long wall0 = System.nanoTime();
             long epoch0 = EpochMicros.now();
@@ -54,6 +65,7 @@ final class PublishSteps {
             long cpu1 = ProcStats.cpuMicros(pid);
             long[] nodes1 = cpuOf(o.nodePids());
             long redis1 = ProcStats.cpuMicros(o.redisPid());
+            Map<String, Double> info = RedisInfo.delta(info0, redis == null ? Map.of() : redis.get());
             long self1 = ProcStats.selfCpuMicros();
             long wall1 = System.nanoTime();
             StepStats s = fleet.endStep();
@@ -95,6 +107,14 @@ final class PublishSteps {
             n.put("serverRssBytes", ProcStats.rssBytes(pid));
             ClusterCpu cluster = ClusterCpu.of(nodes0, nodes1, redis0, redis1, s.delivered);
             cluster.put(n);
+            double redisBytesPerPublish = -1;
+            if (!info.isEmpty() && pub.accepted > 0) {
+                ObjectNode r = n.putObject("redisInfoDelta");
+                info.forEach(r::put);
+                redisBytesPerPublish = RedisInfo.clientBytes(info) / pub.accepted; // replication left out, as in the model
+                n.put("redisBytesPerPublish", redisBytesPerPublish);
+                n.put("redisCommandsPerPublish", info.get("total_commands_processed") / pub.accepted);
+            }
             n.put("clientCpuMicros", clientCpu);
             n.put("clientCpuPercent", clientCpu / 1e4 / wallS);
             boolean clientBound = Report.clientBound(clientCpu / 1e4 / wallS);
@@ -114,6 +134,9 @@ final class PublishSteps {
             r.put("µs/delivery above idle", Report.fmt(n.get("serverCpuMicrosPerDeliveryAboveBaseline").asDouble()));
             r.put("server CPU %", Report.fmt(n.get("serverCpuPercent").asDouble()));
             cluster.row(r);
+            if (redisBytesPerPublish >= 0) {
+                r.put("Redis bytes/publish", Report.fmt(redisBytesPerPublish));
+            }
             r.put("server RSS MiB", Report.fmt(ProcStats.rssBytes(pid) / 1048576.0));
             r.put("client CPU %", Report.fmt(clientCpu / 1e4 / wallS) + (clientBound ? " ⚠ client-bound" : ""));
             r.put("http p99 ms", Report.fmt(n.get("httpP99Ms").asDouble()));
@@ -135,7 +158,8 @@ final class PublishSteps {
         return steps;
     }
 
-    private static long[] cpuOf(List<String> pids) {
+    /** CPU time of each process of {@code pids} (-1 where unreadable). */
+    static long[] cpuOf(List<String> pids) {
         long[] out = new long[pids.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = ProcStats.cpuMicros(pids.get(i));

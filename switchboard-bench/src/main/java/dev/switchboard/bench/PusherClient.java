@@ -55,6 +55,10 @@ final class PusherClient extends ChannelInboundHandlerAdapter {
         this.listener = listener;
     }
 
+    ClientSpec spec() {
+        return spec;
+    }
+
     String socketId() {
         return socketId;
     }
@@ -93,9 +97,14 @@ final class PusherClient extends ChannelInboundHandlerAdapter {
                 stats.onDelivery(b, at, seqs);
                 return;
             }
-            if (FrameScan.contains(b, FrameScan.MEMBER_ADDED) || FrameScan.contains(b, FrameScan.MEMBER_REMOVED)) {
+            boolean added = FrameScan.contains(b, FrameScan.MEMBER_ADDED);
+            if (added || FrameScan.contains(b, FrameScan.MEMBER_REMOVED)) {
                 if (spec.countMembers) {
                     stats.members.lazySet(stats.members.get() + 1);
+                }
+                if (spec.presenceUserId != null) {
+                    // only the spec's channel is a presence channel this client is in (churners have no spec channel)
+                    stats.known.lazySet(stats.known.get() + (added ? 1 : -1));
                 }
                 return; // churners see each other's joins too; only observers count them
             }
@@ -130,6 +139,10 @@ final class PusherClient extends ChannelInboundHandlerAdapter {
                     return;
                 } else {
                     subscribed = true;
+                    if (spec.presenceUserId != null) {
+                        int roster = data(frame).path("presence").path("count").asInt(0);
+                        stats.known.lazySet(stats.known.get() + roster);
+                    }
                 }
                 advance();
                 break;

@@ -103,6 +103,7 @@ final class Report {
         if (pid == null || pid.equals("0")) {
             return null;
         }
+        pid = pid.split(",")[0]; // of a list (the nodes of a cluster), the first
         try {
             return new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), StandardCharsets.UTF_8)
                     .replace('\0', ' ').trim();
@@ -116,6 +117,7 @@ final class Report {
         if (pid == null || pid.equals("0")) {
             return null;
         }
+        pid = pid.split(",")[0];
         try {
             for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
                 if (line.startsWith("Cpus_allowed_list:")) {

@@ -18,6 +18,8 @@ final class StepStats {
     Histogram opLatency = LoopStats.newHistogram();
     long delivered;
     long members;
+    /** Presence members known to the clients in their own channel, summed (see {@link LoopStats#known}). */
+    long known;
     long stale;
     long malformed;
     long duplicates;
@@ -31,6 +33,7 @@ final class StepStats {
         opLatency.add(o.opLatency);
         delivered += o.delivered;
         members += o.members;
+        known += o.known;
         stale += o.stale;
         malformed += o.malformed;
         duplicates += o.duplicates;
@@ -46,6 +49,7 @@ final class StepStats {
         n.put("opLatency", encode(opLatency));
         n.put("delivered", delivered);
         n.put("members", members);
+        n.put("known", known);
         n.put("stale", stale);
         n.put("malformed", malformed);
         n.put("duplicates", duplicates);
@@ -62,6 +66,7 @@ final class StepStats {
         s.opLatency = decode(n.get("opLatency").asText());
         s.delivered = n.get("delivered").asLong();
         s.members = n.get("members").asLong();
+        s.known = n.get("known").asLong();
         s.stale = n.get("stale").asLong();
         s.malformed = n.get("malformed").asLong();
         s.duplicates = n.get("duplicates").asLong();
