@@ -26,6 +26,12 @@ public final class Main {
             System.exit(p.exitCode());
             return;
         }
+        try {
+            Warmup.run(p.config());
+        } catch (RuntimeException e) {
+            // A warm-up that fails leaves the node as cold as without one; it must not keep it from starting.
+            org.slf4j.LoggerFactory.getLogger(Main.class).warn("Start-up warm-up failed: {}", e.toString());
+        }
         Switchboard node;
         try {
             node = Switchboard.start(p.config());

@@ -59,6 +59,7 @@ final class ConfigValidator {
         range("pending_changes_high_water_mark", c.pendingChangesHighWaterMark(), 2, Integer.MAX_VALUE);
         range("max_pending_changes", c.maxPendingChanges(), c.pendingChangesHighWaterMark(), Integer.MAX_VALUE);
         range("max_ban_seconds", c.maxBanSeconds(), 1, Integer.MAX_VALUE);
+        range("startup_warmup_clients", c.startupWarmupClients(), 0, 100_000);
         TrustedProxies.parse(c.trustedProxies());
         if (!c.redisUrl().isEmpty() && !c.redisUrl().startsWith("redis://") && !c.redisUrl().startsWith("rediss://")) {
             throw new ConfigException("redis_url must start with redis:// or rediss://");

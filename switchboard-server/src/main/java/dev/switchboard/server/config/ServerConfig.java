@@ -121,6 +121,11 @@ public record ServerConfig(
         int clusterNodeTimeoutMillis,
         /** On a Redis Cluster: how long a presence join or leave waits for a shard that does not answer. */
         int redisPresenceHoldMillis,
+        /**
+         * Clients a node runs through a private copy of itself before it listens (connect, sign-in, presence join,
+         * close), so that its first real clients find the connect path compiled (docs/performance.md); 0: none.
+         */
+        int startupWarmupClients,
         List<AppConfig> apps) {
 
     public ServerConfig {
@@ -143,7 +148,7 @@ public record ServerConfig(
                 600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 10, 30, 1024, 60, 4096, 256, 64, 2048, 100,
                 86_400, 250, 20, 3000, 4000, 1000, 300, "", true,
                 DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, 5, 10_000, 20, true, "", 200, "",
-                "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS,
+                "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS, 0,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 
