@@ -72,6 +72,14 @@ public final class Switchboard implements AutoCloseable {
         return new Builder(config);
     }
 
+    /**
+     * The start-up warm-up is over (a node built {@link Builder#warming warming}): {@code /up} answers 200 from now on
+     * (until a drain).
+     */
+    public void warmed() {
+        edge.warming(false);
+    }
+
     /** The port actually bound (a free one when the config says 0). */
     public int port() {
         return edge.port();
@@ -244,6 +252,7 @@ public final class Switchboard implements AutoCloseable {
         private Cluster cluster;
         private EngineListener listener = EngineListener.NONE;
         private Supplier<String> metrics;
+        private boolean warming;
 
         private Builder(ServerConfig config) {
             this.config = config;
@@ -252,6 +261,16 @@ public final class Switchboard implements AutoCloseable {
         /** The cluster seam's implementations; alone (local) when not set. */
         public Builder cluster(Cluster value) {
             this.cluster = value;
+            return this;
+        }
+
+        /**
+         * Listens with {@code /up} answering 503 until {@link Switchboard#warmed} (the start-up warm-up runs while
+         * the node listens, so that what it compiles is compiled after the node's own start; a load balancer sends
+         * nobody meanwhile, a client that comes all the same is served).
+         */
+        public Builder warming(boolean value) {
+            this.warming = value;
             return this;
         }
 
@@ -327,6 +346,7 @@ public final class Switchboard implements AutoCloseable {
             if (prometheus != null) {
                 EdgeMeters.register(prometheus.registry(), edge.counters());
             }
+            edge.warming(warming);
             try {
                 edge.start();
             } catch (RuntimeException e) {

@@ -26,15 +26,10 @@ public final class Main {
             System.exit(p.exitCode());
             return;
         }
-        try {
-            Warmup.run(p.config());
-        } catch (RuntimeException e) {
-            // A warm-up that fails leaves the node as cold as without one; it must not keep it from starting.
-            org.slf4j.LoggerFactory.getLogger(Main.class).warn("Start-up warm-up failed: {}", e.toString());
-        }
+        boolean warm = p.config().startupWarmupClients() > 0;
         Switchboard node;
         try {
-            node = Switchboard.start(p.config());
+            node = Switchboard.builder(p.config()).warming(warm).start();
         } catch (IllegalStateException e) {
             System.err.println("switchboard: " + e.getMessage());
             System.exit(EXIT_START_FAILED);
@@ -45,6 +40,16 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "switchboard-shutdown"));
+        if (warm) {
+            // After the node's own start, so that the classes it loads no longer undo what the warm-up compiled.
+            try {
+                Warmup.run(p.config());
+            } catch (RuntimeException e) {
+                // A warm-up that fails leaves the node as cold as without one; it must not keep it from serving.
+                org.slf4j.LoggerFactory.getLogger(Main.class).warn("Start-up warm-up failed: {}", e.toString());
+            }
+            node.warmed();
+        }
         if (p.config().tls()) {
             onHangup(node);
         }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The start-up warm-up ({@code startup_warmup_clients}, docs/performance.md "A cold node"): a freshly started JVM
  * pays for compiling the connect path with its first tens of thousands of clients (JIT threads and interpreted code
  * make the first 1,000 about ten times dearer than later ones), and the JDK 25 AOT cache keeps no compiled code. So
- * before the node listens, a private copy of it (same code, its own loopback port, one throw-away app, no Redis, no
+ * once the node listens, with {@code /up} answering 503 meanwhile, a private copy of it (same code, its own loopback port, one throw-away app, no Redis, no
  * metrics, no webhooks) takes that many clients doing what a reconnect storm does: the WebSocket upgrade,
  * {@code pusher:signin} and a presence join, both signed, then the close. Compiled code belongs to the JVM, not to
  * the copy, so the real node's first clients find it. Nothing of the copy is visible outside the process.
@@ -55,8 +55,8 @@ final class Warmup {
                 .with("apps_from", "").with("webhook_journal_dir", "").with("shutdown_drain_seconds", 0)
                 .with("shutdown_grace_seconds", 1).with("max_http_connections_per_ip", Math.max(256, 2 * IN_FLIGHT))
                 .with("startup_warmup_clients", 0).withApps(List.of(app));
-        log.info("Warming up: {} clients through a private copy of this node on a loopback port before it listens "
-                + "(startup_warmup_clients); the copy's start and stop are logged too", clients);
+        log.info("Warming up: {} clients through a private copy of this node on a loopback port, /up answering 503 "
+                + "until done (startup_warmup_clients); the copy's start and stop are logged too", clients);
         long started = System.nanoTime();
         AtomicInteger done = new AtomicInteger();
         try (Switchboard node = Switchboard.start(copy)) {

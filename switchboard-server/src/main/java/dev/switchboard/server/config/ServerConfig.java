@@ -122,8 +122,9 @@ public record ServerConfig(
         /** On a Redis Cluster: how long a presence join or leave waits for a shard that does not answer. */
         int redisPresenceHoldMillis,
         /**
-         * Clients a node runs through a private copy of itself before it listens (connect, sign-in, presence join,
-         * close), so that its first real clients find the connect path compiled (docs/performance.md); 0: none.
+         * Clients a node runs through a private copy of itself once it listens, /up answering 503 meanwhile (connect,
+         * sign-in, presence join, close), so that its first real clients find the connect path compiled
+         * (docs/performance.md); 0: none.
          */
         int startupWarmupClients,
         List<AppConfig> apps) {

@@ -6,6 +6,16 @@ package dev.switchboard.server.edge;
  */
 final class Drain {
     private volatile boolean begun;
+    /** The start-up warm-up is running (startup_warmup_clients): {@code /up} answers 503 too, sockets are served. */
+    private volatile boolean warming;
+
+    void warming(boolean on) {
+        warming = on;
+    }
+
+    boolean warming() {
+        return warming;
+    }
 
     void begin() {
         begun = true;

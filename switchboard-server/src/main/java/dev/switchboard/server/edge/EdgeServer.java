@@ -276,6 +276,11 @@ public final class EdgeServer {
         return all;
     }
 
+    /** While the start-up warm-up runs, {@code /up} answers 503 (not ready); sockets are served as usual. */
+    public void warming(boolean on) {
+        drain.warming(on);
+    }
+
     /**
      * Step one of shutdown: health answers 503 and new WebSocket upgrades get 503 (a load balancer takes the node
      * out, clients retry elsewhere), idle HTTP connections close and busy ones after their answer. The listeners

@@ -29,6 +29,7 @@ final class Health implements HttpPort {
     @Override
     public CompletionStage<HttpReply> answer(HttpCall call) {
         return CompletableFuture.completedFuture(drain.begun() ? HttpReply.json(503, HttpResponses.SHUTTING_DOWN, null)
+                : drain.warming() ? HttpReply.json(503, HttpResponses.WARMING_UP, null)
                 : HttpReply.json(200, upBody(), null));
     }
 

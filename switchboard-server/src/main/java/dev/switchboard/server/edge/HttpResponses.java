@@ -26,6 +26,7 @@ import java.util.Map;
 final class HttpResponses {
     static final String JSON = HttpReply.JSON;
     static final byte[] OK = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] WARMING_UP = "{\"ok\":false,\"error\":\"Warming up\"}".getBytes(StandardCharsets.UTF_8);
     static final byte[] SHUTTING_DOWN = "{\"ok\":false,\"error\":\"Shutting down\"}".getBytes(StandardCharsets.UTF_8);
 
     static final byte[] OK_APPS_DB_UP = "{\"ok\":true,\"apps_db\":\"up\"}".getBytes(StandardCharsets.UTF_8);

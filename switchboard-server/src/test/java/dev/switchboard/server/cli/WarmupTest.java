@@ -25,6 +25,29 @@ class WarmupTest {
     }
 
     @Test
+    void aWarmingNodeAnswersUp503UntilWarmedAndServesSocketsMeanwhile() throws Exception {
+        try (dev.switchboard.server.Switchboard node = dev.switchboard.server.Switchboard.builder(
+                ServerConfig.defaults().withPort(0).with("metrics_port", -1)).warming(true).start()) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            var up = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port() + "/up"))
+                    .build();
+            var before = http.send(up, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(before.statusCode()).isEqualTo(503);
+            assertThat(before.body()).contains("Warming up");
+            // A client that comes all the same is served: the WebSocket upgrade answers 101.
+            try (Socket s = new Socket("127.0.0.1", node.port())) {
+                s.getOutputStream().write(("GET /app/app-id-key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n").replace("app-id-key", "app-key")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(WarmupFrames.skipHeaders(s.getInputStream())).isTrue();
+            }
+            node.warmed();
+            assertThat(http.send(up, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void noClientsNoCopy() {
         assertThat(Warmup.run(ServerConfig.defaults().withPort(0))).isZero();
     }
