@@ -23,6 +23,7 @@ import java.util.function.LongSupplier;
  */
 final class LocalChannelWindows implements ChannelWindows {
     static final long SWEEP_MILLIS = 10_000;
+    private static final CompletableFuture<Void> TAKEN = CompletableFuture.completedFuture(null);
 
     private final LongSupplier clock;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
@@ -79,7 +80,7 @@ final class LocalChannelWindows implements ChannelWindows {
     }
 
     @Override
-    public CompletionStage<Held> hold(String appId, String channel, String userId) {
+    public CompletionStage<Held> hold(String appId, String channel, String userId, long keepMillis) {
         long now = clock.getAsLong();
         sweep(now);
         String key = key(appId, channel);
@@ -97,6 +98,12 @@ final class LocalChannelWindows implements ChannelWindows {
             w.dropIfIdle(windows, key);
             return held;
         }));
+    }
+
+    /** One node: a node killed loses every place with its memory, so there is nothing to record. */
+    @Override
+    public CompletionStage<Void> taking(String appId, String channel, long sequence) {
+        return TAKEN;
     }
 
     /** Runs {@code step} under the lock of the channel's window, made when missing (and again if it just went). */

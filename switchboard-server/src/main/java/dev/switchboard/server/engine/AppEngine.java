@@ -187,8 +187,16 @@ public final class AppEngine {
         switch (topic.kind()) {
             case CHANNEL -> {
                 Channel ch = channels.get(topic.name());
-                if (ch != null) {
-                    ch.fanOut(frame, exceptSocketId == null ? null : connections.get(exceptSocketId), deliveryCounter);
+                if (ch == null) {
+                    return;
+                }
+                Recipient except = exceptSocketId == null ? null : connections.get(exceptSocketId);
+                if (frame.sequence() > 0) {
+                    // Marked as taken for delivery first, so a node killed now leaves its users' places behind.
+                    ch.fanOutAfter(state.windows().taking(config.id(), topic.name(), frame.sequence()), frame, except,
+                            deliveryCounter);
+                } else {
+                    ch.fanOut(frame, except, deliveryCounter);
                 }
             }
             case USER -> {

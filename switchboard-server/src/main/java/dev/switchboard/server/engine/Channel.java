@@ -29,6 +29,13 @@ final class Channel {
     private volatile long lastCountBroadcastMillis;
     /** Completes once the broker delivers this channel's frames from every node to this one. */
     private final CompletionStage<Void> ready;
+    /**
+     * The fan-out of the last windowed event whose delivery mark ({@link ChannelWindows#taking}) was still being
+     * written, guarded by {@code this}: each later one goes after it, so a mark written late never lets a newer event
+     * of the channel overtake an older one.
+     */
+    private java.util.concurrent.CompletableFuture<?> afterMarks = java.util.concurrent.CompletableFuture
+            .completedFuture(null);
 
     Channel(ChannelName name, CompletionStage<Void> ready) {
         this.name = name;
@@ -111,6 +118,24 @@ final class Channel {
             } else {
                 lane.loop.execute(() -> lane.write(frame, except, counter));
             }
+        }
+    }
+
+    /**
+     * A windowed event: fanned out once {@code marked} completes (failed or not: a mark Redis could not write never
+     * holds live delivery back) and after every windowed event handed here before it. With nothing pending, at once.
+     */
+    void fanOutAfter(CompletionStage<?> marked, Frame frame, Recipient except, DeliveryCounter counter) {
+        java.util.concurrent.CompletableFuture<?> m = marked.toCompletableFuture();
+        synchronized (this) {
+            if (afterMarks.isDone() && m.isDone()) {
+                fanOut(frame, except, counter);
+                return;
+            }
+            afterMarks = java.util.concurrent.CompletableFuture.allOf(afterMarks, m).handle((v, e) -> {
+                fanOut(frame, except, counter);
+                return null;
+            });
         }
     }
 

@@ -9,8 +9,13 @@ import java.util.concurrent.CompletionStage;
  * and, once its last one was lost, the position noted for it. Both live with the channel (on Redis, in its slot), so
  * an append and a note are each one step there. The engine decides nothing about order: the sequence an append gets
  * is the event's place, and a connection that resumes gets exactly the kept events after its user's noted position.
- * Every call may fail (a resume then gets nothing replayed; a publish still goes out, without a place, when it is
- * known not to have gone out: see {@link #appendAndPublish}).
+ *
+ * <p>A node may die (kill -9) holding users' places: in a cluster the implementation notes for each of them what that
+ * node had taken for delivery ({@link #taking}) once the node is found dead, and a connection of such a user that
+ * subscribes elsewhere before then waits in {@link #hold} until it is known whether the other node's connection is
+ * alive (nothing to resume) or dead (its place is claimed). Every call may fail (a resume then gets nothing
+ * replayed; a publish still goes out, without a place, when it is known not to have gone out: see
+ * {@link #appendAndPublish}).
  */
 public interface ChannelWindows {
 
@@ -59,9 +64,23 @@ public interface ChannelWindows {
 
     /**
      * A connection subscribes to the channel: counted for {@code userId} (null: not signed in, nothing counted). The
-     * user's first connection there claims the noted position (it is forgotten); any other finds none.
+     * user's first connection there claims the noted position (it is forgotten); any other finds none. While the
+     * user's only other connections there are on other nodes that may have died without a word, the hold completes
+     * once that is settled: a node alive (its connection still subscribed when this one came) gives none; a dead one,
+     * once cleaned up, gives the place it noted for the user. The wait is bounded (a node timeout and two heartbeats
+     * on Redis), then none; the engine holds the subscription's live events meanwhile. {@code keepMillis}: how long
+     * a place noted for the user without its node's help (its node died) is kept.
      */
-    CompletionStage<Held> hold(String appId, String channel, String userId);
+    CompletionStage<Held> hold(String appId, String channel, String userId, long keepMillis);
+
+    /**
+     * This node is about to hand the windowed event at {@code sequence} to its local subscribers. Where a node can die
+     * leaving its users' places unnoted (a cluster), the implementation first records, when this node holds a
+     * signed-in subscriber of the channel, that it took the event for delivery, and completes once that is written:
+     * the engine fans the event out then (also when it failed), in the order the events were handed here. Completes at
+     * once where there is nothing to write.
+     */
+    CompletionStage<Void> taking(String appId, String channel, long sequence);
 
     /**
      * A connection of {@code userId} that {@link #hold}s the channel leaves it. When it is the user's last one and it

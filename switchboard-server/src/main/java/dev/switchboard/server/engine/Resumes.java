@@ -62,7 +62,8 @@ final class Resumes {
     private CompletionStage<?> resume(Recipient c, String channel, ResumeView view, String userId) {
         AppConfig config = app.get();
         view.user(userId);
-        CompletionStage<ChannelWindows.Held> held = windows.get().hold(config.id(), channel, userId)
+        CompletionStage<ChannelWindows.Held> held = windows.get().hold(config.id(), channel, userId,
+                        config.channelResumeSeconds() * 1000L)
                 .exceptionally(e -> new ChannelWindows.Held(ChannelWindows.NONE, 0));
         return Async.then(c.peer().executor(), held, h -> {
             view.countedAt(h.head());

@@ -45,6 +45,7 @@ final class NodeLeases {
     /** A dead node's user gone offline no longer watches anyone; cache events are written back. */
     private final RedisUsers redisUsers;
     private final RedisChannels redisChannels;
+    private final NodePlaces places;
     /** Where the transitions this node decides for a dead node go (the engine); set by {@link #start}. */
     volatile Transitions transitions;
     private volatile int liveNodes = 1;
@@ -57,7 +58,7 @@ final class NodeLeases {
     /** When this node first tried to release held presence changes (0: none held). */
     private long releasingSince;
 
-    NodeLeases(NodeShare share, NodeFence fence, RedisChannels channels, RedisUsers users) {
+    NodeLeases(NodeShare share, NodeFence fence, RedisChannels channels, RedisUsers users, NodePlaces places) {
         this.share = share;
         this.fence = fence;
         this.link = share.link;
@@ -66,6 +67,7 @@ final class NodeLeases {
         this.mirror = share.mirror;
         this.redisChannels = channels;
         this.redisUsers = users;
+        this.places = places;
         this.rejoin = new NodeRejoin(share, fence, this);
     }
 
@@ -166,12 +168,13 @@ final class NodeLeases {
     }
 
     /**
-     * Takes {@code dead}'s whole share out (channels, then users, then quotas) and reports what that decides. Each
+     * Takes {@code dead}'s whole share out (the users' places in windowed channels, channels, users, quotas) and reports what that decides. Each
      * step is idempotent; when Redis fails half-way (or this node dies) the claim stays in the cleanups and expires,
      * so a later heartbeat (of any node) claims it again and finishes the rest.
      */
     void cleanUp(String dead) throws Exception {
         Transitions t = transitions;
+        places.drop(dead); // first: connections of its users that came back elsewhere wait for these places
         for (String member : get(link.call(c -> c.smembers(keys.nodeChannels(dead))))) {
             String[] pair = RedisKeys.unpair(member);
             List<Object> r = list(get(link.eval(Script.DROP_NODE_CHANNEL, keys.channelKeysAndTopic(pair[0], pair[1]),

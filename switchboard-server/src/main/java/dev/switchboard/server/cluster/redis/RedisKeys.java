@@ -80,6 +80,20 @@ final class RedisKeys {
         return new String[] {t + ":rp:" + user, t + ":rwseq"};
     }
 
+    /**
+     * Channel resume: a user's place, the channel's sequence and {@code node}'s delivery mark (the highest sequence
+     * that node took for delivery while it held a signed-in subscriber), all in the channel's slot.
+     */
+    String[] windowPlaceAndMark(String app, String channel, String user, String node) {
+        String t = channelTag(app, channel);
+        return new String[] {t + ":rp:" + user, t + ":rwseq", t + ":rmk:" + node};
+    }
+
+    /** Channel resume: {@code node}'s delivery mark in the channel. */
+    String windowMark(String app, String channel, String node) {
+        return channelTag(app, channel) + ":rmk:" + node;
+    }
+
     String cache(String app, String channel) {
         return channelTag(app, channel) + ":cache";
     }
@@ -204,6 +218,23 @@ final class RedisKeys {
 
     String nodeApps(String node) {
         return prefix + ":{n:" + node + "}:apps";
+    }
+
+    /** Channel resume: the users' places (app, channel, user) the node counts connections in ({@link #triple}). */
+    String nodePlaces(String node) {
+        return prefix + ":{n:" + node + "}:rp";
+    }
+
+    /** A triple (app, channel, user) as one index member, as unambiguous as {@link #pair}. */
+    static String triple(String app, String channel, String user) {
+        return pair(app, pair(channel, user));
+    }
+
+    /** The inverse of {@link #triple}: {app, channel, user}. */
+    static String[] untriple(String member) {
+        String[] a = unpair(member);
+        String[] b = unpair(a[1]);
+        return new String[] {a[0], b[0], b[1]};
     }
 
     /** A pair (app, name) as one index member, unambiguous whatever the name holds: {@code <app length>:<app><name>}. */

@@ -43,7 +43,7 @@ public final class RedisState implements SharedState {
         this.heldLeaves = new RedisHeldLeaves(share);
         this.bans = new RedisBans(share);
         this.windows = new RedisChannelWindows(share);
-        this.leases = new NodeLeases(share, fence, channels, users);
+        this.leases = new NodeLeases(share, fence, channels, users, new NodePlaces(link));
     }
 
     @Override

@@ -111,9 +111,18 @@ class RedisClusterStateContractTest {
 
     @Nested
     class ChannelWindowsPort extends ChannelWindowsContract {
+        private RedisCluster nodeA;
+
+        /** A short lease: the tests with a killed node wait for its cleanup. */
         @Override
         protected void startNodes() {
-            use(node(), node());
+            nodeA = nodes.start(redis, 200, 2000);
+            use(nodeA.state(), nodes.start(redis, 200, 2000).state());
+        }
+
+        @Override
+        protected void crashA() {
+            nodeA.crash();
         }
     }
 }

@@ -137,9 +137,18 @@ class RedisStateContractTest {
 
     @Nested
     class ChannelWindowsPort extends ChannelWindowsContract {
+        private RedisCluster nodeA;
+
+        /** A short lease: the tests with a killed node wait for its cleanup. */
         @Override
         protected void startNodes() {
-            use(node(), node());
+            nodeA = nodes.start(redis.url(), 200, 2000);
+            use(nodeA.state(), nodes.start(redis.url(), 200, 2000).state());
+        }
+
+        @Override
+        protected void crashA() {
+            nodeA.crash();
         }
     }
 }
