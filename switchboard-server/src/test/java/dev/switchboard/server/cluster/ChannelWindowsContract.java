@@ -208,4 +208,16 @@ public abstract class ChannelWindowsContract extends StateContract {
         await(b.windows().release(APP, CH, "ann", 2, true, KEEP));
         assertThat(await(b.windows().hold(APP, CH, "ann", KEEP)).noted()).isEqualTo(2);
     }
+
+    @Test
+    void aKilledNodeThatTookNothingYetNotesWhereItsUserCameIn() {
+        await(a.windows().hold(APP, CH, "ann", KEEP)); // a new channel: nothing published yet
+        crashA();
+        for (int i = 1; i <= 2; i++) {
+            await(b.windows().append(APP, CH, "ev", "d" + i, ROOMY));
+        }
+        Held resumed = await(b.windows().hold(APP, CH, "ann", KEEP));
+        assertThat(resumed.noted()).isZero();
+        assertThat(sequences(await(b.windows().after(APP, CH, 0, ROOMY)))).containsExactly(1L, 2L);
+    }
 }

@@ -23,9 +23,11 @@ for i = 1, #h, 2 do
   elseif f == 'noted' then noted = tonumber(h[i + 1])
   elseif f == 'until' then untilMs = tonumber(h[i + 1]) end
 end
--- A mark left from an earlier holding of this node may be behind: this node takes everything from head on.
+-- A mark left from an earlier holding of this node may be behind, or missing (nothing taken yet, even at head 0):
+-- this node takes everything from head on.
 if ARGV[5] == '1' then
-  if tonumber(redis.call('GET', KEYS[3]) or '0') < head then
+  local m = redis.call('GET', KEYS[3])
+  if not m or tonumber(m) < head then
     redis.call('SET', KEYS[3], head, 'PX', ARGV[6])
   else
     redis.call('PEXPIRE', KEYS[3], ARGV[6])
