@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * on node 2, either at once (node 1's lease still runs: the hold waits for node 1 to be found dead) or after node 1
  * was cleaned up (seen in Redis: the place noted, no count of node 1 left). Either way it gets exactly the 20, in
  * order, once, then live events. With another connection of the user on node 3 subscribed throughout, nothing is
- * replayed and live events reach the new socket.
+ * replayed and live events reach the new socket, which from then on counts as the user's live connection.
  */
 class KilledNodeResumeTest {
     private static final int HEARTBEAT = 200;
@@ -151,5 +151,17 @@ class KilledNodeResumeTest {
         eventually().until(() -> orders(again).size() >= 2);
         throughoutQuietPeriod().until(() -> orders(again).equals(List.of("\"live1\"", "\"live2\"")));
         assertThat(again.events("switchboard:resume_incomplete")).isEmpty();
+
+        // The new socket is now a live holder of the user like any other: node 3's socket lost notes nothing, so a
+        // later socket has nothing to resume (not even what came after node 3's socket went).
+        String nodeThree = cluster.node(3).up().path("node").asText();
+        kept.close();
+        pastTheLease().until(() -> !place(user, channel).contains(nodeThree));
+        cluster.http(2).trigger(channel, "order", "gap");
+        eventually().until(() -> orders(again).size() >= 3);
+        RawSocket later = subscribed(3, user, channel);
+        cluster.http(2).trigger(channel, "order", "live3");
+        eventually().until(() -> orders(later).size() >= 1);
+        throughoutQuietPeriod().until(() -> orders(later).equals(List.of("\"live3\"")));
     }
 }
