@@ -6,7 +6,10 @@
  * {@link dev.switchboard.server.cluster.redis.RedisInboxes}; the user data API:
  * {@link dev.switchboard.server.cluster.redis.RedisUserData}; the connection quota:
  * {@link dev.switchboard.server.cluster.redis.RedisQuota}; the end of held leaves:
- * {@link dev.switchboard.server.cluster.redis.RedisHeldLeaves}; wired in
+ * {@link dev.switchboard.server.cluster.redis.RedisHeldLeaves}; channel resume's windows and places:
+ * {@link dev.switchboard.server.cluster.redis.RedisChannelWindows}, with
+ * {@link dev.switchboard.server.cluster.redis.PlaceWaits} for a hold that waits on a node maybe killed and
+ * {@link dev.switchboard.server.cluster.redis.NodePlaces} for the places a dead node leaves; wired in
  * {@link dev.switchboard.server.cluster.redis.RedisState}), per-node shares written through
  * {@link dev.switchboard.server.cluster.redis.NodeShare} with a local
  * {@link dev.switchboard.server.cluster.redis.NodeMirror} for write-back and for deciding alone while Redis is away,
