@@ -127,6 +127,11 @@ public record ServerConfig(
          * (docs/performance.md); 0: none.
          */
         int startupWarmupClients,
+        /**
+         * epoll and io_uring: one listening socket per event loop on the client port (SO_REUSEPORT), each loop
+         * accepting its own connections; false: one acceptor thread handing them out (always so on NIO).
+         */
+        boolean listenPerEventLoop,
         List<AppConfig> apps) {
 
     public ServerConfig {
@@ -149,7 +154,7 @@ public record ServerConfig(
                 600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 10, 30, 1024, 60, 4096, 256, 64, 2048, 100,
                 86_400, 250, 20, 3000, 4000, 1000, 300, "", true,
                 DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, 5, 10_000, 20, true, "", 200, "",
-                "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS, 0,
+                "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS, 0, true,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 

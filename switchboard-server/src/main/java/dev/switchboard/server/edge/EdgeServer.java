@@ -56,9 +56,9 @@ public final class EdgeServer {
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
-    private Channel serverChannel;
+    private Listeners listeners;
     /** The second, TLS-only listener when tls_port is set; null otherwise. */
-    private Channel tlsServerChannel;
+    private Listeners tlsListeners;
     /** The metrics listener; null when off, or when the default port was taken. */
     private Channel metricsServerChannel;
     /** Null without TLS. */
@@ -113,10 +113,11 @@ public final class EdgeServer {
                 new HttpRoutes(table));
         boolean tlsOnMain = tls != null && config.tlsPort() < 0;
         try {
-            serverChannel = bind(config.port(), new ClientPipeline(context, httpConnections, channels,
-                    tlsOnMain ? tls : null));
+            listeners = Listeners.bind(config, transport, boss, workers, config.port(),
+                    new ClientPipeline(context, httpConnections, channels, tlsOnMain ? tls : null));
             if (tls != null && !tlsOnMain) {
-                tlsServerChannel = bind(config.tlsPort(), new ClientPipeline(context, httpConnections, channels, tls));
+                tlsListeners = Listeners.bind(config, transport, boss, workers, config.tlsPort(),
+                        new ClientPipeline(context, httpConnections, channels, tls));
             }
             if (metrics != null && config.metricsPort() >= 0) {
                 metricsServerChannel = bindMetrics(config.metricsPort(),
@@ -134,36 +135,6 @@ public final class EdgeServer {
         if (tls != null) {
             tls.watch(boss.next(), config.tlsWatchSeconds());
         }
-    }
-
-    private Channel bind(int port, ClientPipeline pipeline) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                // One allocator for all sockets (Netty otherwise makes one per socket); each socket still gets
-                // its own adaptive handle.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
-                .childHandler(pipeline);
-        if (!PlatformDependent.canEnableTcpNoDelayByDefault()) {
-            // Every transport's socket config turns TCP_NODELAY on by itself where it can (all but Android): setting
-            // it again was one more setsockopt(2) per accepted socket, 1 % of a connecting client's CPU
-            // (docs/performance.md, "A cold node and the connect path").
-            b.childOption(ChannelOption.TCP_NODELAY, true);
-        }
-        ChannelFuture bound = b.bind(config.host(), port).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            Throwable cause = bound.cause();
-            throw new IllegalStateException("Cannot listen on " + config.host() + ":" + port + ": "
-                    + (cause == null ? "unknown error" : cause.getMessage()), cause);
-        }
-        return bound.channel();
     }
 
     /**
@@ -193,7 +164,7 @@ public final class EdgeServer {
     }
 
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return listeners.port();
     }
 
     /** The port that speaks TLS: the main port, the second one, or -1 without TLS. */
@@ -201,7 +172,12 @@ public final class EdgeServer {
         if (tls == null) {
             return -1;
         }
-        return tlsServerChannel == null ? port() : ((InetSocketAddress) tlsServerChannel.localAddress()).getPort();
+        return tlsListeners == null ? port() : tlsListeners.port();
+    }
+
+    /** How many sockets listen on the client port: one per event loop (listen_per_event_loop), or one. */
+    public int clientListeners() {
+        return listeners.count();
     }
 
     /** The metrics listener's port, or -1 when there is none (off, or the default port was taken). */
@@ -318,11 +294,11 @@ public final class EdgeServer {
     }
 
     private void closeListeners() {
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
+        if (listeners != null) {
+            listeners.close();
         }
-        if (tlsServerChannel != null) {
-            tlsServerChannel.close().syncUninterruptibly();
+        if (tlsListeners != null) {
+            tlsListeners.close();
         }
     }
 
