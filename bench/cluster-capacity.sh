@@ -127,7 +127,8 @@ python3 - "$OUT" "$cmd" "$REDIS" "$PER_NODE" <<'PY' | tee "$OUT/summary.md" >> "
 import csv, json, math, sys
 out, cmd, redis, per_node = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 r = json.load(open(f"{out}/rooms.json"))
-rows = list(csv.DictReader(open(f"{out}/samples.tsv"), delimiter="\t"))
+# a sample cut short (the script stopped while writing it) has empty fields: only whole rows count
+rows = [x for x in csv.DictReader(open(f"{out}/samples.tsv"), delimiter="\t") if all(v not in (None, "") for v in x.values())]
 mib = lambda b: b / 1048576
 fmt = lambda v, d=0: "–" if v is None or v < 0 else f"{v:,.{d}f}"
 c, steps, size, total = r["connect"], r["steps"], r["roomSize"], r["connect"]["wanted"]
