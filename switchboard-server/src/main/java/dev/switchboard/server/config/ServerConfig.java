@@ -154,7 +154,7 @@ public record ServerConfig(
                 600, 256 * 1024, 128 * 1024, 10, 5, 0, "auto", 0, "", 0, 10, 30, 1024, 60, 4096, 256, 64, 2048, 100,
                 86_400, 250, 20, 3000, 4000, 1000, 300, "", true,
                 DEFAULT_METRICS_PORT, "", "", "", DEFAULT_APPS_TABLE, false, 10, 4, 2000, 1000, 5, 10_000, 20, true, "", 200, "",
-                "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS, 0, true,
+                "", "switchboard", 1000, 5000, DEFAULT_REDIS_PRESENCE_HOLD_MILLIS, 0, false,
                 List.of(AppConfig.defaults("app-id", "app-key", "app-secret")));
     }
 
