@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The listening sockets of one client port. With {@code listen_per_event_loop} (off by default) on epoll or io_uring,
+ * The listening sockets of one client port. With {@code listen_per_event_loop} (opt-in) on epoll or io_uring,
  * every event loop has its own listening socket on the port (SO_REUSEPORT): the kernel spreads new connections over
  * them and each loop accepts its own, so no accepted socket is handed from an acceptor thread to a loop (an eventfd
  * write and a wake-up per connection; docs/performance.md, "Accepting on the event loops"). Otherwise one listening
